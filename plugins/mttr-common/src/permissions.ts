@@ -1,0 +1,57 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Read recovery metrics and incidents of an entity. Resource permission on
+ * catalog entities.
+ *
+ * @public
+ */
+export const mttrReadPermission = createPermission({
+  name: 'mttr.read',
+  attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Request just-in-time access to a target of an entity.
+ *
+ * @public
+ */
+export const mttrAccessRequestPermission = createPermission({
+  name: 'mttr.access.request',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Approve or deny access requests for an entity.
+ *
+ * @public
+ */
+export const mttrAccessApprovePermission = createPermission({
+  name: 'mttr.access.approve',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Manage stored incident-to-entity mappings (admin).
+ *
+ * @public
+ */
+export const mttrMappingsManagePermission = createPermission({
+  name: 'mttr.mappings.manage',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Every permission of the mttr plugins.
+ *
+ * @public
+ */
+export const mttrPermissions = [
+  mttrReadPermission,
+  mttrAccessRequestPermission,
+  mttrAccessApprovePermission,
+  mttrMappingsManagePermission,
+];

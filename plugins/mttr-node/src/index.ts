@@ -1,0 +1,6 @@
+/**
+ * Extension points for mttr backend modules.
+ *
+ * @packageDocumentation
+ */
+export * from './extensions';
