@@ -76,7 +76,69 @@ export interface AccessRequest {
   endedAt?: string;
   error?: string;
   approvals: Array<{ approver: string; at: string; comment?: string }>;
+  /** How many distinct approvers the pending decision needs. */
+  approvalsRequired?: number;
+  /** A longer end asked for while active, waiting for approval. */
+  pendingExtension?: {
+    durationMinutes: number;
+    reason: string;
+    requestedAt: string;
+  };
+  /**
+   * Set while an end of an active grant (early revocation or expiry) has not
+   * yet succeeded at the provider: the status stays `active` (access may still
+   * exist) and the revocation is retried until it succeeds.
+   */
+  revocation?: {
+    outcome: 'revoked' | 'expired';
+    requestedAt: string;
+    requestedBy: string;
+    attempts: number;
+    lastError?: string;
+  };
+  /** Break-glass grants need an owner's review afterwards. */
+  review?: {
+    required: boolean;
+    reviewedBy?: string;
+    reviewedAt?: string;
+    comment?: string;
+  };
+  /** What the calling user may do with the request (list and detail answers). */
+  viewer?: {
+    canApprove: boolean;
+    canRevoke: boolean;
+    canExtend: boolean;
+    canReview: boolean;
+  };
   history?: AccessRequestHistoryEntry[];
+}
+
+/** @public */
+export interface AccessRequestsResponse {
+  items: AccessRequest[];
+}
+
+/** @public */
+export interface AccessTargetsResponse {
+  items: AccessTarget[];
+}
+
+/** @public */
+export interface OnCallResponse {
+  items: OnCallEntry[];
+}
+
+/**
+ * The answer of `GET /api/mttr/access-audit/verify`.
+ *
+ * @public
+ */
+export interface AccessAuditVerification {
+  ok: boolean;
+  /** How many events were checked. */
+  checked: number;
+  /** The first broken link of the chain, when not ok. */
+  firstBroken?: { seq: number; eventId?: string; reason: string };
 }
 
 /**

@@ -1,0 +1,133 @@
+import {
+  AuditorService,
+  AuthService,
+  DatabaseService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  RootConfigService,
+  RootInstanceMetadataService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { AccessProvider } from '@mttr-backstage/plugin-mttr-node';
+import express from 'express';
+import { AccessAuditTrail } from './AccessAuditTrail';
+import { AccessExtensions } from './AccessExtensions';
+import { AccessNotifier } from './AccessNotifier';
+import { AccessService, Clock } from './AccessService';
+import { readAccessConfig } from './config';
+import { ConfigOnCallLookup } from './ConfigOnCallLookup';
+import { DatabaseAccessStore } from './DatabaseAccessStore';
+import { OpenIncidentLookup } from './OpenIncidentLookup';
+import { RecordOnlyAccessProvider } from './providers/RecordOnlyAccessProvider';
+import {
+  readWebhookSettings,
+  WebhookAccessProvider,
+} from './providers/WebhookAccessProvider';
+import { createAccessRouter } from './router';
+
+/** The id of the scheduled task that ends grants and lapses requests. */
+export const ACCESS_EXPIRY_TASK_ID = 'mttr-access-expiry';
+
+export interface AccessFeatureOptions {
+  config: RootConfigService;
+  logger: LoggerService;
+  database: DatabaseService;
+  scheduler: SchedulerService;
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  auditor?: AuditorService;
+  notifications?: NotificationService;
+  /** Used to send notifications only when the notifications backend runs. */
+  rootInstanceMetadata?: RootInstanceMetadataService;
+  openIncidents: OpenIncidentLookup;
+  extensions: AccessExtensions;
+  /** For tests; defaults to the system clock. */
+  clock?: Clock;
+}
+
+/**
+ * Wires the just-in-time access feature: reads and checks `mttr.access`,
+ * opens the store, picks providers and the on-call lookup, schedules the
+ * expiry task, and returns the router to mount under /api/mttr.
+ */
+export async function createAccessFeature(
+  options: AccessFeatureOptions,
+): Promise<{ router: express.Router; service: AccessService }> {
+  const { config, logger, extensions } = options;
+  const accessConfig = readAccessConfig(config);
+
+  const providers = new Map<string, AccessProvider>([
+    ['webhook', new WebhookAccessProvider(logger)],
+    ['record-only', new RecordOnlyAccessProvider(logger)],
+  ]);
+  for (const [id, provider] of extensions.providers) {
+    providers.set(id, provider);
+  }
+  [...accessConfig.targets.values()].forEach((target, index) => {
+    const path = `mttr.access.targets[${index}]`;
+    if (!providers.has(target.provider)) {
+      throw new Error(
+        `Unknown access provider '${target.provider}' at '${path}.provider': installed are ${[...providers.keys()].join(', ')}`,
+      );
+    }
+    if (target.provider === 'webhook') {
+      readWebhookSettings(target.settings, `${path}.settings`);
+    }
+  });
+
+  const store = await DatabaseAccessStore.create({ database: options.database });
+  const notificationsInstalled = (async () => {
+    if (!options.notifications) return false;
+    if (!options.rootInstanceMetadata) return true;
+    const plugins = await options.rootInstanceMetadata.getInstalledPlugins();
+    return plugins.some(p => p.pluginId === 'notifications');
+  })().catch(() => false);
+  const notifier = new AccessNotifier(
+    options.notifications,
+    logger,
+    () => notificationsInstalled,
+  );
+
+  const service = new AccessService({
+    store,
+    targets: accessConfig.targets,
+    catalog: options.catalog,
+    auth: options.auth,
+    permissions: options.permissions,
+    onCall: extensions.onCallLookup ?? ConfigOnCallLookup.fromConfig(config),
+    openIncidents: options.openIncidents,
+    providers,
+    audit: new AccessAuditTrail(store, options.auditor, logger),
+    notifier,
+    logger,
+    clock: options.clock ?? Date.now,
+  });
+
+  await options.scheduler.scheduleTask({
+    id: ACCESS_EXPIRY_TASK_ID,
+    scope: 'global',
+    frequency: { milliseconds: accessConfig.expiryCheckIntervalMs },
+    timeout: { minutes: 5 },
+    // Small, so that a restart catches up with grants that expired while
+    // the backend was down at once.
+    initialDelay: { seconds: 1 },
+    fn: async () => {
+      const result = await service.runExpiry();
+      if (result.lapsed || result.ended || result.failed) {
+        logger.info(
+          `Access expiry: ${result.ended} ended, ${result.lapsed} lapsed, ${result.failed} failed (retried next run)`,
+        );
+      }
+    },
+  });
+
+  return {
+    router: createAccessRouter({ service, httpAuth: options.httpAuth }),
+    service,
+  };
+}
