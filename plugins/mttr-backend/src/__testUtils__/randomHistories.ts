@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+import {
+  INCIDENT_EVENT_TYPES,
+  IncidentEvent,
+  RecoveryDefinition,
+  SEVERITIES,
+} from '@mttr-backstage/plugin-mttr-common';
+
+/** The start of the generated histories. */
+export const HISTORY_START = Date.parse('2026-03-01T00:00:00.000Z');
+const MIN = 60_000;
+
+/** Ways of naming the same two entities, to exercise normalisation. */
+export const ENTITY_SPELLINGS = [
+  ['component:payments', 'Component:default/payments', 'component:DEFAULT/payments'],
+  ['component:default/checkout', 'checkout'],
+];
+
+const incidentArb = fc.record({
+  source: fc.constantFrom('pagerduty', 'alertmanager'),
+  entity: fc.integer({ min: 0, max: 1 }),
+  spelling: fc.nat(),
+  fingerprint: fc.option(fc.constantFrom('disk-full', 'cert-expiry'), { nil: undefined }),
+  severity: fc.option(fc.constantFrom(...SEVERITIES), { nil: undefined }),
+  drill: fc.boolean(),
+  impactMinutesBefore: fc.option(fc.constantFrom(0, 2, 60), { nil: undefined }),
+  // Starts and gaps on a coarse grid over three days, so that boundaries
+  // (a recurrence exactly at the window's end, a unit exactly as long as
+  // minDuration, events at the same instant) come up often.
+  startMinute: fc.integer({ min: 0, max: 36 }).map(h => h * 60),
+  steps: fc.array(
+    fc.record({
+      type: fc.constantFrom(...INCIDENT_EVENT_TYPES),
+      // Small gaps, and sometimes the same instant, to exercise tie order.
+      gapMinutes: fc.constantFrom(0, 1, 2, 30, 60, 120, 360, 720, 1440),
+      severity: fc.option(fc.constantFrom(...SEVERITIES), { nil: undefined }),
+    }),
+    { minLength: 1, maxLength: 7 },
+  ),
+});
+
+/**
+ * Random incident histories as event lists: several incidents over a few
+ * weeks, with reopens, recurrences of a fingerprint, drills, severities
+ * changed by later events, and events in any order.
+ */
+export const historyArb = fc
+  .array(incidentArb, { minLength: 1, maxLength: 10 })
+  .map(incidents => {
+    const events: IncidentEvent[] = [];
+    incidents.forEach((inc, n) => {
+      const names = ENTITY_SPELLINGS[inc.entity];
+      let t = HISTORY_START + inc.startMinute * MIN;
+      const impact =
+        inc.impactMinutesBefore === undefined
+          ? undefined
+          : new Date(t - inc.impactMinutesBefore * MIN).toISOString();
+      inc.steps.forEach((step, i) => {
+        t += step.gapMinutes * MIN;
+        events.push({
+          source: inc.source,
+          incidentId: `INC${n}`,
+          eventId: `INC${n}-${i}`,
+          type: i === 0 ? 'triggered' : step.type,
+          at: new Date(t).toISOString(),
+          incident:
+            i === 0
+              ? {
+                  title: `Incident ${n}`,
+                  entityRefs: [names[inc.spelling % names.length]],
+                  fingerprint: inc.fingerprint,
+                  severity: inc.severity,
+                  labels: inc.drill ? ['drill'] : [],
+                  impactStartedAt: impact,
+                }
+              : step.severity
+              ? { severity: step.severity }
+              : undefined,
+        });
+      });
+    });
+    return events;
+  });
+
+/**
+ * How a history is delivered: which events are sent twice, the order, and
+ * the batch size. Independent of the history, so shrinking stays sound.
+ */
+export const deliveryArb = fc.record({
+  repeats: fc.array(fc.nat(), { maxLength: 10 }),
+  order: fc.array(fc.nat(), { minLength: 1, maxLength: 80 }),
+  batchSize: fc.integer({ min: 1, max: 7 }),
+});
+
+/**
+ * Delivers a history: shuffled, with some events sent twice, cut into
+ * batches. Every event is sent at least once.
+ */
+export function deliver(
+  events: IncidentEvent[],
+  delivery: { repeats: number[]; order: number[]; batchSize: number },
+): IncidentEvent[][] {
+  const all = [
+    ...events,
+    ...delivery.repeats.map(i => events[i % events.length]),
+  ];
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = delivery.order[i % delivery.order.length] % (i + 1);
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  const batches: IncidentEvent[][] = [];
+  for (let i = 0; i < all.length; i += delivery.batchSize) {
+    batches.push(all.slice(i, i + delivery.batchSize));
+  }
+  return batches;
+}
+
+/** Definitions covering every option, for the property tests. */
+export const PROPERTY_DEFINITIONS: RecoveryDefinition[] = [
+  {
+    id: 'resolved',
+    title: 'Time to resolve',
+    start: 'triggered',
+    end: 'resolved',
+    reopens: 'extend',
+    excludeLabels: ['drill'],
+    minDurationMs: 2 * MIN,
+  },
+  {
+    id: 'mitigated',
+    title: 'Time to mitigate',
+    start: 'impact',
+    end: 'mitigated',
+    reopens: 'extend',
+    recurrenceWindowMs: 24 * 60 * MIN,
+    excludeLabels: [],
+  },
+  {
+    id: 'per-cycle',
+    title: 'Per cycle, severe only',
+    start: 'triggered',
+    end: 'resolved',
+    reopens: 'separate',
+    recurrenceWindowMs: 6 * 60 * MIN,
+    severities: ['sev1', 'sev2', 'sev3'],
+    excludeLabels: ['drill'],
+    minDurationMs: 30 * MIN,
+  },
+];

@@ -1,0 +1,303 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  IncidentEvent,
+  RecoveryDefinition,
+  SEVERITIES,
+} from '@mttr-backstage/plugin-mttr-common';
+
+/**
+ * A plain, deliberately naive reference implementation of the recovery
+ * rules, written straight from the definition in docs/recovery-definitions.md
+ * and independent of the engine: it replays every event on every call. The
+ * property tests compare the API's answers with it.
+ */
+
+const ORDER = ['triggered', 'acknowledged', 'mitigated', 'resolved', 'reopened'];
+
+interface RefCycle {
+  start: number;
+  recovery?: number;
+  ack?: number;
+  mitigated?: number;
+  resolved?: number;
+  first: boolean;
+}
+
+interface RefIncident {
+  key: string;
+  source: string;
+  id: string;
+  entities: string[];
+  severity?: string;
+  fingerprint?: string;
+  labels: string[];
+  start: number;
+  /** The first trigger, else the earliest event (before any impact rule). */
+  eventStart: number;
+  triggered?: number;
+  impact?: number;
+  cycles: RefCycle[];
+}
+
+interface RefUnit {
+  start: number;
+  end?: number;
+  reopened: boolean;
+  filtered: boolean;
+  severity?: string;
+  detect?: number;
+  ack?: number;
+  mitigate?: number;
+  resolve?: number;
+}
+
+function normalise(ref: string): string | undefined {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, { defaultKind: 'component', defaultNamespace: 'default' }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return undefined;
+  }
+}
+
+function buildIncidents(
+  events: IncidentEvent[],
+  definition: RecoveryDefinition,
+): RefIncident[] {
+  const seen = new Set<string>();
+  const byIncident = new Map<string, IncidentEvent[]>();
+  for (const e of events) {
+    const id = `${e.source}\u0000${e.eventId}`;
+    if (seen.has(id)) continue; // a repeated (source, eventId) changes nothing
+    seen.add(id);
+    const key = `${e.source}/${e.incidentId}`;
+    byIncident.set(key, [...(byIncident.get(key) ?? []), e]);
+  }
+  const result: RefIncident[] = [];
+  for (const [key, list] of byIncident) {
+    const evs = list
+      .map(e => ({ ...e, t: Date.parse(e.at) }))
+      .sort(
+        (a, b) =>
+          a.t - b.t ||
+          ORDER.indexOf(a.type) - ORDER.indexOf(b.type) ||
+          (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0),
+      );
+    const attrs: Record<string, any> = {};
+    for (const e of evs) {
+      for (const [k, v] of Object.entries(e.incident ?? {})) {
+        if (v !== undefined) attrs[k] = v;
+      }
+    }
+    const trig = evs.find(e => e.type === 'triggered');
+    const start = trig ? trig.t : evs[0].t;
+    const impact =
+      attrs.impactStartedAt !== undefined ? Date.parse(attrs.impactStartedAt) : undefined;
+    const cycles: RefCycle[] = [{ start, first: true }];
+    for (const e of evs) {
+      if (e.t < start) continue;
+      const c = cycles[cycles.length - 1];
+      if (e.type === 'acknowledged' && c.ack === undefined) c.ack = e.t;
+      if (e.type === 'mitigated' && c.mitigated === undefined) c.mitigated = e.t;
+      if (e.type === 'resolved' && c.resolved === undefined) c.resolved = e.t;
+      const ends =
+        definition.end === 'mitigated'
+          ? e.type === 'mitigated' || e.type === 'resolved'
+          : e.type === 'resolved';
+      if (ends && c.recovery === undefined) c.recovery = e.t;
+      if (e.type === 'reopened' && c.recovery !== undefined) {
+        cycles.push({ start: e.t, first: false });
+      }
+    }
+    const defStart =
+      definition.start === 'impact' && impact !== undefined ? impact : start;
+    result.push({
+      key,
+      source: list[0].source,
+      id: list[0].incidentId,
+      entities: [
+        ...new Set(
+          ((attrs.entityRefs ?? []) as string[])
+            .map(normalise)
+            .filter((r): r is string => !!r),
+        ),
+      ],
+      severity: attrs.severity,
+      fingerprint: attrs.fingerprint || undefined,
+      labels: attrs.labels ?? [],
+      start: defStart,
+      eventStart: start,
+      triggered: trig?.t,
+      impact,
+      cycles: cycles.map((c, i) => (i === 0 ? { ...c, start: defStart } : c)),
+    });
+  }
+  return result;
+}
+
+function unitsOf(
+  incidents: RefIncident[],
+  definition: RecoveryDefinition,
+): RefUnit[] {
+  // Chains: each incident alone, unless a recurrence window folds incidents
+  // of one fingerprint together.
+  const chains: RefIncident[][] = [];
+  const byFingerprint = new Map<string, RefIncident[]>();
+  for (const inc of incidents) {
+    if (definition.recurrenceWindowMs !== undefined && inc.fingerprint) {
+      byFingerprint.set(inc.fingerprint, [
+        ...(byFingerprint.get(inc.fingerprint) ?? []),
+        inc,
+      ]);
+    } else {
+      chains.push([inc]);
+    }
+  }
+  for (const list of byFingerprint.values()) {
+    list.sort(
+      (a, b) =>
+        a.start - b.start ||
+        (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    let current: RefIncident[] | undefined;
+    for (const inc of list) {
+      if (current) {
+        const lastInc = current[current.length - 1];
+        const rec = lastInc.cycles[lastInc.cycles.length - 1].recovery;
+        if (
+          rec !== undefined &&
+          inc.start - rec >= 0 &&
+          inc.start - rec <= definition.recurrenceWindowMs!
+        ) {
+          current.push(inc);
+          continue;
+        }
+      }
+      current = [inc];
+      chains.push(current);
+    }
+  }
+
+  const units: RefUnit[] = [];
+  for (const chain of chains) {
+    const ranks = chain
+      .map(i => SEVERITIES.indexOf(i.severity as any))
+      .filter(r => r >= 0);
+    const severity = ranks.length ? SEVERITIES[Math.min(...ranks)] : undefined;
+    const labels = chain.flatMap(i => i.labels);
+    const filtered =
+      labels.some(l => definition.excludeLabels.includes(l)) ||
+      (definition.severities !== undefined &&
+        (severity === undefined || !definition.severities.includes(severity)));
+    const cycles = chain.flatMap(i => i.cycles.map(c => ({ c, i })));
+    const stages = (c: RefCycle, i: RefIncident) => ({
+      detect:
+        c.first && i.impact !== undefined && i.triggered !== undefined && i.triggered >= i.impact
+          ? i.triggered - i.impact
+          : undefined,
+      ack: c.ack !== undefined && c.ack >= cStart(c, i) ? c.ack - cStart(c, i) : undefined,
+      mitigate:
+        c.ack !== undefined && c.mitigated !== undefined && c.mitigated >= c.ack
+          ? c.mitigated - c.ack
+          : undefined,
+      resolve:
+        c.mitigated !== undefined && c.resolved !== undefined && c.resolved >= c.mitigated
+          ? c.resolved - c.mitigated
+          : undefined,
+    });
+    if (definition.reopens === 'extend') {
+      units.push({
+        start: cycles[0].c.start,
+        end: cycles[cycles.length - 1].c.recovery,
+        reopened: cycles.length > 1,
+        filtered,
+        severity,
+        ...stages(cycles[0].c, cycles[0].i),
+      });
+    } else {
+      cycles.forEach(({ c, i }, index) =>
+        units.push({
+          start: c.start,
+          end: c.recovery,
+          reopened: index > 0,
+          filtered,
+          severity,
+          ...stages(c, i),
+        }),
+      );
+    }
+  }
+  return units;
+}
+
+// The acknowledge stage runs from the cycle's event-time start (the
+// trigger, or the reopen), not from impact.
+function cStart(c: RefCycle, i: RefIncident): number {
+  return c.first ? i.eventStart : c.start;
+}
+
+function quantile(sorted: number[], q: number): number | null {
+  if (!sorted.length) return null;
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * The figures for one entity under one definition over [from, to), from
+ * the raw events.
+ */
+export function referenceMetrics(
+  events: IncidentEvent[],
+  definition: RecoveryDefinition,
+  entityRef: string,
+  from: Date,
+  to: Date,
+) {
+  const entity = normalise(entityRef)!;
+  const incidents = buildIncidents(events, definition).filter(i =>
+    i.entities.includes(entity),
+  );
+  const inWindow = unitsOf(incidents, definition).filter(
+    u => !u.filtered && u.start >= from.getTime() && u.start < to.getTime(),
+  );
+  const isExcluded = (u: RefUnit) =>
+    u.end !== undefined &&
+    definition.minDurationMs !== undefined &&
+    u.end - u.start < definition.minDurationMs;
+  const counted = inWindow.filter(u => !isExcluded(u));
+  const durations = counted
+    .filter(u => u.end !== undefined)
+    .map(u => u.end! - u.start)
+    .sort((a, b) => a - b);
+  const total = durations.reduce((a, b) => a + b, 0);
+  const med = (xs: Array<number | undefined>) =>
+    quantile(
+      xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b),
+      0.5,
+    );
+  return {
+    count: counted.length,
+    recovered: durations.length,
+    open: counted.length - durations.length,
+    excluded: inWindow.length - counted.length,
+    meanMs: durations.length ? total / durations.length : null,
+    medianMs: quantile(durations, 0.5),
+    p90Ms: quantile(durations, 0.9),
+    totalDowntimeMs: total,
+    frequencyPer30d:
+      (counted.length * 30 * 86_400_000) / (to.getTime() - from.getTime()),
+    reopenRate: counted.length
+      ? counted.filter(u => u.reopened).length / counted.length
+      : null,
+    stages: {
+      detectMs: med(counted.map(u => u.detect)),
+      acknowledgeMs: med(counted.map(u => u.ack)),
+      mitigateMs: med(counted.map(u => u.mitigate)),
+      resolveMs: med(counted.map(u => u.resolve)),
+    },
+  };
+}
