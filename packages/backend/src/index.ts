@@ -1,0 +1,27 @@
+/*
+ * The demo portal's backend: the catalog with the demo entities, guest
+ * sign-in, permissions (allow-all, see permissionPolicy.ts) and the mttr
+ * plugin with its PagerDuty and Alertmanager incident sources.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { permissionPolicyModule } from './permissionPolicy';
+
+const backend = createBackend();
+
+// Serves the built frontend when it exists (production build / e2e runs).
+backend.add(import('@backstage/plugin-app-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(permissionPolicyModule);
+
+// TODO(foundation): enable once the packages have their src/index.ts.
+// backend.add(import('@mttr-backstage/plugin-mttr-backend'));
+// backend.add(import('@mttr-backstage/plugin-mttr-backend-module-pagerduty'));
+// backend.add(import('@mttr-backstage/plugin-mttr-backend-module-alertmanager'));
+
+backend.start();
