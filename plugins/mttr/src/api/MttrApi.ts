@@ -1,0 +1,114 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  ByEntityResponse,
+  DefinitionsResponse,
+  IncidentStatus,
+  IncidentsResponse,
+  MetricsSeriesResponse,
+  OnCallEntry,
+  RecoveryMetrics,
+  Severity,
+} from '@mttr-backstage/plugin-mttr-common';
+
+/**
+ * A time window `[from, to)` of the figures.
+ *
+ * @public
+ */
+export interface MetricsWindow {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * Which figures of one entity to read.
+ *
+ * @public
+ */
+export interface EntityMetricsQuery extends MetricsWindow {
+  entityRef: string;
+  /** A recovery definition id; the backend's default when left out. */
+  definition?: string;
+}
+
+/**
+ * Which rows of the comparison to read. Every filter is optional.
+ *
+ * @public
+ */
+export interface ByEntityQuery extends MetricsWindow {
+  definition?: string;
+  kind?: string;
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
+  tag?: string;
+  severity?: Severity;
+  sort?: string;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+  /** `owner` rolls the rows up per owning group. */
+  groupBy?: 'owner';
+}
+
+/**
+ * Which time series of one entity to read.
+ *
+ * @public
+ */
+export interface MetricsSeriesQuery extends EntityMetricsQuery {
+  bucket: 'week' | 'month';
+}
+
+/**
+ * Which incidents of one entity to read.
+ *
+ * @public
+ */
+export interface IncidentsQuery {
+  entityRef: string;
+  from?: Date;
+  to?: Date;
+  status?: IncidentStatus;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The client of the mttr backend, as the views use it.
+ *
+ * @remarks
+ * One method per backend route. Features that add routes to the backend (the
+ * just-in-time access feature, for instance) add their methods here and to
+ * {@link MttrClient}, which offers `get` and `send` helpers for that.
+ *
+ * @public
+ */
+export interface MttrApi {
+  /** The configured recovery definitions and the default one. */
+  getDefinitions(): Promise<DefinitionsResponse>;
+  /** The figures of one entity over a window, under one definition. */
+  getMetrics(query: EntityMetricsQuery): Promise<RecoveryMetrics>;
+  /** The figures of every entity (or owner) with incidents, for comparison. */
+  getMetricsByEntity(query: ByEntityQuery): Promise<ByEntityResponse>;
+  /** The figures of one entity per week or month. */
+  getMetricsSeries(query: MetricsSeriesQuery): Promise<MetricsSeriesResponse>;
+  /** The incidents of one entity, newest first, with their timelines. */
+  getIncidents(query: IncidentsQuery): Promise<IncidentsResponse>;
+  /**
+   * Who is on call for the entity now. Resolves to `undefined` when the
+   * backend offers no on-call lookup (the route answers 404), so that views
+   * can leave the section out instead of showing an error.
+   */
+  getOnCall(entityRef: string): Promise<OnCallEntry[] | undefined>;
+}
+
+/**
+ * The reference to the {@link MttrApi}.
+ *
+ * @public
+ */
+export const mttrApiRef = createApiRef<MttrApi>({
+  id: 'plugin.mttr.service',
+});

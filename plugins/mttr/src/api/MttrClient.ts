@@ -1,0 +1,136 @@
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  ByEntityResponse,
+  DefinitionsResponse,
+  IncidentsResponse,
+  MetricsSeriesResponse,
+  OnCallEntry,
+  RecoveryMetrics,
+} from '@mttr-backstage/plugin-mttr-common';
+import {
+  ByEntityQuery,
+  EntityMetricsQuery,
+  IncidentsQuery,
+  MetricsSeriesQuery,
+  MttrApi,
+} from './MttrApi';
+
+/** Query values as the routes take them: dates as ISO strings, blanks left out. */
+type QueryValue = string | number | Date | undefined;
+
+/**
+ * Talks to the mttr backend through the discovery and fetch APIs, so the
+ * user's token travels with every request.
+ *
+ * @public
+ */
+export class MttrClient implements MttrApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  async getDefinitions(): Promise<DefinitionsResponse> {
+    return this.get('/definitions');
+  }
+
+  async getMetrics(query: EntityMetricsQuery): Promise<RecoveryMetrics> {
+    return this.get('/metrics', {
+      entityRef: query.entityRef,
+      definition: query.definition,
+      from: query.from,
+      to: query.to,
+    });
+  }
+
+  async getMetricsByEntity(query: ByEntityQuery): Promise<ByEntityResponse> {
+    return this.get('/metrics/by-entity', { ...query });
+  }
+
+  async getMetricsSeries(
+    query: MetricsSeriesQuery,
+  ): Promise<MetricsSeriesResponse> {
+    return this.get('/metrics/series', {
+      entityRef: query.entityRef,
+      definition: query.definition,
+      from: query.from,
+      to: query.to,
+      bucket: query.bucket,
+    });
+  }
+
+  async getIncidents(query: IncidentsQuery): Promise<IncidentsResponse> {
+    return this.get('/incidents', { ...query });
+  }
+
+  async getOnCall(entityRef: string): Promise<OnCallEntry[] | undefined> {
+    const response = await this.fetch('/on-call', { entityRef });
+    if (response.status === 404) {
+      return undefined;
+    }
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    const body = (await response.json()) as { items: OnCallEntry[] };
+    return body.items;
+  }
+
+  /** GETs a route of the plugin and parses its JSON answer. */
+  protected async get<T>(
+    path: string,
+    query: Record<string, QueryValue> = {},
+  ): Promise<T> {
+    const response = await this.fetch(path, query);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+
+  /** Sends a JSON body to a route of the plugin and parses its answer. */
+  protected async send<T>(
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('mttr');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers:
+        body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    if (response.status === 204) {
+      return undefined as T;
+    }
+    return (await response.json()) as T;
+  }
+
+  private async fetch(
+    path: string,
+    query: Record<string, QueryValue>,
+  ): Promise<Response> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('mttr');
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined || value === '') {
+        continue;
+      }
+      params.set(
+        key,
+        value instanceof Date ? value.toISOString() : String(value),
+      );
+    }
+    const search = params.toString();
+    return this.fetchApi.fetch(
+      `${baseUrl}${path}${search ? `?${search}` : ''}`,
+    );
+  }
+}

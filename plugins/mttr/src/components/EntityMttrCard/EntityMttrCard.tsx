@@ -1,0 +1,416 @@
+import { useState } from 'react';
+import { Box, Divider, Grid, Typography } from '@material-ui/core';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Incident,
+  MTTR_ALERT_MATCHERS_ANNOTATION,
+  MTTR_INCIDENT_KEYS_ANNOTATION,
+  PAGERDUTY_SERVICE_ID_ANNOTATION,
+  RecoveryDefinition,
+  RecoveryMetrics,
+  formatDuration,
+  hasIncidentSourceAnnotation,
+} from '@mttr-backstage/plugin-mttr-common';
+import useAsync from 'react-use/lib/useAsync';
+import { Line, LineChart, YAxis } from 'recharts';
+import { mttrApiRef } from '../../api';
+import {
+  IncidentActionsRenderer,
+  defaultIncidentActions,
+} from '../IncidentActions';
+import { DefinitionSelect } from '../shared/Selectors';
+import { DoraBandChip } from '../shared/DoraBandChip';
+import { doraBandOf, readDoraThresholds } from '../shared/doraBand';
+import { OnCallList } from '../shared/OnCallList';
+import { RunbookList } from '../shared/RunbookList';
+import { SafeLink } from '../shared/SafeLink';
+import { SeverityChip } from '../shared/IncidentBadges';
+import { SeverityMix } from '../shared/SeverityMix';
+import { StageBar } from '../shared/StageBar';
+import { runbooksOf } from '../shared/runbooks';
+import {
+  LOW_SAMPLE_SIZE,
+  formatChange,
+  formatFrequency,
+  lastDays,
+  previousWindow,
+  relativeChange,
+  windowLabel,
+} from '../shared/timeWindow';
+import { useDefinitions } from '../shared/useDefinitions';
+
+/** The card always looks at the last 90 days, against the 90 before. */
+const CARD_WINDOW_DAYS = 90;
+
+/**
+ * Props of {@link EntityMttrCard}.
+ *
+ * @public
+ */
+export interface EntityMttrCardProps {
+  /** Renders the actions of each open incident row (e.g. a request-access button). */
+  incidentActions?: IncidentActionsRenderer;
+}
+
+/** The annotations any of which maps an entity to its incidents. */
+const MAPPING_ANNOTATIONS = [
+  PAGERDUTY_SERVICE_ID_ANNOTATION,
+  MTTR_ALERT_MATCHERS_ANNOTATION,
+  MTTR_INCIDENT_KEYS_ANNOTATION,
+];
+
+export function EntityMttrCard(props: EntityMttrCardProps) {
+  const { entity } = useEntity();
+  const definitions = useDefinitions();
+  if (definitions.loading) {
+    return (
+      <InfoCard title="Recovery (MTTR)">
+        <Progress />
+      </InfoCard>
+    );
+  }
+  if (definitions.error || !definitions.value) {
+    return (
+      <InfoCard title="Recovery (MTTR)">
+        <ResponseErrorPanel
+          error={definitions.error ?? new Error('No definitions')}
+        />
+      </InfoCard>
+    );
+  }
+  return (
+    <CardBody
+      entity={entity}
+      definitions={definitions.value.items}
+      defaultDefinition={definitions.value.defaultDefinition}
+      incidentActions={props.incidentActions ?? defaultIncidentActions}
+    />
+  );
+}
+
+function CardBody(props: {
+  entity: Entity;
+  definitions: RecoveryDefinition[];
+  defaultDefinition: string;
+  incidentActions: IncidentActionsRenderer;
+}) {
+  const { entity, definitions, incidentActions } = props;
+  const api = useApi(mttrApiRef);
+  const configApi = useApi(configApiRef);
+  const thresholds = readDoraThresholds(configApi);
+  const entityRef = stringifyEntityRef(entity);
+  const [now] = useState(() => new Date());
+  const [definitionId, setDefinitionId] = useState(props.defaultDefinition);
+  const definition =
+    definitions.find(d => d.id === definitionId) ?? definitions[0];
+
+  const data = useAsync(async () => {
+    const window = lastDays(CARD_WINDOW_DAYS, now);
+    const query = { entityRef, definition: definitionId };
+    const [current, previous, series, open, mitigated] = await Promise.all([
+      api.getMetrics({ ...query, ...window }),
+      api.getMetrics({ ...query, ...previousWindow(window) }),
+      api.getMetricsSeries({ ...query, ...window, bucket: 'week' }),
+      api.getIncidents({ entityRef, status: 'open', limit: 50 }),
+      api.getIncidents({ entityRef, status: 'mitigated', limit: 50 }),
+    ]);
+    return {
+      current,
+      previous,
+      series: series.items,
+      openIncidents: [...open.items, ...mitigated.items].sort((a, b) =>
+        a.startedAt.localeCompare(b.startedAt),
+      ),
+    };
+  }, [api, entityRef, definitionId, now]);
+
+  const title = 'Recovery (MTTR)';
+  const caption = `${definition?.title ?? definitionId} · ${windowLabel(
+    CARD_WINDOW_DAYS,
+  )}`;
+  const selector = (
+    <DefinitionSelect
+      id="mttr-card-definition"
+      definitions={definitions}
+      value={definitionId}
+      onChange={setDefinitionId}
+    />
+  );
+
+  if (data.loading) {
+    return (
+      <InfoCard title={title} subheader={caption}>
+        <Progress />
+      </InfoCard>
+    );
+  }
+  if (data.error || !data.value) {
+    return (
+      <InfoCard title={title} subheader={caption}>
+        <ResponseErrorPanel error={data.error ?? new Error('No figures')} />
+      </InfoCard>
+    );
+  }
+
+  const { current, previous, series, openIncidents } = data.value;
+  if (
+    !hasIncidentSourceAnnotation(entity) &&
+    current.count === 0 &&
+    openIncidents.length === 0
+  ) {
+    return (
+      <InfoCard title={title}>
+        <MissingAnnotationEmptyState annotation={MAPPING_ANNOTATIONS} />
+      </InfoCard>
+    );
+  }
+
+  return (
+    <InfoCard title={title} subheader={caption} action={selector}>
+      <Grid container spacing={2}>
+        <Grid item xs={12}>
+          <Headline
+            current={current}
+            previous={previous}
+            caption={caption}
+          />
+        </Grid>
+        <Grid item xs={12} sm={6}>
+          <Typography variant="overline" component="h3">
+            Band
+          </Typography>
+          <Box mb={1}>
+            {current.medianMs === null ? (
+              <Typography variant="body2" color="textSecondary">
+                No recovered incidents: no band.
+              </Typography>
+            ) : (
+              <DoraBandChip
+                band={doraBandOf(current.medianMs, thresholds)}
+                thresholds={thresholds}
+              />
+            )}
+          </Box>
+        </Grid>
+        <Grid item xs={12} sm={6}>
+          <Typography variant="overline" component="h3">
+            Weekly median trend
+          </Typography>
+          <Sparkline series={series.map(s => s.medianMs)} caption={caption} />
+        </Grid>
+        <Grid item xs={12}>
+          <Typography variant="overline" component="h3">
+            Where recovery time goes (median per stage, {caption})
+          </Typography>
+          <StageBar stages={current.stages} />
+        </Grid>
+      </Grid>
+      <Box my={2}>
+        <Divider />
+      </Box>
+      <OpenIncidents
+        entity={entity}
+        incidents={openIncidents}
+        now={now}
+        incidentActions={incidentActions}
+      />
+      <Box my={2}>
+        <Divider />
+      </Box>
+      <Grid container spacing={2}>
+        <Grid item xs={12} sm={6}>
+          <RunbookList runbooks={runbooksOf(entity)} />
+        </Grid>
+        <Grid item xs={12} sm={6}>
+          <OnCallList entityRef={entityRef} />
+        </Grid>
+      </Grid>
+    </InfoCard>
+  );
+}
+
+function Figure(props: { label: string; value: string; testId?: string }) {
+  return (
+    <Box mr={3}>
+      <Typography variant="caption" color="textSecondary" component="div">
+        {props.label}
+      </Typography>
+      <Typography variant="h5" component="div" data-testid={props.testId}>
+        {props.value}
+      </Typography>
+    </Box>
+  );
+}
+
+function Headline(props: {
+  current: RecoveryMetrics;
+  previous: RecoveryMetrics;
+  caption: string;
+}) {
+  const { current, previous, caption } = props;
+  const change = relativeChange(current.medianMs, previous.medianMs);
+  let changeWords = 'no earlier figures to compare';
+  if (change !== undefined) {
+    if (change > 0) {
+      changeWords = 'slower than the previous 90 days';
+    } else if (change < 0) {
+      changeWords = 'faster than the previous 90 days';
+    } else {
+      changeWords = 'same as the previous 90 days';
+    }
+  }
+  return (
+    <Box>
+      <Box display="flex" flexWrap="wrap" alignItems="flex-end">
+        <Figure
+          label="Median MTTR"
+          value={formatDuration(current.medianMs)}
+          testId="mttr-median"
+        />
+        <Figure
+          label="Mean MTTR"
+          value={formatDuration(current.meanMs)}
+          testId="mttr-mean"
+        />
+        <Figure
+          label="Change (median)"
+          value={formatChange(change)}
+          testId="mttr-change"
+        />
+        <Figure
+          label="Incidents per 30 days"
+          value={formatFrequency(current.frequencyPer30d)}
+          testId="mttr-frequency"
+        />
+      </Box>
+      <Typography variant="body2" color="textSecondary">
+        {caption}: based on {current.count}{' '}
+        {current.count === 1 ? 'incident' : 'incidents'} ({current.recovered}{' '}
+        recovered, {current.open} open
+        {current.excluded ? `, ${current.excluded} excluded` : ''}); change is{' '}
+        {changeWords}. Severity mix: <SeverityMix mix={current.severityMix} />
+      </Typography>
+      {current.count < LOW_SAMPLE_SIZE && (
+        <Typography variant="body2" role="note">
+          ⚠ Few incidents ({current.count}): these figures move a lot with each
+          new incident; read them as a hint, not a trend.
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+function Sparkline(props: { series: Array<number | null>; caption: string }) {
+  const points = props.series.map((ms, i) => ({
+    week: i,
+    hours: ms === null ? null : ms / 3_600_000,
+  }));
+  const known = props.series.filter((ms): ms is number => ms !== null);
+  if (known.length < 2) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        Not enough weeks with recoveries for a trend.
+      </Typography>
+    );
+  }
+  const first = known[0];
+  const last = known[known.length - 1];
+  return (
+    <div
+      role="img"
+      aria-label={`Weekly median time to recovery, ${props.caption}: from ${formatDuration(
+        first,
+      )} to ${formatDuration(last)}`}
+    >
+      <LineChart width={200} height={40} data={points}>
+        <YAxis hide domain={['auto', 'auto']} />
+        <Line
+          type="monotone"
+          dataKey="hours"
+          stroke="#1976d2"
+          strokeWidth={2}
+          dot={false}
+          connectNulls
+          isAnimationActive={false}
+        />
+      </LineChart>
+    </div>
+  );
+}
+
+function OpenIncidents(props: {
+  entity: Entity;
+  incidents: Incident[];
+  now: Date;
+  incidentActions: IncidentActionsRenderer;
+}) {
+  const { entity, incidents, now, incidentActions } = props;
+  const serviceRunbook = runbooksOf(entity)[0]?.url;
+  return (
+    <Box component="section" aria-labelledby="mttr-open-heading">
+      <Typography variant="subtitle2" component="h3" id="mttr-open-heading">
+        Open incidents ({incidents.length})
+      </Typography>
+      {incidents.length === 0 ? (
+        <Typography variant="body2" color="textSecondary">
+          No open incidents.
+        </Typography>
+      ) : (
+        <Box component="ul" m={0} p={0} style={{ listStyle: 'none' }}>
+          {incidents.map(incident => {
+            const runbook = incident.runbookUrl ?? serviceRunbook;
+            return (
+              <Box
+                component="li"
+                key={`${incident.source}/${incident.incidentId}`}
+                display="flex"
+                flexWrap="wrap"
+                alignItems="center"
+                py={0.5}
+                style={{ gap: 8 }}
+              >
+                <SeverityChip severity={incident.severity} />
+                <Typography variant="body2" component="span">
+                  {incident.title ?? incident.incidentId}
+                </Typography>
+                <Typography
+                  variant="body2"
+                  color="textSecondary"
+                  component="span"
+                >
+                  {incident.status} · open for{' '}
+                  {formatDuration(
+                    now.getTime() - new Date(incident.startedAt).getTime(),
+                  )}
+                </Typography>
+                {incident.url && (
+                  <Typography variant="body2" component="span">
+                    <SafeLink url={incident.url}>
+                      View in {incident.source}
+                    </SafeLink>
+                  </Typography>
+                )}
+                {runbook && (
+                  <Typography variant="body2" component="span">
+                    <SafeLink url={runbook}>Runbook</SafeLink>
+                  </Typography>
+                )}
+                {incidentActions({ entity, incident })}
+              </Box>
+            );
+          })}
+        </Box>
+      )}
+    </Box>
+  );
+}

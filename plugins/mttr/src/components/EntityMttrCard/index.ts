@@ -1,0 +1,2 @@
+export { EntityMttrCard } from './EntityMttrCard';
+export type { EntityMttrCardProps } from './EntityMttrCard';

@@ -1,0 +1,250 @@
+import { useState } from 'react';
+import { Box, Grid, Typography } from '@material-ui/core';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Incident,
+  MTTR_ALERT_MATCHERS_ANNOTATION,
+  MTTR_INCIDENT_KEYS_ANNOTATION,
+  PAGERDUTY_SERVICE_ID_ANNOTATION,
+  RecoveryDefinition,
+  formatDuration,
+  hasIncidentSourceAnnotation,
+} from '@mttr-backstage/plugin-mttr-common';
+import useAsync from 'react-use/lib/useAsync';
+import { MttrApi, MetricsWindow, mttrApiRef } from '../../api';
+import {
+  IncidentActionsRenderer,
+  defaultIncidentActions,
+} from '../IncidentActions';
+import { DefinitionSelect, WindowSelect } from '../shared/Selectors';
+import { SeverityMix } from '../shared/SeverityMix';
+import {
+  LOW_SAMPLE_SIZE,
+  formatFrequency,
+  lastDays,
+  windowLabel,
+} from '../shared/timeWindow';
+import { useDefinitions } from '../shared/useDefinitions';
+import { DefinitionsSideBySide } from './DefinitionsSideBySide';
+import { IncidentTable } from './IncidentTable';
+import { RecoveryCharts } from './RecoveryCharts';
+
+/** The most incidents the tab reads for one window (pages of 500). */
+const MAX_INCIDENTS = 2000;
+const PAGE = 500;
+
+/**
+ * Props of {@link EntityMttrContent}.
+ *
+ * @public
+ */
+export interface EntityMttrContentProps {
+  /** Renders the actions of each incident row (e.g. a request-access button). */
+  incidentActions?: IncidentActionsRenderer;
+}
+
+async function readIncidents(
+  api: MttrApi,
+  entityRef: string,
+  window: MetricsWindow,
+): Promise<{ items: Incident[]; totalCount: number }> {
+  const items: Incident[] = [];
+  let totalCount = 0;
+  do {
+    const page = await api.getIncidents({
+      entityRef,
+      ...window,
+      limit: PAGE,
+      offset: items.length,
+    });
+    totalCount = page.totalCount;
+    items.push(...page.items);
+    if (page.items.length === 0) {
+      break;
+    }
+  } while (items.length < Math.min(totalCount, MAX_INCIDENTS));
+  return { items, totalCount };
+}
+
+export function EntityMttrContent(props: EntityMttrContentProps) {
+  const { entity } = useEntity();
+  const definitions = useDefinitions();
+  if (definitions.loading) {
+    return <Progress />;
+  }
+  if (definitions.error || !definitions.value) {
+    return (
+      <ResponseErrorPanel
+        error={definitions.error ?? new Error('No definitions')}
+      />
+    );
+  }
+  return (
+    <RecoveryTab
+      entity={entity}
+      definitions={definitions.value.items}
+      defaultDefinition={definitions.value.defaultDefinition}
+      incidentActions={props.incidentActions ?? defaultIncidentActions}
+    />
+  );
+}
+
+function RecoveryTab(props: {
+  entity: Entity;
+  definitions: RecoveryDefinition[];
+  defaultDefinition: string;
+  incidentActions: IncidentActionsRenderer;
+}) {
+  const { entity, definitions } = props;
+  const api = useApi(mttrApiRef);
+  const entityRef = stringifyEntityRef(entity);
+  const [now] = useState(() => new Date());
+  const [days, setDays] = useState(90);
+  const [definitionId, setDefinitionId] = useState(props.defaultDefinition);
+  const definition =
+    definitions.find(d => d.id === definitionId) ?? definitions[0];
+  const caption = `${definition.title} · ${windowLabel(days)}`;
+
+  const data = useAsync(async () => {
+    const window = lastDays(days, now);
+    const [series, incidents, perDefinition] = await Promise.all([
+      api.getMetricsSeries({
+        entityRef,
+        definition: definitionId,
+        ...window,
+        bucket: 'week',
+      }),
+      readIncidents(api, entityRef, window),
+      Promise.all(
+        definitions.map(d =>
+          api.getMetrics({ entityRef, definition: d.id, ...window }),
+        ),
+      ),
+    ]);
+    return { series, incidents, perDefinition };
+  }, [api, entityRef, definitionId, days, now, definitions]);
+
+  const controls = (
+    <Box display="flex" flexWrap="wrap" mb={2} style={{ gap: 16 }}>
+      <DefinitionSelect
+        id="mttr-tab-definition"
+        definitions={definitions}
+        value={definitionId}
+        onChange={setDefinitionId}
+      />
+      <WindowSelect id="mttr-tab-window" value={days} onChange={setDays} />
+    </Box>
+  );
+
+  if (data.loading) {
+    return (
+      <>
+        {controls}
+        <Progress />
+      </>
+    );
+  }
+  if (data.error || !data.value) {
+    return (
+      <>
+        {controls}
+        <ResponseErrorPanel error={data.error ?? new Error('No figures')} />
+      </>
+    );
+  }
+
+  const { series, incidents, perDefinition } = data.value;
+  const current = perDefinition[definitions.indexOf(definition)];
+  if (
+    incidents.totalCount === 0 &&
+    current.count === 0 &&
+    !hasIncidentSourceAnnotation(entity)
+  ) {
+    return (
+      <MissingAnnotationEmptyState
+        annotation={[
+          PAGERDUTY_SERVICE_ID_ANNOTATION,
+          MTTR_ALERT_MATCHERS_ANNOTATION,
+          MTTR_INCIDENT_KEYS_ANNOTATION,
+        ]}
+      />
+    );
+  }
+
+  return (
+    <Box>
+      {controls}
+      {incidents.totalCount === 0 ? (
+        <EmptyState
+          missing="data"
+          title={`No incidents in the ${windowLabel(days)}`}
+          description="Nothing to measure in this window. Pick a longer window, or check that the incident source sends events for this service."
+        />
+      ) : (
+        <Grid container spacing={2}>
+          <Grid item xs={12}>
+            <InfoCard title="Summary" subheader={caption}>
+              <Typography variant="body1">
+                Median {formatDuration(current.medianMs)} · p90{' '}
+                {formatDuration(current.p90Ms)} · mean{' '}
+                {formatDuration(current.meanMs)} ·{' '}
+                {formatFrequency(current.frequencyPer30d)} incidents per 30
+                days, based on {current.count} incidents ·{' '}
+                <SeverityMix mix={current.severityMix} />
+              </Typography>
+              {current.count < LOW_SAMPLE_SIZE && (
+                <Typography variant="body2" role="note">
+                  ⚠ Few incidents ({current.count}): read these figures as a
+                  hint, not a trend.
+                </Typography>
+              )}
+              {incidents.items.length < incidents.totalCount && (
+                <Typography variant="body2" role="note">
+                  Showing the newest {incidents.items.length} of{' '}
+                  {incidents.totalCount} incidents in the table and
+                  distribution; the weekly charts and figures use all of them.
+                </Typography>
+              )}
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12}>
+            <RecoveryCharts
+              series={series.items}
+              incidents={incidents.items}
+              definition={definitionId}
+              caption={caption}
+            />
+          </Grid>
+          <Grid item xs={12}>
+            <DefinitionsSideBySide
+              definitions={definitions}
+              metrics={perDefinition}
+              windowText={windowLabel(days)}
+            />
+          </Grid>
+          <Grid item xs={12}>
+            <IncidentTable
+              entity={entity}
+              incidents={incidents.items}
+              definition={definitionId}
+              definitionTitle={definition.title}
+              caption={caption}
+              incidentActions={props.incidentActions}
+            />
+          </Grid>
+        </Grid>
+      )}
+    </Box>
+  );
+}

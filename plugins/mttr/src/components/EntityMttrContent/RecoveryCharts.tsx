@@ -1,0 +1,149 @@
+import { Grid, Typography } from '@material-ui/core';
+import { InfoCard } from '@backstage/core-components';
+import {
+  Incident,
+  MetricsSeriesBucket,
+  formatDuration,
+} from '@mttr-backstage/plugin-mttr-common';
+import { DateTime } from 'luxon';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { recoveryDistribution } from './recoveryDistribution';
+
+const CHART_HEIGHT = 240;
+
+function weekLabel(iso: string) {
+  return DateTime.fromISO(iso, { zone: 'utc' }).toFormat('d LLL');
+}
+
+/**
+ * The three charts of the Recovery tab. Each chart carries a text summary
+ * (aria-label) so that the figures are there for people who cannot see it.
+ */
+export function RecoveryCharts(props: {
+  series: MetricsSeriesBucket[];
+  incidents: Incident[];
+  definition: string;
+  caption: string;
+}) {
+  const { series, incidents, definition, caption } = props;
+  const weekly = series.map(s => ({
+    week: weekLabel(s.from),
+    median: s.medianMs,
+    p90: s.p90Ms,
+    incidents: s.count,
+  }));
+  const distribution = recoveryDistribution(incidents, definition);
+  const weeksWithRecoveries = series.filter(s => s.medianMs !== null).length;
+  const totalIncidents = series.reduce((sum, s) => sum + s.count, 0);
+  const recoveredUnits = distribution.reduce((sum, b) => sum + b.units, 0);
+
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="MTTR per week" subheader={`median and p90 · ${caption}`}>
+          <div
+            role="img"
+            aria-label={`MTTR per week, median and p90, ${caption}: ${weeksWithRecoveries} weeks with recoveries`}
+          >
+            <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+              <LineChart data={weekly}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="week" />
+                <YAxis tickFormatter={v => formatDuration(Number(v))} width={70} />
+                <Tooltip formatter={v => formatDuration(Number(v))} />
+                <Legend />
+                <Line
+                  name="median"
+                  type="monotone"
+                  dataKey="median"
+                  stroke="#1976d2"
+                  strokeWidth={2}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+                <Line
+                  name="p90"
+                  type="monotone"
+                  dataKey="p90"
+                  stroke="#e65100"
+                  strokeDasharray="6 3"
+                  strokeWidth={2}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Incidents per week" subheader={caption}>
+          <div
+            role="img"
+            aria-label={`Incidents per week, ${caption}: ${totalIncidents} in total`}
+          >
+            <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+              <BarChart data={weekly}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="week" />
+                <YAxis allowDecimals={false} />
+                <Tooltip />
+                <Bar
+                  name="incidents"
+                  dataKey="incidents"
+                  fill="#5c6bc0"
+                  isAnimationActive={false}
+                />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Distribution of recovery times"
+          subheader={`recovered units · ${caption}`}
+        >
+          <div
+            role="img"
+            aria-label={`Distribution of recovery times, ${caption}: ${distribution
+              .map(b => `${b.bin}: ${b.units}`)
+              .join(', ')}`}
+          >
+            {recoveredUnits === 0 ? (
+              <Typography variant="body2" color="textSecondary">
+                No recovered incidents in this window under this definition.
+              </Typography>
+            ) : (
+              <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+                <BarChart data={distribution}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="bin" />
+                  <YAxis allowDecimals={false} />
+                  <Tooltip />
+                  <Bar
+                    name="recovered units"
+                    dataKey="units"
+                    fill="#26a69a"
+                    isAnimationActive={false}
+                  />
+                </BarChart>
+              </ResponsiveContainer>
+            )}
+          </div>
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,2 @@
+export { EntityMttrContent } from './EntityMttrContent';
+export type { EntityMttrContentProps } from './EntityMttrContent';

@@ -1,0 +1,19 @@
+import { ReactElement } from 'react';
+import { ServicesTab } from './ServicesTab';
+
+/** A tab of the comparison page. */
+export interface ComparisonTab {
+  /** Used in the URL: `/mttr?tab=<id>`. */
+  id: string;
+  label: string;
+  element: ReactElement;
+}
+
+/**
+ * The tabs of the comparison page, in order. Other features of the plugin
+ * add theirs here: the access feature its "Access requests" approvals list,
+ * the mappings feature its "Unmapped" incidents list.
+ */
+export const comparisonTabs: ComparisonTab[] = [
+  { id: 'services', label: 'Services', element: <ServicesTab /> },
+];

@@ -1,0 +1,64 @@
+import { ConfigApi } from '@backstage/core-plugin-api';
+import { parseDuration } from '@mttr-backstage/plugin-mttr-common';
+
+/** The DORA performance bands of time to restore service. */
+export type DoraBand = 'elite' | 'high' | 'medium' | 'low';
+
+/** Upper bounds (exclusive, milliseconds) of the elite, high and medium bands. */
+export interface DoraThresholds {
+  eliteMs: number;
+  highMs: number;
+  mediumMs: number;
+}
+
+/** DORA's published bands: under an hour, under a day, under a week. */
+export const DEFAULT_DORA_THRESHOLDS: DoraThresholds = {
+  eliteMs: 3_600_000,
+  highMs: 86_400_000,
+  mediumMs: 7 * 86_400_000,
+};
+
+/**
+ * Reads `mttr.dora` from the frontend config. A value that is not a duration
+ * throws naming the key, so a typo is seen instead of silently ignored.
+ */
+export function readDoraThresholds(config: ConfigApi | undefined): DoraThresholds {
+  const read = (key: 'elite' | 'high' | 'medium', fallback: number) => {
+    const text = config?.getOptionalString(`mttr.dora.${key}`);
+    if (text === undefined) {
+      return fallback;
+    }
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      throw new Error(
+        `Invalid duration '${text}' at mttr.dora.${key}, expected e.g. 1h, 1d or 1w`,
+      );
+    }
+    return ms;
+  };
+  return {
+    eliteMs: read('elite', DEFAULT_DORA_THRESHOLDS.eliteMs),
+    highMs: read('high', DEFAULT_DORA_THRESHOLDS.highMs),
+    mediumMs: read('medium', DEFAULT_DORA_THRESHOLDS.mediumMs),
+  };
+}
+
+/** The band of a median time to recovery; undefined when there is no median. */
+export function doraBandOf(
+  medianMs: number | null,
+  thresholds: DoraThresholds,
+): DoraBand | undefined {
+  if (medianMs === null) {
+    return undefined;
+  }
+  if (medianMs < thresholds.eliteMs) {
+    return 'elite';
+  }
+  if (medianMs < thresholds.highMs) {
+    return 'high';
+  }
+  if (medianMs < thresholds.mediumMs) {
+    return 'medium';
+  }
+  return 'low';
+}
