@@ -1,0 +1,97 @@
+export interface Config {
+  /**
+   * Configuration of the mttr backend plugin (incident recovery metrics).
+   */
+  mttr?: {
+    /**
+     * The recovery definitions: what counts as the start and the end of a
+     * recovery, and which incidents are left out. Every figure the plugin
+     * shows is computed under one of them. Without this key the plugin uses a
+     * single definition `resolved` (first trigger to resolution, reopens
+     * extend). Changing a definition re-derives its figures at the next start.
+     * @visibility frontend
+     */
+    definitions?: Array<{
+      /**
+       * A stable id (letters, digits, `-` and `_`), used in URLs and stored
+       * with the derived figures, e.g. `resolved`.
+       * @visibility frontend
+       */
+      id: string;
+      /**
+       * The name shown with every figure, e.g. `Time to resolve`.
+       * @visibility frontend
+       */
+      title: string;
+      /**
+       * A sentence explaining what the definition measures.
+       * @visibility frontend
+       */
+      description?: string;
+      /**
+       * Where a recovery starts: `triggered` (default) is the incident's first
+       * triggered event; `impact` is its `impactStartedAt` where it has one,
+       * else its first triggered event. An incident without a triggered event
+       * starts at its earliest event.
+       * @visibility frontend
+       */
+      start?: 'triggered' | 'impact';
+      /**
+       * Where a recovery ends: `resolved` (default) is the first resolved
+       * event of the cycle; `mitigated` is the first mitigated or resolved
+       * event, whichever comes first.
+       * @visibility frontend
+       */
+      end?: 'resolved' | 'mitigated';
+      /**
+       * What a reopen does: `extend` (default) keeps the incident one unit,
+       * from its start to the recovery of its last cycle, counted as reopened;
+       * `separate` makes each cycle its own unit, starting at the reopen.
+       * @visibility frontend
+       */
+      reopens?: 'extend' | 'separate';
+      /**
+       * A duration such as `24h` (off by default): per entity, an incident
+       * with the same non-empty fingerprint that starts within this window
+       * after the previous one recovered is folded into it as a reopen
+       * ("temporarily fixed, then it came back").
+       * @visibility frontend
+       */
+      recurrenceWindow?: string;
+      /**
+       * Only incidents of these severities count (`sev1` .. `sev5`); all
+       * severities, and incidents without one, count by default.
+       * @visibility frontend
+       */
+      severities?: Array<'sev1' | 'sev2' | 'sev3' | 'sev4' | 'sev5'>;
+      /**
+       * Incidents carrying any of these labels are left out, e.g. `drill` for
+       * game days.
+       * @visibility frontend
+       */
+      excludeLabels?: string[];
+      /**
+       * A duration such as `2m`: recovered units shorter than this are left
+       * out of the figures and counted as `excluded` (flapping alerts).
+       * @visibility frontend
+       */
+      minDuration?: string;
+    }>;
+    /**
+     * The id of the definition shown first; defaults to the first one.
+     * @visibility frontend
+     */
+    defaultDefinition?: string;
+    /**
+     * Demo data.
+     */
+    demo?: {
+      /**
+       * Seed about six months of plausible incidents for the demo catalog
+       * (payments-api, checkout-web, ...) at start-up. Idempotent across
+       * restarts. Off by default; never enable it in production.
+       */
+      enabled?: boolean;
+    };
+  };
+}

@@ -1,0 +1,689 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { IncidentStatus } from '@mttr-backstage/plugin-mttr-common';
+import { Knex } from 'knex';
+import {
+  DerivedIncident,
+  EngineEvent,
+  RecoveryUnit,
+} from '../service/recovery';
+import {
+  EntityMapping,
+  IncidentKey,
+  IncidentStore,
+  MetricUnit,
+  Page,
+  StoredEvent,
+  StoredIncident,
+  UnitGroup,
+  keyOfIncident,
+} from './IncidentStore';
+
+const migrationsDir = resolvePackagePath(
+  '@mttr-backstage/plugin-mttr-backend',
+  'migrations',
+);
+
+/**
+ * Values per IN list. SQLite allows 32,766 bound variables per statement,
+ * PostgreSQL and MySQL 65,535; rows of several columns are chunked so that
+ * no statement comes near either.
+ */
+const IN_CHUNK = 500;
+const INSERT_ROWS = 100;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size));
+  }
+  return out;
+}
+
+/** PostgreSQL answers bigint columns as strings. */
+function num(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+function numOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : num(value);
+}
+
+/** Groups incident keys by source, for `source = ? AND incident_id IN (...)`. */
+function bySource(keys: IncidentKey[]): Map<string, string[]> {
+  const map = new Map<string, Set<string>>();
+  for (const key of keys) {
+    let ids = map.get(key.source);
+    if (!ids) {
+      ids = new Set();
+      map.set(key.source, ids);
+    }
+    ids.add(key.incidentId);
+  }
+  return new Map([...map].map(([source, ids]) => [source, [...ids]]));
+}
+
+type IncidentRow = {
+  source: string;
+  incident_id: string;
+  entity_refs: string;
+  derived: string;
+};
+
+function toStoredIncident(row: IncidentRow): StoredIncident {
+  return {
+    derived: JSON.parse(row.derived) as DerivedIncident,
+    entityRefs: JSON.parse(row.entity_refs) as string[],
+  };
+}
+
+const METRIC_UNIT_COLUMNS = [
+  'entity_ref',
+  'start_ms',
+  'end_ms',
+  'duration_ms',
+  'reopened',
+  'outcome',
+  'severity',
+  'detect_ms',
+  'acknowledge_ms',
+  'mitigate_ms',
+  'resolve_ms',
+];
+
+function toMetricUnit(row: any, withIncidentKeys: boolean): MetricUnit {
+  const unit: MetricUnit = {
+    entityRef: row.entity_ref,
+    startMs: num(row.start_ms),
+    endMs: numOrNull(row.end_ms),
+    durationMs: numOrNull(row.duration_ms),
+    reopened: Boolean(row.reopened),
+    outcome: row.outcome,
+    severity: row.severity ?? undefined,
+    detectMs: numOrNull(row.detect_ms),
+    acknowledgeMs: numOrNull(row.acknowledge_ms),
+    mitigateMs: numOrNull(row.mitigate_ms),
+    resolveMs: numOrNull(row.resolve_ms),
+  };
+  if (withIncidentKeys) {
+    unit.incidentKeys = JSON.parse(row.incident_keys);
+  }
+  return unit;
+}
+
+function toRecoveryUnit(row: any): RecoveryUnit {
+  return {
+    ...toMetricUnit(row, true),
+    definitionId: row.definition_id,
+    groupKey: row.group_key,
+    incidentKeys: JSON.parse(row.incident_keys),
+    reasons: JSON.parse(row.reasons),
+  };
+}
+
+/**
+ * The {@link IncidentStore} on knex: SQLite, PostgreSQL and MySQL/MariaDB.
+ *
+ * @internal
+ */
+export class DatabaseIncidentStore implements IncidentStore {
+  /**
+   * Connects to the plugin's database and runs the migrations, unless the
+   * database service says `migrations.skip`.
+   */
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseIncidentStore> {
+    const { database, skipMigrations } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip && !skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseIncidentStore(client);
+  }
+
+  private constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  async transaction<T>(fn: (tx: IncidentStore) => Promise<T>): Promise<T> {
+    return this.db.transaction(async trx => fn(new DatabaseIncidentStore(trx)));
+  }
+
+  // --- events -------------------------------------------------------------
+
+  async insertEvents(
+    events: StoredEvent[],
+    receivedAtMs: number,
+  ): Promise<{ inserted: StoredEvent[]; duplicates: number }> {
+    // Repeats within the batch: the first one wins.
+    const unique = new Map<string, StoredEvent>();
+    for (const event of events) {
+      const key = `${event.source}\u0000${event.eventId}`;
+      if (!unique.has(key)) {
+        unique.set(key, event);
+      }
+    }
+
+    const existing = new Set<string>();
+    const idsBySource = new Map<string, string[]>();
+    for (const event of unique.values()) {
+      const ids = idsBySource.get(event.source) ?? [];
+      ids.push(event.eventId);
+      idsBySource.set(event.source, ids);
+    }
+    for (const [source, ids] of idsBySource) {
+      for (const chunk of chunks(ids, IN_CHUNK)) {
+        const rows = await this.db('mttr_events')
+          .select('event_id')
+          .where('source', source)
+          .whereIn('event_id', chunk);
+        for (const row of rows) {
+          existing.add(`${source}\u0000${row.event_id}`);
+        }
+      }
+    }
+
+    const inserted = [...unique.entries()]
+      .filter(([key]) => !existing.has(key))
+      .map(([, event]) => event);
+    for (const chunk of chunks(inserted, INSERT_ROWS)) {
+      await this.db('mttr_events')
+        .insert(
+          chunk.map(e => ({
+            source: e.source,
+            event_id: e.eventId,
+            incident_id: e.incidentId,
+            type: e.type,
+            at_ms: e.atMs,
+            received_at_ms: receivedAtMs,
+            attributes: e.incident ? JSON.stringify(e.incident) : null,
+          })),
+        )
+        // A concurrent batch may have stored the same event since the check
+        // above: it is a duplicate all the same.
+        .onConflict(['source', 'event_id'])
+        .ignore();
+    }
+    return { inserted, duplicates: events.length - inserted.length };
+  }
+
+  async readEvents(keys: IncidentKey[]): Promise<Map<string, EngineEvent[]>> {
+    const result = new Map<string, EngineEvent[]>();
+    for (const [source, ids] of bySource(keys)) {
+      for (const chunk of chunks(ids, IN_CHUNK)) {
+        const rows = await this.db('mttr_events')
+          .select('incident_id', 'event_id', 'type', 'at_ms', 'attributes')
+          .where('source', source)
+          .whereIn('incident_id', chunk);
+        for (const row of rows) {
+          const key = keyOfIncident({ source, incidentId: row.incident_id });
+          let list = result.get(key);
+          if (!list) {
+            list = [];
+            result.set(key, list);
+          }
+          list.push({
+            eventId: row.event_id,
+            type: row.type,
+            atMs: num(row.at_ms),
+            incident: row.attributes ? JSON.parse(row.attributes) : undefined,
+          });
+        }
+      }
+    }
+    return result;
+  }
+
+  // --- derived incidents -------------------------------------------------
+
+  async readIncidents(
+    keys: IncidentKey[],
+  ): Promise<Map<string, StoredIncident>> {
+    const result = new Map<string, StoredIncident>();
+    for (const [source, ids] of bySource(keys)) {
+      for (const chunk of chunks(ids, IN_CHUNK)) {
+        const rows: IncidentRow[] = await this.db('mttr_incidents')
+          .select('source', 'incident_id', 'entity_refs', 'derived')
+          .where('source', source)
+          .whereIn('incident_id', chunk);
+        for (const row of rows) {
+          result.set(
+            keyOfIncident({ source, incidentId: row.incident_id }),
+            toStoredIncident(row),
+          );
+        }
+      }
+    }
+    return result;
+  }
+
+  async writeIncidents(incidents: StoredIncident[]): Promise<void> {
+    if (incidents.length === 0) {
+      return;
+    }
+    const keys = incidents.map(i => i.derived);
+    for (const [source, ids] of bySource(keys)) {
+      for (const chunk of chunks(ids, IN_CHUNK)) {
+        for (const table of ['mttr_incident_entities', 'mttr_incident_keys']) {
+          await this.db(table)
+            .where('source', source)
+            .whereIn('incident_id', chunk)
+            .delete();
+        }
+      }
+    }
+    for (const chunk of chunks(incidents, INSERT_ROWS)) {
+      await this.db('mttr_incidents')
+        .insert(
+          chunk.map(({ derived, entityRefs }) => ({
+            source: derived.source,
+            incident_id: derived.incidentId,
+            status: derived.status,
+            severity: derived.severity ?? null,
+            fingerprint: derived.fingerprint ?? null,
+            start_ms: derived.startMs,
+            last_event_ms: derived.timeline[derived.timeline.length - 1].atMs,
+            entity_refs: JSON.stringify(entityRefs),
+            derived: JSON.stringify(derived),
+          })),
+        )
+        .onConflict(['source', 'incident_id'])
+        .merge();
+    }
+    const entityRows = incidents.flatMap(({ derived, entityRefs }) =>
+      entityRefs.map(entityRef => ({
+        source: derived.source,
+        incident_id: derived.incidentId,
+        entity_ref: entityRef,
+        fingerprint: derived.fingerprint ?? null,
+        start_ms: derived.startMs,
+      })),
+    );
+    for (const chunk of chunks(entityRows, INSERT_ROWS)) {
+      await this.db('mttr_incident_entities').insert(chunk);
+    }
+    const keyRows = incidents.flatMap(({ derived }) =>
+      [...new Set(derived.mappingKeys)].map(mappingKey => ({
+        source: derived.source,
+        incident_id: derived.incidentId,
+        mapping_key: mappingKey,
+      })),
+    );
+    for (const chunk of chunks(keyRows, INSERT_ROWS)) {
+      await this.db('mttr_incident_keys').insert(chunk);
+    }
+  }
+
+  async findIncidentsByFingerprint(
+    pairs: Array<{ entityRef: string; fingerprint: string }>,
+  ): Promise<IncidentKey[]> {
+    const found = new Map<string, IncidentKey>();
+    for (const chunk of chunks(pairs, IN_CHUNK / 2)) {
+      const rows = await this.db('mttr_incident_entities')
+        .select('source', 'incident_id')
+        .where(builder => {
+          for (const pair of chunk) {
+            builder.orWhere(b =>
+              b
+                .where('entity_ref', pair.entityRef)
+                .andWhere('fingerprint', pair.fingerprint),
+            );
+          }
+        });
+      for (const row of rows) {
+        const key = { source: row.source, incidentId: row.incident_id };
+        found.set(keyOfIncident(key), key);
+      }
+    }
+    return [...found.values()];
+  }
+
+  async findIncidentsByMappingKeys(
+    mappingKeys: string[],
+  ): Promise<IncidentKey[]> {
+    const found = new Map<string, IncidentKey>();
+    for (const chunk of chunks([...new Set(mappingKeys)], IN_CHUNK)) {
+      const rows = await this.db('mttr_incident_keys')
+        .select('source', 'incident_id')
+        .whereIn('mapping_key', chunk);
+      for (const row of rows) {
+        const key = { source: row.source, incidentId: row.incident_id };
+        found.set(keyOfIncident(key), key);
+      }
+    }
+    return [...found.values()];
+  }
+
+  async listIncidents(options: {
+    entityRefs?: string[];
+    source?: string;
+    fromMs?: number;
+    toMs?: number;
+    statuses?: IncidentStatus[];
+    limit: number;
+    offset: number;
+  }): Promise<Page<StoredIncident>> {
+    const { entityRefs, source, fromMs, toMs, statuses, limit, offset } =
+      options;
+    if (entityRefs && entityRefs.length === 0) {
+      return { items: [], totalCount: 0 };
+    }
+    const query = this.db('mttr_incidents as i');
+    if (entityRefs) {
+      query.whereExists(sub =>
+        sub
+          .select(this.db.raw('1'))
+          .from('mttr_incident_entities as e')
+          .whereRaw('e.source = i.source and e.incident_id = i.incident_id')
+          .whereIn('e.entity_ref', entityRefs),
+      );
+    }
+    if (source !== undefined) {
+      query.where('i.source', source);
+    }
+    if (fromMs !== undefined) {
+      query.where('i.start_ms', '>=', fromMs);
+    }
+    if (toMs !== undefined) {
+      query.where('i.start_ms', '<', toMs);
+    }
+    if (statuses && statuses.length > 0) {
+      query.whereIn('i.status', statuses);
+    }
+    return this.page(query, limit, offset);
+  }
+
+  async listUnmappedIncidents(options: {
+    limit: number;
+    offset: number;
+  }): Promise<Page<StoredIncident>> {
+    const query = this.db('mttr_incidents as i').whereNotExists(sub =>
+      sub
+        .select(this.db.raw('1'))
+        .from('mttr_incident_entities as e')
+        .join('mttr_catalog_entities as c', 'c.entity_ref', 'e.entity_ref')
+        .whereRaw('e.source = i.source and e.incident_id = i.incident_id'),
+    );
+    return this.page(query, options.limit, options.offset);
+  }
+
+  private async page(
+    query: Knex.QueryBuilder,
+    limit: number,
+    offset: number,
+  ): Promise<Page<StoredIncident>> {
+    const [{ n }] = await query.clone().count({ n: '*' });
+    const rows: IncidentRow[] = await query
+      .select('i.source', 'i.incident_id', 'i.entity_refs', 'i.derived')
+      .orderBy([
+        { column: 'i.start_ms', order: 'desc' },
+        { column: 'i.source', order: 'asc' },
+        { column: 'i.incident_id', order: 'asc' },
+      ])
+      .limit(limit)
+      .offset(offset);
+    return { items: rows.map(toStoredIncident), totalCount: num(n) };
+  }
+
+  async readEntityRefs(options: { limit: number }): Promise<string[]> {
+    const rows = await this.db('mttr_incident_entities')
+      .distinct('entity_ref')
+      .orderBy('entity_ref')
+      .limit(options.limit);
+    return rows.map((r: any) => r.entity_ref);
+  }
+
+  async readEntityIncidentPage(options: {
+    afterEntityRef?: string;
+    limit: number;
+  }): Promise<Array<{ entityRef: string; incidents: IncidentKey[] }>> {
+    const refsQuery = this.db('mttr_incident_entities')
+      .distinct('entity_ref')
+      .orderBy('entity_ref')
+      .limit(options.limit);
+    if (options.afterEntityRef !== undefined) {
+      refsQuery.where('entity_ref', '>', options.afterEntityRef);
+    }
+    const refs: string[] = (await refsQuery).map((r: any) => r.entity_ref);
+    const byEntity = new Map<string, IncidentKey[]>(refs.map(r => [r, []]));
+    for (const chunk of chunks(refs, IN_CHUNK)) {
+      const rows = await this.db('mttr_incident_entities')
+        .select('entity_ref', 'source', 'incident_id')
+        .whereIn('entity_ref', chunk);
+      for (const row of rows) {
+        byEntity
+          .get(row.entity_ref)!
+          .push({ source: row.source, incidentId: row.incident_id });
+      }
+    }
+    return refs.map(entityRef => ({
+      entityRef,
+      incidents: byEntity.get(entityRef)!,
+    }));
+  }
+
+  // --- units --------------------------------------------------------------
+
+  private whereGroups(builder: Knex.QueryBuilder, groups: UnitGroup[]) {
+    builder.where(outer => {
+      for (const group of groups) {
+        outer.orWhere(b =>
+          b
+            .where('definition_id', group.definitionId)
+            .andWhere('entity_ref', group.entityRef)
+            .andWhere('group_key', group.groupKey),
+        );
+      }
+    });
+  }
+
+  async replaceUnits(
+    groups: UnitGroup[],
+    units: RecoveryUnit[],
+  ): Promise<void> {
+    for (const chunk of chunks(groups, IN_CHUNK / 2)) {
+      const query = this.db('mttr_units');
+      this.whereGroups(query, chunk);
+      await query.delete();
+    }
+    for (const chunk of chunks(units, INSERT_ROWS)) {
+      await this.db('mttr_units').insert(
+        chunk.map(u => ({
+          definition_id: u.definitionId,
+          entity_ref: u.entityRef,
+          group_key: u.groupKey,
+          start_ms: u.startMs,
+          end_ms: u.endMs,
+          duration_ms: u.durationMs,
+          reopened: u.reopened,
+          outcome: u.outcome,
+          severity: u.severity ?? null,
+          detect_ms: u.detectMs,
+          acknowledge_ms: u.acknowledgeMs,
+          mitigate_ms: u.mitigateMs,
+          resolve_ms: u.resolveMs,
+          incident_keys: JSON.stringify(u.incidentKeys),
+          reasons: JSON.stringify(u.reasons),
+        })),
+      );
+    }
+  }
+
+  async deleteUnitsOfDefinition(definitionId: string): Promise<void> {
+    await this.db('mttr_units').where('definition_id', definitionId).delete();
+  }
+
+  async readUnitsOfGroups(groups: UnitGroup[]): Promise<RecoveryUnit[]> {
+    const units: RecoveryUnit[] = [];
+    for (const chunk of chunks(groups, IN_CHUNK / 2)) {
+      const query = this.db('mttr_units').select('*');
+      this.whereGroups(query, chunk);
+      units.push(...(await query).map(toRecoveryUnit));
+    }
+    return units;
+  }
+
+  async readUnits(options: {
+    definitionId: string;
+    fromMs: number;
+    toMs: number;
+    entityRefs?: string[];
+    withIncidentKeys?: boolean;
+  }): Promise<MetricUnit[]> {
+    const { definitionId, fromMs, toMs, entityRefs } = options;
+    const withKeys = Boolean(options.withIncidentKeys);
+    const columns = withKeys
+      ? [...METRIC_UNIT_COLUMNS, 'incident_keys']
+      : METRIC_UNIT_COLUMNS;
+    const base = () =>
+      this.db('mttr_units')
+        .select(columns)
+        .where('definition_id', definitionId)
+        .andWhere('start_ms', '>=', fromMs)
+        .andWhere('start_ms', '<', toMs)
+        .andWhereNot('outcome', 'filtered');
+    if (entityRefs === undefined) {
+      return (await base()).map((row: any) => toMetricUnit(row, withKeys));
+    }
+    const units: MetricUnit[] = [];
+    for (const chunk of chunks([...new Set(entityRefs)], IN_CHUNK)) {
+      const rows = await base().whereIn('entity_ref', chunk);
+      units.push(...rows.map((row: any) => toMetricUnit(row, withKeys)));
+    }
+    return units;
+  }
+
+  // --- mappings and the catalog ------------------------------------------
+
+  async readMappedEntities(
+    mappingKeys: string[],
+  ): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>();
+    for (const chunk of chunks([...new Set(mappingKeys)], IN_CHUNK)) {
+      const rows = await this.db('mttr_entity_mappings')
+        .distinct('mapping_key', 'entity_ref')
+        .whereIn('mapping_key', chunk);
+      for (const row of rows) {
+        const list = result.get(row.mapping_key) ?? [];
+        list.push(row.entity_ref);
+        result.set(row.mapping_key, list);
+      }
+    }
+    return result;
+  }
+
+  async listMappings(options: {
+    origin?: 'catalog' | 'manual';
+    mappingKey?: string;
+    entityRef?: string;
+    limit: number;
+    offset: number;
+  }): Promise<Page<EntityMapping>> {
+    const query = this.db('mttr_entity_mappings');
+    if (options.origin) {
+      query.where('origin', options.origin);
+    }
+    if (options.mappingKey) {
+      query.where('mapping_key', options.mappingKey);
+    }
+    if (options.entityRef) {
+      query.where('entity_ref', options.entityRef);
+    }
+    const [{ n }] = await query.clone().count({ n: '*' });
+    const rows = await query
+      .select('*')
+      .orderBy(['mapping_key', 'entity_ref', 'origin'])
+      .limit(options.limit)
+      .offset(options.offset);
+    return {
+      totalCount: num(n),
+      items: rows.map((row: any) => ({
+        mappingKey: row.mapping_key,
+        entityRef: row.entity_ref,
+        origin: row.origin,
+        createdAt: new Date(num(row.created_at_ms)).toISOString(),
+        ...(row.created_by ? { createdBy: row.created_by } : {}),
+      })),
+    };
+  }
+
+  async addMappings(mappings: EntityMapping[]): Promise<void> {
+    const now = Date.now();
+    for (const chunk of chunks(mappings, INSERT_ROWS)) {
+      await this.db('mttr_entity_mappings')
+        .insert(
+          chunk.map(m => ({
+            mapping_key: m.mappingKey,
+            entity_ref: m.entityRef,
+            origin: m.origin,
+            created_at_ms: m.createdAt ? Date.parse(m.createdAt) : now,
+            created_by: m.createdBy ?? null,
+          })),
+        )
+        .onConflict(['mapping_key', 'entity_ref', 'origin'])
+        .ignore();
+    }
+  }
+
+  async deleteMappings(
+    mappings: Array<Pick<EntityMapping, 'mappingKey' | 'entityRef' | 'origin'>>,
+  ): Promise<number> {
+    let deleted = 0;
+    for (const chunk of chunks(mappings, IN_CHUNK / 3)) {
+      deleted += await this.db('mttr_entity_mappings')
+        .where(outer => {
+          for (const m of chunk) {
+            outer.orWhere({
+              mapping_key: m.mappingKey,
+              entity_ref: m.entityRef,
+              origin: m.origin,
+            });
+          }
+        })
+        .delete();
+    }
+    return deleted;
+  }
+
+  async replaceCatalogEntities(entityRefs: string[]): Promise<void> {
+    const wanted = new Set(entityRefs);
+    const rows = await this.db('mttr_catalog_entities').select('entity_ref');
+    const existing = new Set<string>(rows.map((r: any) => r.entity_ref));
+    const removed = [...existing].filter(r => !wanted.has(r));
+    const added = [...wanted].filter(r => !existing.has(r));
+    for (const chunk of chunks(removed, IN_CHUNK)) {
+      await this.db('mttr_catalog_entities')
+        .whereIn('entity_ref', chunk)
+        .delete();
+    }
+    for (const chunk of chunks(added, IN_CHUNK)) {
+      await this.db('mttr_catalog_entities').insert(
+        chunk.map(entity_ref => ({ entity_ref })),
+      );
+    }
+  }
+
+  // --- definitions ------------------------------------------------------
+
+  async readDefinitionHashes(): Promise<Map<string, string>> {
+    const rows = await this.db('mttr_definition_state').select('*');
+    return new Map(rows.map((r: any) => [r.definition_id, r.hash]));
+  }
+
+  async writeDefinitionHash(
+    definitionId: string,
+    hash: string | undefined,
+  ): Promise<void> {
+    await this.db('mttr_definition_state')
+      .where('definition_id', definitionId)
+      .delete();
+    if (hash !== undefined) {
+      await this.db('mttr_definition_state').insert({
+        definition_id: definitionId,
+        hash,
+      });
+    }
+  }
+}

@@ -1,0 +1,245 @@
+import {
+  IncidentAttributes,
+  IncidentEventType,
+  IncidentStatus,
+} from '@mttr-backstage/plugin-mttr-common';
+import {
+  DerivedIncident,
+  EngineEvent,
+  RecoveryUnit,
+} from '../service/recovery';
+
+/**
+ * `(source, incidentId)`: what identifies an incident.
+ *
+ * @internal
+ */
+export interface IncidentKey {
+  source: string;
+  incidentId: string;
+}
+
+/**
+ * An event as stored: validated, its time in epoch milliseconds.
+ *
+ * @internal
+ */
+export interface StoredEvent {
+  source: string;
+  incidentId: string;
+  eventId: string;
+  type: IncidentEventType;
+  atMs: number;
+  incident?: IncidentAttributes;
+}
+
+/**
+ * An incident's derived state with the entities it counts for.
+ *
+ * @internal
+ */
+export interface StoredIncident {
+  derived: DerivedIncident;
+  /** Normalised refs, sorted. */
+  entityRefs: string[];
+}
+
+/**
+ * The set of units one definition derives for one entity from one group of
+ * incidents (a recurrence chain, or a single incident).
+ *
+ * @internal
+ */
+export interface UnitGroup {
+  definitionId: string;
+  entityRef: string;
+  groupKey: string;
+}
+
+/**
+ * A unit as read for the figures: what aggregation needs, its entity, and
+ * (when asked for) the incidents it was derived from.
+ *
+ * @internal
+ */
+export type MetricUnit = Pick<
+  RecoveryUnit,
+  | 'entityRef'
+  | 'startMs'
+  | 'endMs'
+  | 'durationMs'
+  | 'reopened'
+  | 'outcome'
+  | 'severity'
+  | 'detectMs'
+  | 'acknowledgeMs'
+  | 'mitigateMs'
+  | 'resolveMs'
+> & { incidentKeys?: string[] };
+
+/**
+ * A mapping key claimed by an entity: from its catalog annotations, or
+ * stored by an administrator.
+ *
+ * @internal
+ */
+export interface EntityMapping {
+  mappingKey: string;
+  entityRef: string;
+  origin: 'catalog' | 'manual';
+  createdAt?: string;
+  createdBy?: string;
+}
+
+/**
+ * A page of results.
+ *
+ * @internal
+ */
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+}
+
+/**
+ * Keeps incident events and everything derived from them. Every method may
+ * be called on the store itself or, inside {@link IncidentStore.transaction},
+ * on the transaction's store, so that a batch is written all or nothing.
+ *
+ * @internal
+ */
+export interface IncidentStore {
+  /** Runs `fn` in one database transaction; rolls back if it throws. */
+  transaction<T>(fn: (tx: IncidentStore) => Promise<T>): Promise<T>;
+
+  // --- events -------------------------------------------------------------
+
+  /**
+   * Stores the events that are new; a `(source, eventId)` already stored, or
+   * repeated within the batch, is a duplicate and changes nothing.
+   */
+  insertEvents(
+    events: StoredEvent[],
+    receivedAtMs: number,
+  ): Promise<{ inserted: StoredEvent[]; duplicates: number }>;
+
+  /** All stored events of the incidents, by incident key `source/incidentId`. */
+  readEvents(keys: IncidentKey[]): Promise<Map<string, EngineEvent[]>>;
+
+  // --- derived incidents -------------------------------------------------
+
+  /** The derived incidents that exist, by incident key. */
+  readIncidents(keys: IncidentKey[]): Promise<Map<string, StoredIncident>>;
+
+  /** Replaces the derived state, entities and mapping keys of the incidents. */
+  writeIncidents(incidents: StoredIncident[]): Promise<void>;
+
+  /** The incidents of each entity that carry the fingerprint. */
+  findIncidentsByFingerprint(
+    pairs: Array<{ entityRef: string; fingerprint: string }>,
+  ): Promise<IncidentKey[]>;
+
+  /** Incidents carrying any of the mapping keys. */
+  findIncidentsByMappingKeys(mappingKeys: string[]): Promise<IncidentKey[]>;
+
+  /**
+   * Incidents, newest first: of any of `entityRefs` when given; starting in
+   * [fromMs, toMs) when given; of the statuses when given.
+   */
+  listIncidents(options: {
+    entityRefs?: string[];
+    source?: string;
+    fromMs?: number;
+    toMs?: number;
+    statuses?: IncidentStatus[];
+    limit: number;
+    offset: number;
+  }): Promise<Page<StoredIncident>>;
+
+  /**
+   * Incidents that count for no entity the catalog knows (none at all, or
+   * only unknown ones), newest first.
+   */
+  listUnmappedIncidents(options: {
+    limit: number;
+    offset: number;
+  }): Promise<Page<StoredIncident>>;
+
+  /** The entities that have incidents, in ref order. */
+  readEntityRefs(options: { limit: number }): Promise<string[]>;
+
+  /**
+   * Pages through the entities that have incidents, in ref order, with the
+   * keys of their incidents: for re-deriving everything.
+   */
+  readEntityIncidentPage(options: {
+    afterEntityRef?: string;
+    limit: number;
+  }): Promise<Array<{ entityRef: string; incidents: IncidentKey[] }>>;
+
+  // --- units --------------------------------------------------------------
+
+  /** Replaces the units of each group with the given ones. */
+  replaceUnits(groups: UnitGroup[], units: RecoveryUnit[]): Promise<void>;
+
+  /** Removes every unit of a definition. */
+  deleteUnitsOfDefinition(definitionId: string): Promise<void>;
+
+  /** Units of the groups (all entities of each). */
+  readUnitsOfGroups(groups: UnitGroup[]): Promise<RecoveryUnit[]>;
+
+  /**
+   * Units of a definition starting in [fromMs, toMs), not filtered out by
+   * the definition; of the entities when given.
+   */
+  readUnits(options: {
+    definitionId: string;
+    fromMs: number;
+    toMs: number;
+    entityRefs?: string[];
+    withIncidentKeys?: boolean;
+  }): Promise<MetricUnit[]>;
+
+  // --- mappings and the catalog ------------------------------------------
+
+  /** Entities mapped from each key, any origin. */
+  readMappedEntities(mappingKeys: string[]): Promise<Map<string, string[]>>;
+
+  listMappings(options: {
+    origin?: 'catalog' | 'manual';
+    mappingKey?: string;
+    entityRef?: string;
+    limit: number;
+    offset: number;
+  }): Promise<Page<EntityMapping>>;
+
+  /** Adds mappings; existing ones are left as they are. */
+  addMappings(mappings: EntityMapping[]): Promise<void>;
+
+  /** Removes mappings; returns how many there were. */
+  deleteMappings(
+    mappings: Array<Pick<EntityMapping, 'mappingKey' | 'entityRef' | 'origin'>>,
+  ): Promise<number>;
+
+  /** Replaces the set of entity refs the catalog knows. */
+  replaceCatalogEntities(entityRefs: string[]): Promise<void>;
+
+  // --- definitions ------------------------------------------------------
+
+  /** The hash of each definition the stored units were derived with. */
+  readDefinitionHashes(): Promise<Map<string, string>>;
+
+  writeDefinitionHash(
+    definitionId: string,
+    hash: string | undefined,
+  ): Promise<void>;
+}
+
+/**
+ * `source/incidentId`.
+ *
+ * @internal
+ */
+export function keyOfIncident(key: IncidentKey): string {
+  return `${key.source}/${key.incidentId}`;
+}

@@ -1,0 +1,1538 @@
+// Generated from openapi.yaml by scripts/openapi-generate.mjs: do not edit.
+// Run `npm run openapi:generate` in plugins/mttr-backend after changing the YAML.
+
+export const spec = {
+  "openapi": "3.1.0",
+  "info": {
+    "title": "mttr",
+    "version": "1",
+    "description": "Incident recovery metrics (MTTR) for Backstage entities.\n\nAll paths are relative to the plugin's base URL, `/api/mttr`. Every route\nexcept `/health` needs a Backstage token (`Authorization: Bearer ...`):\nreads take a user or service token, `POST /events` takes only service\ntokens (Backstage plugins, and static tokens configured under\n`backend.auth.externalAccess`). Reads answer only for entities the caller\ncan see in the catalog.\n\nTimes are ISO 8601 in UTC with millisecond precision; durations are in\nmilliseconds. Windows are `[from, to)` and default to the 90 days before\nnow. The change against the previous period is not a separate field:\ncall `/metrics` again with the previous window (`from - (to - from)` to\n`from`).\n\nErrors are Backstage error bodies (`{ error: { name, message }, request,\nresponse: { statusCode } }`): 400 InputError (the message names the field,\nand for event batches the index: `events[3].type`), 401 without a token,\n403 NotAllowedError, 404 NotFoundError (an entity the caller cannot see\nis not found), 413 when a request body exceeds 5 MB.\n\nThe just-in-time access paths (`/access-requests`, `/access-targets`,\n`/on-call`, `/access-audit/verify`) are added below the marked line.\n",
+    "license": {
+      "name": "Apache-2.0",
+      "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
+    }
+  },
+  "servers": [
+    {
+      "url": "/"
+    }
+  ],
+  "tags": [
+    {
+      "name": "Events"
+    },
+    {
+      "name": "Metrics"
+    },
+    {
+      "name": "Incidents"
+    },
+    {
+      "name": "Mappings"
+    }
+  ],
+  "components": {
+    "securitySchemes": {
+      "JWT": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT"
+      }
+    },
+    "parameters": {
+      "definition": {
+        "name": "definition",
+        "in": "query",
+        "description": "A recovery definition id; the default definition when absent.",
+        "required": false,
+        "schema": {
+          "type": "string"
+        }
+      },
+      "from": {
+        "name": "from",
+        "in": "query",
+        "allowReserved": true,
+        "description": "Start of the window (inclusive), ISO 8601. Default `to` - 90 days.",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "format": "date-time"
+        }
+      },
+      "to": {
+        "name": "to",
+        "in": "query",
+        "allowReserved": true,
+        "description": "End of the window (exclusive), ISO 8601. Default now.",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "format": "date-time"
+        }
+      },
+      "entityRef": {
+        "name": "entityRef",
+        "in": "query",
+        "allowReserved": true,
+        "description": "An entity ref; `component:payments` means `component:default/payments`.",
+        "required": true,
+        "schema": {
+          "type": "string"
+        }
+      },
+      "severity": {
+        "name": "severity",
+        "in": "query",
+        "description": "Only units of these severities (repeat the parameter for several).",
+        "required": false,
+        "explode": true,
+        "schema": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "enum": [
+              "sev1",
+              "sev2",
+              "sev3",
+              "sev4",
+              "sev5"
+            ]
+          }
+        }
+      },
+      "limit": {
+        "name": "limit",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000
+        }
+      },
+      "offset": {
+        "name": "offset",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "integer",
+          "minimum": 0
+        }
+      }
+    },
+    "schemas": {
+      "Severity": {
+        "type": "string",
+        "enum": [
+          "sev1",
+          "sev2",
+          "sev3",
+          "sev4",
+          "sev5"
+        ]
+      },
+      "EventType": {
+        "type": "string",
+        "enum": [
+          "triggered",
+          "acknowledged",
+          "mitigated",
+          "resolved",
+          "reopened"
+        ]
+      },
+      "IncidentAttributes": {
+        "type": "object",
+        "description": "Optional, partial attributes; each takes the value of the latest event (by `at`) that carries it.",
+        "properties": {
+          "title": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "entityRefs": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "type": "string"
+            }
+          },
+          "fingerprint": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "labels": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "type": "string"
+            }
+          },
+          "url": {
+            "type": "string",
+            "description": "An http(s) link to the incident in its source."
+          },
+          "runbookUrl": {
+            "type": "string"
+          },
+          "impactStartedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "mappingKeys": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "type": "string"
+            },
+            "description": "Keys such as `pagerduty:service:PABC123` that catalog annotations or manual mappings map to entities."
+          }
+        }
+      },
+      "IncidentEvent": {
+        "type": "object",
+        "required": [
+          "source",
+          "incidentId",
+          "eventId",
+          "type",
+          "at"
+        ],
+        "properties": {
+          "source": {
+            "type": "string",
+            "description": "1-64 letters, digits, `.`, `_` or `-`."
+          },
+          "incidentId": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "eventId": {
+            "type": "string",
+            "maxLength": 255,
+            "description": "Unique per source; a repeated `(source, eventId)` is a duplicate and changes nothing."
+          },
+          "type": {
+            "$ref": "#/components/schemas/EventType"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 with an offset."
+          },
+          "incident": {
+            "$ref": "#/components/schemas/IncidentAttributes"
+          }
+        }
+      },
+      "IngestResult": {
+        "type": "object",
+        "required": [
+          "accepted",
+          "duplicates"
+        ],
+        "properties": {
+          "accepted": {
+            "type": "integer"
+          },
+          "duplicates": {
+            "type": "integer"
+          }
+        }
+      },
+      "RecoveryDefinition": {
+        "type": "object",
+        "required": [
+          "id",
+          "title",
+          "start",
+          "end",
+          "reopens",
+          "excludeLabels"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "start": {
+            "type": "string",
+            "enum": [
+              "triggered",
+              "impact"
+            ]
+          },
+          "end": {
+            "type": "string",
+            "enum": [
+              "resolved",
+              "mitigated"
+            ]
+          },
+          "reopens": {
+            "type": "string",
+            "enum": [
+              "extend",
+              "separate"
+            ]
+          },
+          "recurrenceWindowMs": {
+            "type": "integer"
+          },
+          "severities": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Severity"
+            }
+          },
+          "excludeLabels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "minDurationMs": {
+            "type": "integer"
+          }
+        }
+      },
+      "DefinitionsResponse": {
+        "type": "object",
+        "required": [
+          "defaultDefinition",
+          "items"
+        ],
+        "properties": {
+          "defaultDefinition": {
+            "type": "string"
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/RecoveryDefinition"
+            }
+          }
+        }
+      },
+      "RecoveryStages": {
+        "type": "object",
+        "description": "Medians over the counted units that have both ends of each stage.",
+        "required": [
+          "detectMs",
+          "acknowledgeMs",
+          "mitigateMs",
+          "resolveMs"
+        ],
+        "properties": {
+          "detectMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "impact started to triggered"
+          },
+          "acknowledgeMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "triggered to first acknowledged"
+          },
+          "mitigateMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "to first mitigated"
+          },
+          "resolveMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "mitigated to resolved"
+          }
+        }
+      },
+      "RecoveryMetrics": {
+        "type": "object",
+        "required": [
+          "entityRef",
+          "definition",
+          "from",
+          "to",
+          "count",
+          "recovered",
+          "open",
+          "excluded",
+          "meanMs",
+          "medianMs",
+          "p90Ms",
+          "totalDowntimeMs",
+          "frequencyPer30d",
+          "reopenRate",
+          "stages",
+          "severityMix"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "definition": {
+            "type": "string"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "count": {
+            "type": "integer",
+            "description": "Counted units (recovered + open) starting in the window."
+          },
+          "recovered": {
+            "type": "integer"
+          },
+          "open": {
+            "type": "integer"
+          },
+          "excluded": {
+            "type": "integer",
+            "description": "Recovered units left out by minDuration."
+          },
+          "meanMs": {
+            "type": [
+              "number",
+              "null"
+            ]
+          },
+          "medianMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Linear interpolation between closest ranks (percentile_cont)."
+          },
+          "p90Ms": {
+            "type": [
+              "number",
+              "null"
+            ]
+          },
+          "totalDowntimeMs": {
+            "type": "number"
+          },
+          "frequencyPer30d": {
+            "type": "number",
+            "description": "count * 30 days / (to - from)"
+          },
+          "reopenRate": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "reopened units / count"
+          },
+          "stages": {
+            "$ref": "#/components/schemas/RecoveryStages"
+          },
+          "severityMix": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "integer"
+            },
+            "description": "Counted units per severity (`none` for none)."
+          }
+        }
+      },
+      "EntityRecoveryMetrics": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/RecoveryMetrics"
+          },
+          {
+            "type": "object",
+            "properties": {
+              "title": {
+                "type": "string"
+              },
+              "kind": {
+                "type": "string"
+              },
+              "owner": {
+                "type": "string"
+              },
+              "system": {
+                "type": "string"
+              },
+              "lifecycle": {
+                "type": "string"
+              },
+              "tags": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "entityCount": {
+                "type": "integer",
+                "description": "With groupBy=owner, the entities rolled up."
+              }
+            }
+          }
+        ]
+      },
+      "ByEntityResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "totalCount"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EntityRecoveryMetrics"
+            }
+          },
+          "totalCount": {
+            "type": "integer"
+          }
+        }
+      },
+      "MetricsSeriesResponse": {
+        "type": "object",
+        "required": [
+          "entityRef",
+          "definition",
+          "bucket",
+          "items"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "definition": {
+            "type": "string"
+          },
+          "bucket": {
+            "type": "string",
+            "enum": [
+              "week",
+              "month"
+            ]
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/RecoveryMetrics"
+                },
+                {
+                  "type": "object",
+                  "required": [
+                    "bucket"
+                  ],
+                  "properties": {
+                    "bucket": {
+                      "type": "string",
+                      "enum": [
+                        "week",
+                        "month"
+                      ]
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
+      },
+      "IncidentCount": {
+        "type": "object",
+        "required": [
+          "definition",
+          "outcome",
+          "units",
+          "reasons"
+        ],
+        "properties": {
+          "definition": {
+            "type": "string"
+          },
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "counted",
+              "excluded",
+              "filtered",
+              "folded"
+            ]
+          },
+          "units": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "startAt",
+                "endAt",
+                "durationMs",
+                "reopened"
+              ],
+              "properties": {
+                "startAt": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "endAt": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                },
+                "durationMs": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "reopened": {
+                  "type": "boolean"
+                }
+              }
+            }
+          },
+          "reasons": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "Incident": {
+        "type": "object",
+        "required": [
+          "source",
+          "incidentId",
+          "status",
+          "entityRefs",
+          "labels",
+          "startedAt",
+          "reopenCount",
+          "timeline",
+          "counts"
+        ],
+        "properties": {
+          "source": {
+            "type": "string"
+          },
+          "incidentId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "open",
+              "mitigated",
+              "resolved"
+            ]
+          },
+          "entityRefs": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "fingerprint": {
+            "type": "string"
+          },
+          "labels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "url": {
+            "type": "string"
+          },
+          "runbookUrl": {
+            "type": "string"
+          },
+          "impactStartedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "resolvedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "reopenCount": {
+            "type": "integer"
+          },
+          "timeline": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "eventId",
+                "type",
+                "at"
+              ],
+              "properties": {
+                "eventId": {
+                  "type": "string"
+                },
+                "type": {
+                  "$ref": "#/components/schemas/EventType"
+                },
+                "at": {
+                  "type": "string",
+                  "format": "date-time"
+                }
+              }
+            }
+          },
+          "counts": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/IncidentCount"
+            }
+          }
+        }
+      },
+      "IncidentsResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "totalCount"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Incident"
+            }
+          },
+          "totalCount": {
+            "type": "integer"
+          }
+        }
+      },
+      "UnmappedIncident": {
+        "type": "object",
+        "required": [
+          "source",
+          "incidentId",
+          "status",
+          "startedAt",
+          "labels",
+          "mappingKeys",
+          "entityRefs"
+        ],
+        "properties": {
+          "source": {
+            "type": "string"
+          },
+          "incidentId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "open",
+              "mitigated",
+              "resolved"
+            ]
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "url": {
+            "type": "string"
+          },
+          "labels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "mappingKeys": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "entityRefs": {
+            "type": "array",
+            "description": "Refs it names that the catalog does not know.",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "UnmappedIncidentsResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "totalCount"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/UnmappedIncident"
+            }
+          },
+          "totalCount": {
+            "type": "integer"
+          }
+        }
+      },
+      "EntityMapping": {
+        "type": "object",
+        "required": [
+          "mappingKey",
+          "entityRef",
+          "origin"
+        ],
+        "properties": {
+          "mappingKey": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "origin": {
+            "type": "string",
+            "enum": [
+              "catalog",
+              "manual"
+            ]
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "createdBy": {
+            "type": "string"
+          }
+        }
+      },
+      "MappingsResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "totalCount"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EntityMapping"
+            }
+          },
+          "totalCount": {
+            "type": "integer"
+          }
+        }
+      },
+      "Error": {
+        "type": "object",
+        "required": [
+          "error"
+        ],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "name",
+              "message"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "message": {
+                "type": "string"
+              }
+            }
+          }
+        }
+      }
+    },
+    "responses": {
+      "ErrorResponse": {
+        "description": "An error.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      }
+    }
+  },
+  "paths": {
+    "/health": {
+      "get": {
+        "operationId": "GetHealth",
+        "description": "Liveness; needs no token.",
+        "responses": {
+          "200": {
+            "description": "Up.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/events": {
+      "post": {
+        "operationId": "PostEvents",
+        "tags": [
+          "Events"
+        ],
+        "description": "Takes in up to 1,000 incident lifecycle events, all or nothing.\nService tokens only (Backstage plugins and `backend.auth.externalAccess`\nstatic tokens); user tokens get 403. The body is validated by the\nplugin (not by this document's validator) so that messages name the\nevent index and field: `events[3].at: must be ISO 8601 with an offset`.\nBodies over 5 MB get 413.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "events"
+                ],
+                "properties": {
+                  "events": {
+                    "type": "array",
+                    "maxItems": 1000,
+                    "items": {
+                      "$ref": "#/components/schemas/IncidentEvent"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "How many events were new, and how many were duplicates.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IngestResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "413": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/definitions": {
+      "get": {
+        "operationId": "GetDefinitions",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "The configured recovery definitions and the default one.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The definitions.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DefinitionsResponse"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "GetMetrics",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "Recovery figures of one entity under one definition, over the units\nwhose start lies in [from, to). 404 when the caller cannot see the\nentity in the catalog.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/entityRef"
+          },
+          {
+            "$ref": "#/components/parameters/definition"
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "$ref": "#/components/parameters/severity"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The figures.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RecoveryMetrics"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/metrics/by-entity": {
+      "get": {
+        "operationId": "GetMetricsByEntity",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "One row per entity with units in the window that the caller can see,\nwith the entity's title, kind, owner, system, lifecycle and tags from\nthe catalog. With `groupBy=owner`, one row per owning group (its\n`entityRef` is the group's ref, `entityCount` how many entities were\nrolled up); units of several of the group's entities that come from\nthe same incidents and start together count once.\nRows without a value for the sort field come last.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/definition"
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "$ref": "#/components/parameters/severity"
+          },
+          {
+            "name": "kind",
+            "in": "query",
+            "allowReserved": true,
+            "description": "Entity kind, e.g. `Component` (case-insensitive).",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "owner",
+            "in": "query",
+            "allowReserved": true,
+            "description": "Owner ref; `team-payments` means `group:default/team-payments`.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "system",
+            "in": "query",
+            "allowReserved": true,
+            "description": "System ref; `payments` means `system:default/payments`.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "lifecycle",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "tag",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "groupBy",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "entity",
+                "owner"
+              ]
+            }
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "description": "Default `count`.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "count",
+                "recovered",
+                "open",
+                "excluded",
+                "meanMs",
+                "medianMs",
+                "p90Ms",
+                "totalDowntimeMs",
+                "frequencyPer30d",
+                "reopenRate",
+                "detectMs",
+                "acknowledgeMs",
+                "mitigateMs",
+                "resolveMs",
+                "entityCount",
+                "entityRef",
+                "title"
+              ]
+            }
+          },
+          {
+            "name": "order",
+            "in": "query",
+            "description": "Default `desc`.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "asc",
+                "desc"
+              ]
+            }
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of rows (default limit 100, at most 1,000).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ByEntityResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/metrics/series": {
+      "get": {
+        "operationId": "GetMetricsSeries",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "The figures of one entity per UTC week (from Monday 00:00) or calendar\nmonth, clipped to [from, to): the first and last bucket may be partial.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/entityRef"
+          },
+          {
+            "$ref": "#/components/parameters/definition"
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "$ref": "#/components/parameters/severity"
+          },
+          {
+            "name": "bucket",
+            "in": "query",
+            "description": "Default `week`.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "week",
+                "month"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One item per bucket, oldest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MetricsSeriesResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/incidents": {
+      "get": {
+        "operationId": "GetIncidents",
+        "tags": [
+          "Incidents"
+        ],
+        "description": "Incidents, newest first, with their timeline and what each definition\ncounts for them. With `entityRef`, that entity's incidents (404 when\nthe caller cannot see it); without, the incidents of every entity the\ncaller can see. `from`/`to` select incidents that started in the\nwindow (no default window); `status` may be repeated.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "entityRef",
+            "in": "query",
+            "allowReserved": true,
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "explode": true,
+            "schema": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "enum": [
+                  "open",
+                  "mitigated",
+                  "resolved"
+                ]
+              }
+            }
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of incidents (default limit 50, at most 1,000).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IncidentsResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/incidents/unmapped": {
+      "get": {
+        "operationId": "GetUnmappedIncidents",
+        "tags": [
+          "Mappings"
+        ],
+        "description": "Incidents that count for no entity the catalog knows (they name none,\nor only unknown ones), newest first, with the labels, mapping keys and\nrefs they carry. Needs `mttr.mappings.manage`.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/limit"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page (default limit 50).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UnmappedIncidentsResponse"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/mappings": {
+      "get": {
+        "operationId": "GetMappings",
+        "tags": [
+          "Mappings"
+        ],
+        "description": "Mappings from mapping keys to entities: `catalog` ones come from\nentity annotations (read-only here), `manual` ones are stored by\nadmins. Needs `mttr.mappings.manage`.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "origin",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "catalog",
+                "manual"
+              ]
+            }
+          },
+          {
+            "name": "mappingKey",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "entityRef",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page (default limit 100).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MappingsResponse"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "put": {
+        "operationId": "PutMapping",
+        "tags": [
+          "Mappings"
+        ],
+        "description": "Maps a key to an entity (`manual`); incidents carrying the key count\nfor the entity at once. Idempotent. Needs `mttr.mappings.manage`.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "mappingKey",
+                  "entityRef"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "mappingKey": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 255
+                  },
+                  "entityRef": {
+                    "type": "string",
+                    "minLength": 1
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The stored mapping.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EntityMapping"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "DeleteMapping",
+        "tags": [
+          "Mappings"
+        ],
+        "description": "Removes a manual mapping. Needs `mttr.mappings.manage`.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "mappingKey",
+            "in": "query",
+            "allowReserved": true,
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "entityRef",
+            "in": "query",
+            "allowReserved": true,
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Removed."
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    }
+  }
+} as const;
+
+export type MttrApiSpec = typeof spec;

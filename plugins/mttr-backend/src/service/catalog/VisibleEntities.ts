@@ -1,0 +1,182 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  RELATION_PART_OF,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+
+/**
+ * What the metrics show about an entity, from the catalog.
+ *
+ * @internal
+ */
+export interface EntityInfo {
+  entityRef: string;
+  title?: string;
+  kind: string;
+  /** The owning group (or user) as a full ref, e.g. `group:default/team-payments`. */
+  owner?: string;
+  /** The system as a full ref, e.g. `system:default/payments`. */
+  system?: string;
+  lifecycle?: string;
+  tags: string[];
+}
+
+const FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'metadata.tags',
+  'spec.owner',
+  'spec.system',
+  'spec.lifecycle',
+  'relations',
+];
+
+/** Refs per by-refs request to the catalog. */
+const BY_REFS_CHUNK = 500;
+
+function relationTarget(entity: Entity, type: string): string | undefined {
+  return entity.relations?.find(r => r.type === type)?.targetRef;
+}
+
+function refOrUndefined(
+  value: unknown,
+  defaultKind: string,
+  namespace: string,
+): string | undefined {
+  if (typeof value !== 'string' || !value) {
+    return undefined;
+  }
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, { defaultKind, defaultNamespace: namespace }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The fields of an entity the plugin uses. Owner and system come from the
+ * catalog's relations where present, else from the spec.
+ *
+ * @internal
+ */
+export function entityInfoOf(entity: Entity): EntityInfo {
+  const namespace = entity.metadata.namespace ?? 'default';
+  const spec = (entity.spec ?? {}) as Record<string, unknown>;
+  return {
+    entityRef: stringifyEntityRef(entity),
+    kind: entity.kind,
+    ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+    owner:
+      relationTarget(entity, RELATION_OWNED_BY) ??
+      refOrUndefined(spec.owner, 'group', namespace),
+    system:
+      entity.kind.toLocaleLowerCase('en-US') === 'system'
+        ? undefined
+        : relationTarget(entity, RELATION_PART_OF)?.startsWith('system:')
+          ? relationTarget(entity, RELATION_PART_OF)
+          : refOrUndefined(spec.system, 'system', namespace),
+    lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
+    tags: entity.metadata.tags ?? [],
+  };
+}
+
+/**
+ * Answers which entities a caller may see, by asking the catalog with the
+ * caller's own credentials: the catalog's permission rules decide, so a user
+ * who cannot see an entity never gets its numbers. Answers are cached per
+ * principal for a short while, since the comparison page asks about
+ * thousands of entities at once.
+ *
+ * @internal
+ */
+export class VisibleEntities {
+  private readonly cache = new Map<
+    string,
+    { expiresAt: number; entities: Map<string, EntityInfo | null> }
+  >();
+
+  constructor(
+    private readonly options: {
+      catalog: CatalogService;
+      ttlMs?: number;
+      clock?: () => number;
+    },
+  ) {}
+
+  private principalKey(credentials: BackstageCredentials): string {
+    const principal = credentials.principal as any;
+    if (principal?.type === 'user') {
+      return `user:${principal.userEntityRef}`;
+    }
+    if (principal?.type === 'service') {
+      return `service:${principal.subject}`;
+    }
+    return `${principal?.type ?? 'unknown'}`;
+  }
+
+  /** The entities among `entityRefs` (canonical refs) the caller can see. */
+  async getVisible(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, EntityInfo>> {
+    const now = this.options.clock?.() ?? Date.now();
+    const key = this.principalKey(credentials);
+    let entry = this.cache.get(key);
+    if (!entry || entry.expiresAt <= now) {
+      entry = {
+        expiresAt: now + (this.options.ttlMs ?? 30_000),
+        entities: new Map(),
+      };
+      this.cache.set(key, entry);
+      this.evict(now);
+    }
+    const unique = [...new Set(entityRefs)];
+    const missing = unique.filter(ref => !entry!.entities.has(ref));
+    for (let i = 0; i < missing.length; i += BY_REFS_CHUNK) {
+      const chunk = missing.slice(i, i + BY_REFS_CHUNK);
+      const { items } = await this.options.catalog.getEntitiesByRefs(
+        { entityRefs: chunk, fields: FIELDS },
+        { credentials },
+      );
+      chunk.forEach((ref, index) => {
+        const entity = items[index];
+        entry!.entities.set(ref, entity ? entityInfoOf(entity) : null);
+      });
+    }
+    const visible = new Map<string, EntityInfo>();
+    for (const ref of unique) {
+      const info = entry.entities.get(ref);
+      if (info) {
+        visible.set(ref, info);
+      }
+    }
+    return visible;
+  }
+
+  /** The entity, if the caller can see it. */
+  async getOne(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<EntityInfo | undefined> {
+    return (await this.getVisible([entityRef], credentials)).get(entityRef);
+  }
+
+  private evict(now: number) {
+    if (this.cache.size < 1000) {
+      return;
+    }
+    for (const [key, entry] of this.cache) {
+      if (entry.expiresAt <= now) {
+        this.cache.delete(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,433 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  ByEntityResponse,
+  DefinitionsResponse,
+  EntityRecoveryMetrics,
+  MetricsSeriesResponse,
+  RecoveryDefinition,
+  RecoveryMetrics,
+  Severity,
+} from '@mttr-backstage/plugin-mttr-common';
+import { IncidentStore, MetricUnit } from '../../database/IncidentStore';
+import { normaliseEntityRef } from '../catalog/entityRefs';
+import { EntityInfo, VisibleEntities } from '../catalog/VisibleEntities';
+import { RecoveryDefinitions, aggregateUnits } from '../recovery';
+
+const DAY_MS = 86_400_000;
+
+/** The default window: the 90 days up to now. */
+export const DEFAULT_WINDOW_MS = 90 * DAY_MS;
+
+/** Fields the comparison can be sorted by. */
+export const SORT_FIELDS = [
+  'count',
+  'recovered',
+  'open',
+  'excluded',
+  'meanMs',
+  'medianMs',
+  'p90Ms',
+  'totalDowntimeMs',
+  'frequencyPer30d',
+  'reopenRate',
+  'detectMs',
+  'acknowledgeMs',
+  'mitigateMs',
+  'resolveMs',
+  'entityCount',
+  'entityRef',
+  'title',
+] as const;
+
+/** @internal */
+export type SortField = (typeof SORT_FIELDS)[number];
+
+/** @internal */
+export interface MetricsWindowQuery {
+  definition?: string;
+  from?: Date;
+  to?: Date;
+  severities?: Severity[];
+}
+
+/** @internal */
+export interface ByEntityQuery extends MetricsWindowQuery {
+  kind?: string;
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
+  tag?: string;
+  sort?: SortField;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+  groupBy?: 'entity' | 'owner';
+}
+
+function sortValue(row: EntityRecoveryMetrics, field: SortField) {
+  switch (field) {
+    case 'detectMs':
+    case 'acknowledgeMs':
+    case 'mitigateMs':
+    case 'resolveMs':
+      return row.stages[field];
+    default:
+      return (row as any)[field] ?? null;
+  }
+}
+
+function refOf(value: string, defaultKind: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(value, { defaultKind }));
+  } catch {
+    throw new InputError(`'${value}' is not an entity ref`);
+  }
+}
+
+/** Monday 00:00 UTC of the week, or the 1st 00:00 UTC of the month. */
+function bucketStart(ms: number, bucket: 'week' | 'month'): number {
+  const d = new Date(ms);
+  if (bucket === 'month') {
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  }
+  const midnight = Date.UTC(
+    d.getUTCFullYear(),
+    d.getUTCMonth(),
+    d.getUTCDate(),
+  );
+  const sinceMonday = (d.getUTCDay() + 6) % 7;
+  return midnight - sinceMonday * DAY_MS;
+}
+
+function nextBucket(start: number, bucket: 'week' | 'month'): number {
+  if (bucket === 'week') {
+    return start + 7 * DAY_MS;
+  }
+  const d = new Date(start);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
+/**
+ * Answers the recovery figures: per entity, per period, and compared across
+ * entities. Figures are aggregates over pre-derived units; only entities the
+ * caller can see in the catalog are ever answered for.
+ *
+ * @internal
+ */
+export class RecoveryMetricsService {
+  constructor(
+    private readonly options: {
+      store: IncidentStore;
+      visibleEntities: VisibleEntities;
+      definitions: RecoveryDefinitions;
+      clock?: () => number;
+    },
+  ) {}
+
+  getDefinitions(): DefinitionsResponse {
+    return {
+      defaultDefinition: this.options.definitions.defaultDefinition,
+      items: this.options.definitions.definitions,
+    };
+  }
+
+  /** The definition by id, or the default one. */
+  definition(id?: string): RecoveryDefinition {
+    const { definitions, defaultDefinition } = this.options.definitions;
+    const wanted = id ?? defaultDefinition;
+    const found = definitions.find(d => d.id === wanted);
+    if (!found) {
+      throw new InputError(
+        `Unknown definition '${wanted}'; configured: ${definitions
+          .map(d => d.id)
+          .join(', ')}`,
+      );
+    }
+    return found;
+  }
+
+  /** `[from, to)`, by default the 90 days up to now. */
+  window(from?: Date, to?: Date): { from: Date; to: Date } {
+    const end = to ?? new Date(this.options.clock?.() ?? Date.now());
+    const start = from ?? new Date(end.getTime() - DEFAULT_WINDOW_MS);
+    if (start.getTime() >= end.getTime()) {
+      throw new InputError('from must be before to');
+    }
+    return { from: start, to: end };
+  }
+
+  /** The canonical ref of an entity the caller can see, else NotFoundError. */
+  async visibleEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<EntityInfo> {
+    let ref: string;
+    try {
+      ref = normaliseEntityRef(entityRef);
+    } catch {
+      throw new InputError(`entityRef '${entityRef}' is not an entity ref`);
+    }
+    const info = await this.options.visibleEntities.getOne(ref, credentials);
+    if (!info) {
+      throw new NotFoundError(`No entity ${ref} in the catalog`);
+    }
+    return info;
+  }
+
+  /** The entities among the canonical refs the caller can see. */
+  async visibleEntitiesOf(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, EntityInfo>> {
+    return this.options.visibleEntities.getVisible(entityRefs, credentials);
+  }
+
+  private async entityUnits(
+    entityRef: string,
+    definition: RecoveryDefinition,
+    window: { from: Date; to: Date },
+    severities?: Severity[],
+  ): Promise<MetricUnit[]> {
+    const units = await this.options.store.readUnits({
+      definitionId: definition.id,
+      fromMs: window.from.getTime(),
+      toMs: window.to.getTime(),
+      entityRefs: [entityRef],
+    });
+    return filterSeverities(units, severities);
+  }
+
+  async getEntityMetrics(
+    options: MetricsWindowQuery & {
+      entityRef: string;
+      credentials: BackstageCredentials;
+    },
+  ): Promise<RecoveryMetrics> {
+    const definition = this.definition(options.definition);
+    const window = this.window(options.from, options.to);
+    const entity = await this.visibleEntity(
+      options.entityRef,
+      options.credentials,
+    );
+    const units = await this.entityUnits(
+      entity.entityRef,
+      definition,
+      window,
+      options.severities,
+    );
+    return {
+      entityRef: entity.entityRef,
+      definition: definition.id,
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+      ...aggregateUnits(units, window),
+    };
+  }
+
+  async getSeries(
+    options: MetricsWindowQuery & {
+      entityRef: string;
+      bucket: 'week' | 'month';
+      credentials: BackstageCredentials;
+    },
+  ): Promise<MetricsSeriesResponse> {
+    const definition = this.definition(options.definition);
+    const window = this.window(options.from, options.to);
+    const entity = await this.visibleEntity(
+      options.entityRef,
+      options.credentials,
+    );
+    const { bucket } = options;
+    const units = await this.entityUnits(
+      entity.entityRef,
+      definition,
+      window,
+      options.severities,
+    );
+    const fromMs = window.from.getTime();
+    const toMs = window.to.getTime();
+    const items: MetricsSeriesResponse['items'] = [];
+    // Buckets are whole UTC weeks (from Monday) or months, clipped to the
+    // window: the first and last may be partial, and their frequency is
+    // scaled to the part of them inside the window.
+    for (let start = bucketStart(fromMs, bucket); start < toMs;) {
+      const end = nextBucket(start, bucket);
+      const from = new Date(Math.max(start, fromMs));
+      const to = new Date(Math.min(end, toMs));
+      const inBucket = units.filter(
+        u => u.startMs >= from.getTime() && u.startMs < to.getTime(),
+      );
+      items.push({
+        entityRef: entity.entityRef,
+        definition: definition.id,
+        bucket,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        ...aggregateUnits(inBucket, { from, to }),
+      });
+      start = end;
+    }
+    return {
+      entityRef: entity.entityRef,
+      definition: definition.id,
+      bucket,
+      items,
+    };
+  }
+
+  async getByEntity(
+    options: ByEntityQuery & { credentials: BackstageCredentials },
+  ): Promise<ByEntityResponse> {
+    const definition = this.definition(options.definition);
+    const window = this.window(options.from, options.to);
+    const byOwner = options.groupBy === 'owner';
+    const units = filterSeverities(
+      await this.options.store.readUnits({
+        definitionId: definition.id,
+        fromMs: window.from.getTime(),
+        toMs: window.to.getTime(),
+        withIncidentKeys: byOwner,
+      }),
+      options.severities,
+    );
+
+    const unitsByEntity = new Map<string, MetricUnit[]>();
+    for (const unit of units) {
+      const list = unitsByEntity.get(unit.entityRef);
+      if (list) {
+        list.push(unit);
+      } else {
+        unitsByEntity.set(unit.entityRef, [unit]);
+      }
+    }
+    const visible = await this.options.visibleEntities.getVisible(
+      [...unitsByEntity.keys()],
+      options.credentials,
+    );
+    const matches = entityFilter(options);
+
+    const common = {
+      definition: definition.id,
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+    };
+    let rows: EntityRecoveryMetrics[] = [];
+    if (!byOwner) {
+      for (const [entityRef, list] of unitsByEntity) {
+        const info = visible.get(entityRef);
+        if (!info || !matches(info)) {
+          continue;
+        }
+        rows.push({
+          entityRef: info.entityRef,
+          ...common,
+          ...aggregateUnits(list, window),
+          ...(info.title ? { title: info.title } : {}),
+          kind: info.kind,
+          owner: info.owner,
+          system: info.system,
+          lifecycle: info.lifecycle,
+          tags: info.tags,
+        });
+      }
+    } else {
+      const owners = new Map<
+        string,
+        { entities: number; units: Map<string, MetricUnit> }
+      >();
+      for (const [entityRef, list] of unitsByEntity) {
+        const info = visible.get(entityRef);
+        if (!info || !info.owner || !matches(info)) {
+          continue;
+        }
+        let owner = owners.get(info.owner);
+        if (!owner) {
+          owner = { entities: 0, units: new Map() };
+          owners.set(info.owner, owner);
+        }
+        owner.entities += 1;
+        // Each incident counts once per group: units of several of the
+        // group's entities that come from the same incidents and start at
+        // the same time are one unit. Of such twins the group keeps the one
+        // that recovered last (an open one if any): the group has recovered
+        // when all its affected entities have.
+        for (const unit of list) {
+          const key = `${(unit.incidentKeys ?? []).join(',')}@${unit.startMs}`;
+          const kept = owner.units.get(key);
+          if (!kept || recoversLater(unit, kept)) {
+            owner.units.set(key, unit);
+          }
+        }
+      }
+      const ownerInfo = await this.options.visibleEntities.getVisible(
+        [...owners.keys()],
+        options.credentials,
+      );
+      for (const [ownerRef, owner] of owners) {
+        const info = ownerInfo.get(ownerRef);
+        rows.push({
+          entityRef: ownerRef,
+          ...common,
+          ...aggregateUnits(owner.units.values(), window),
+          ...(info?.title ? { title: info.title } : {}),
+          kind: info?.kind ?? parseEntityRef(ownerRef).kind,
+          entityCount: owner.entities,
+        });
+      }
+    }
+
+    const sort = options.sort ?? 'count';
+    const direction = (options.order ?? 'desc') === 'asc' ? 1 : -1;
+    rows = rows.sort((a, b) => {
+      const va = sortValue(a, sort);
+      const vb = sortValue(b, sort);
+      // Rows without a value (no recovered unit, no title) go last either way.
+      if (va === null || va === undefined || vb === null || vb === undefined) {
+        if ((va ?? null) === null && (vb ?? null) !== null) return 1;
+        if ((va ?? null) !== null && (vb ?? null) === null) return -1;
+      } else if (va !== vb) {
+        return (va < vb ? -1 : 1) * direction;
+      }
+      return a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : 0;
+    });
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? 100;
+    return {
+      items: rows.slice(offset, offset + limit),
+      totalCount: rows.length,
+    };
+  }
+}
+
+function recoversLater(a: MetricUnit, b: MetricUnit): boolean {
+  if (a.endMs === null) {
+    return b.endMs !== null;
+  }
+  return b.endMs !== null && a.endMs > b.endMs;
+}
+
+function filterSeverities(
+  units: MetricUnit[],
+  severities?: Severity[],
+): MetricUnit[] {
+  if (!severities || severities.length === 0) {
+    return units;
+  }
+  return units.filter(u => u.severity && severities.includes(u.severity));
+}
+
+function entityFilter(query: ByEntityQuery): (info: EntityInfo) => boolean {
+  const kind = query.kind?.toLocaleLowerCase('en-US');
+  const owner = query.owner ? refOf(query.owner, 'group') : undefined;
+  const system = query.system ? refOf(query.system, 'system') : undefined;
+  const lifecycle = query.lifecycle?.toLocaleLowerCase('en-US');
+  const tag = query.tag?.toLocaleLowerCase('en-US');
+  return info =>
+    (!kind || info.kind.toLocaleLowerCase('en-US') === kind) &&
+    (!owner || info.owner === owner) &&
+    (!system || info.system === system) &&
+    (!lifecycle || info.lifecycle?.toLocaleLowerCase('en-US') === lifecycle) &&
+    (!tag || info.tags.some(t => t.toLocaleLowerCase('en-US') === tag));
+}

@@ -1,0 +1,266 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { InputError } from '@backstage/errors';
+import { IncidentStatus, Severity } from '@mttr-backstage/plugin-mttr-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { spec } from '../schema/openapi.generated';
+import { IncidentsService } from './incidents/IncidentsService';
+import { IncidentIngestion } from './ingest/IncidentIngestion';
+import { MappingsService } from './mappings/MappingsService';
+import {
+  RecoveryMetricsService,
+  SortField,
+} from './metrics/RecoveryMetricsService';
+
+/**
+ * Request bodies up to this size: 1,000 events of ordinary size fit (Express
+ * would stop at 100 kB); beyond it the answer is 413.
+ */
+export const BODY_LIMIT = '5mb';
+
+/** @internal */
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  ingestion: IncidentIngestion;
+  metrics: RecoveryMetricsService;
+  incidents: IncidentsService;
+  mappings: MappingsService;
+}
+
+function date(value: unknown, name: string): Date | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const ms = Date.parse(String(value));
+  if (Number.isNaN(ms)) {
+    throw new InputError(`${name} must be an ISO 8601 date-time`);
+  }
+  return new Date(ms);
+}
+
+function int(
+  value: unknown,
+  name: string,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) {
+    return fallback;
+  }
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new InputError(`${name} must be an integer from 0 to ${max}`);
+  }
+  return n;
+}
+
+/**
+ * The document's response types are open objects (index signatures), which
+ * the contract's interfaces cannot be assigned to; the shapes themselves are
+ * the same (tests check the answers).
+ */
+function body(value: object): any {
+  return value;
+}
+
+function list<T extends string>(value: unknown): T[] | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  return (Array.isArray(value) ? value : [value]).map(String) as T[];
+}
+
+/**
+ * The HTTP layer: parses and checks input, asks for credentials, and calls
+ * the services. Requests are validated against the OpenAPI document in
+ * src/schema/openapi.yaml (except the event batch, validated by the
+ * ingestion so that messages name the event index).
+ *
+ * @internal
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, ingestion, metrics, incidents, mappings } = options;
+
+  const router = Router();
+  // Parsed here, ahead of the OpenAPI router, so that a body over the limit
+  // answers 413 (the OpenAPI router turns errors of its own middleware into
+  // 400s).
+  router.use(express.json({ limit: BODY_LIMIT }));
+
+  const api = createValidatedOpenApiRouter(spec, {
+    validatorOptions: {
+      // The event batch gets its own validation with index-naming messages.
+      ignorePaths: (path: string) => path.endsWith('/events'),
+    },
+  });
+  router.use(api);
+
+  api.get('/health', async (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  api.post('/events', async (req, res) => {
+    // Sources push with service tokens: Backstage plugins, and static
+    // external-access tokens from backend.auth.externalAccess. Users do not.
+    await httpAuth.credentials(req, { allow: ['service'] });
+    res.json(body(await ingestion.ingestBody(req.body)));
+  });
+
+  api.get('/definitions', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json(body(metrics.getDefinitions()));
+  });
+
+  api.get('/metrics', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = req.query;
+    res.json(
+      body(
+        await metrics.getEntityMetrics({
+          entityRef: String(q.entityRef),
+          definition: q.definition,
+          from: date(q.from, 'from'),
+          to: date(q.to, 'to'),
+          severities: list<Severity>(q.severity),
+          credentials,
+        }),
+      ),
+    );
+  });
+
+  api.get('/metrics/by-entity', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = req.query;
+    res.json(
+      body(
+        await metrics.getByEntity({
+          definition: q.definition,
+          from: date(q.from, 'from'),
+          to: date(q.to, 'to'),
+          severities: list<Severity>(q.severity),
+          kind: q.kind,
+          owner: q.owner,
+          system: q.system,
+          lifecycle: q.lifecycle,
+          tag: q.tag,
+          groupBy: q.groupBy,
+          sort: q.sort as SortField | undefined,
+          order: q.order,
+          limit: int(q.limit, 'limit', 100, 1000),
+          offset: int(q.offset, 'offset', 0),
+          credentials,
+        }),
+      ),
+    );
+  });
+
+  api.get('/metrics/series', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = req.query;
+    res.json(
+      body(
+        await metrics.getSeries({
+          entityRef: String(q.entityRef),
+          definition: q.definition,
+          from: date(q.from, 'from'),
+          to: date(q.to, 'to'),
+          severities: list<Severity>(q.severity),
+          bucket: q.bucket ?? 'week',
+          credentials,
+        }),
+      ),
+    );
+  });
+
+  api.get('/incidents', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = req.query;
+    res.json(
+      body(
+        await incidents.listIncidents({
+          entityRef: q.entityRef,
+          from: date(q.from, 'from'),
+          to: date(q.to, 'to'),
+          statuses: list<IncidentStatus>(q.status),
+          limit: int(q.limit, 'limit', 50, 1000),
+          offset: int(q.offset, 'offset', 0),
+          credentials,
+        }),
+      ),
+    );
+  });
+
+  api.get('/incidents/unmapped', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(
+      body(
+        await mappings.listUnmapped({
+          limit: int(req.query.limit, 'limit', 50, 1000),
+          offset: int(req.query.offset, 'offset', 0),
+          credentials,
+        }),
+      ),
+    );
+  });
+
+  api.get('/mappings', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = req.query;
+    res.json(
+      body(
+        await mappings.list({
+          origin: q.origin,
+          mappingKey: q.mappingKey,
+          entityRef: q.entityRef,
+          limit: int(q.limit, 'limit', 100, 1000),
+          offset: int(q.offset, 'offset', 0),
+          credentials,
+        }),
+      ),
+    );
+  });
+
+  api.put('/mappings', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(
+      body(
+        await mappings.put({
+          mappingKey: req.body.mappingKey,
+          entityRef: req.body.entityRef,
+          credentials,
+        }),
+      ),
+    );
+  });
+
+  api.delete('/mappings', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await mappings.delete({
+      mappingKey: String(req.query.mappingKey),
+      entityRef: String(req.query.entityRef),
+      credentials,
+    });
+    res.status(204).end();
+  });
+
+  return router;
+}
