@@ -1,0 +1,68 @@
+import { ConfigReader } from '@backstage/config';
+import { readAccessConfig, readOnCallSchedules } from './config';
+
+const target = (more: Record<string, unknown> = {}) => ({
+  id: 'db',
+  title: 'DB',
+  maxDuration: '4h',
+  provider: 'record-only',
+  approval: { policy: 'approver' },
+  ...more,
+});
+
+const read = (targets: unknown[]) =>
+  readAccessConfig(new ConfigReader({ mttr: { access: { targets } } }));
+
+describe('reading mttr.access', () => {
+  it('reads durations in minutes with their defaults', () => {
+    const t = read([target({ defaultDuration: '30m' })]).targets.get('db')!;
+    expect(t).toMatchObject({
+      maxDurationMinutes: 240,
+      defaultDurationMinutes: 30,
+      requireOpenIncident: true,
+      pendingTimeoutMs: 3_600_000,
+      approvalsRequired: 1,
+    });
+  });
+
+  it('refuses bad values at start-up, naming the key', () => {
+    expect(() => read([target({ maxDuration: 'forever' })])).toThrow(
+      "Invalid duration 'forever' at 'mttr.access.targets[0].maxDuration'",
+    );
+    expect(() => read([target({ approval: { policy: 'whoever' } })])).toThrow(
+      "'mttr.access.targets[0].approval.policy'",
+    );
+    expect(() => read([target(), target()])).toThrow(
+      "Duplicate target id 'db' at 'mttr.access.targets[1].id'",
+    );
+    expect(() => read([target({ defaultDuration: '5h' })])).toThrow(
+      "'mttr.access.targets[0].defaultDuration' is longer",
+    );
+    expect(() => read([target({ approval: { policy: 'approver', approvals: 0 } })])).toThrow(
+      "'mttr.access.targets[0].approval.approvals'",
+    );
+    expect(() => read([target({ pendingTimeout: '1x' })])).toThrow(
+      "'mttr.access.targets[0].pendingTimeout'",
+    );
+  });
+
+  it('reads the on-call schedules of the built-in lookup', () => {
+    const schedules = readOnCallSchedules(
+      new ConfigReader({
+        mttr: {
+          onCall: {
+            schedules: [
+              {
+                entityRef: 'Component:default/checkout-web',
+                onCall: [{ user: 'user:default/guest', name: 'Guest', escalationLevel: 2 }],
+              },
+            ],
+          },
+        },
+      }),
+    );
+    expect(schedules.get('component:default/checkout-web')).toEqual([
+      { userRef: 'user:default/guest', name: 'Guest', escalationLevel: 2 },
+    ]);
+  });
+});
