@@ -93,5 +93,76 @@ export interface Config {
        */
       enabled?: boolean;
     };
+    /**
+     * Just-in-time production access for on-call engineers (src/access).
+     */
+    access?: {
+      /**
+       * The targets access may be requested to. An entity lists the ones
+       * that apply in its `mttr.dev/access-targets` annotation.
+       */
+      targets?: Array<{
+        /** A stable id, as listed in the annotation, e.g. `prod-db-readonly`. */
+        id: string;
+        /** The name shown in the request dialog. */
+        title?: string;
+        /** A sentence saying what the access allows. */
+        description?: string;
+        /** The longest grant, e.g. `4h`, counted from the first grant (extensions included). */
+        maxDuration: string;
+        /** The duration the dialog proposes; defaults to `maxDuration`. */
+        defaultDuration?: string;
+        /** The id of the access provider: `webhook`, `record-only` or one added by a module. */
+        provider: string;
+        /**
+         * The provider's settings. For `webhook`: `url`, `secret` (HMAC-SHA256
+         * key, at least 16 characters), and optionally `attempts` (default 4),
+         * `backoffMs` (default 500) and `timeoutMs` (default 10000).
+         * @deepVisibility secret
+         */
+        settings?: { [key: string]: unknown };
+        /** Whether access is tied to an open incident of the entity (default true). */
+        requireOpenIncident?: boolean;
+        /** How long a request may stay undecided before it lapses (default `1h`). */
+        pendingTimeout?: string;
+        /** Who decides. */
+        approval: {
+          /**
+           * `auto-on-call`: granted at once when the requester is on call for
+           * the entity and it has an open incident, else approvers decide;
+           * `approver`: always approved by someone else; `auto`: granted at
+           * once (low-risk targets); `break-glass`: granted at once, flagged,
+           * and reviewed by an owner afterwards.
+           */
+          policy: 'auto-on-call' | 'approver' | 'auto' | 'break-glass';
+          /** For `auto-on-call`: only these escalation levels are granted at once (all by default). */
+          escalationLevels?: number[];
+          /** How many distinct approvers must approve (default 1). */
+          approvals?: number;
+        };
+      }>;
+      /** How often grants past their expiry are revoked and undecided requests lapse (default `30s`). */
+      expiryCheckInterval?: string;
+    };
+    /**
+     * Who is on call, for the built-in lookup (demos and tests). A module
+     * such as the PagerDuty one replaces it.
+     */
+    onCall?: {
+      schedules?: Array<{
+        /** The entity, e.g. `component:default/checkout-web`. */
+        entityRef: string;
+        /** Who is on call for it now. */
+        onCall: Array<{
+          /** The user entity ref, e.g. `user:default/guest`. */
+          user?: string;
+          /** The name shown. */
+          name?: string;
+          email?: string;
+          /** 1 is the first responder (default 1). */
+          escalationLevel?: number;
+        }>;
+      }>;
+    };
   };
 }
