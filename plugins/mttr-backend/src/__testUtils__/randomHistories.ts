@@ -13,7 +13,7 @@ const MIN = 60_000;
 /** Ways of naming the same two entities, to exercise normalisation. */
 export const ENTITY_SPELLINGS = [
   ['component:payments', 'Component:default/payments', 'component:DEFAULT/payments'],
-  ['component:default/checkout', 'checkout'],
+  ['component:default/checkout', 'COMPONENT:checkout'],
 ];
 
 const incidentArb = fc.record({
