@@ -6,7 +6,7 @@ export const spec = {
   "info": {
     "title": "mttr",
     "version": "1",
-    "description": "Incident recovery metrics (MTTR) for Backstage entities.\n\nAll paths are relative to the plugin's base URL, `/api/mttr`. Every route\nexcept `/health` needs a Backstage token (`Authorization: Bearer ...`):\nreads take a user or service token, `POST /events` takes only service\ntokens (Backstage plugins, and static tokens configured under\n`backend.auth.externalAccess`). Reads answer only for entities the caller\ncan see in the catalog.\n\nTimes are ISO 8601 in UTC with millisecond precision; durations are in\nmilliseconds. Windows are `[from, to)` and default to the 90 days before\nnow. The change against the previous period is not a separate field:\ncall `/metrics` again with the previous window (`from - (to - from)` to\n`from`).\n\nErrors are Backstage error bodies (`{ error: { name, message }, request,\nresponse: { statusCode } }`): 400 InputError (the message names the field,\nand for event batches the index: `events[3].type`), 401 without a token,\n403 NotAllowedError, 404 NotFoundError (an entity the caller cannot see\nis not found), 413 when a request body exceeds 5 MB.\n\nThe just-in-time access paths (`/access-requests`, `/access-targets`,\n`/on-call`, `/access-audit/verify`) are added below the marked line.\n",
+    "description": "Incident recovery metrics (MTTR) for Backstage entities.\n\nAll paths are relative to the plugin's base URL, `/api/mttr`. Every route\nexcept `/health` needs a Backstage token (`Authorization: Bearer ...`):\nreads take a user or service token, `POST /events` takes only service\ntokens (Backstage plugins, and static tokens configured under\n`backend.auth.externalAccess`). Reads answer only for entities the caller\ncan see in the catalog.\n\nTimes are ISO 8601 in UTC with millisecond precision; durations are in\nmilliseconds. Windows are `[from, to)` and default to the 90 days before\nnow. The change against the previous period is not a separate field:\ncall `/metrics` again with the previous window (`from - (to - from)` to\n`from`).\n\nErrors are Backstage error bodies (`{ error: { name, message }, request,\nresponse: { statusCode } }`): 400 InputError (the message names the field,\nand for event batches the index: `events[3].type`), 401 without a token,\n403 NotAllowedError, 404 NotFoundError (an entity the caller cannot see\nis not found), 413 when a request body exceeds 5 MB.\n\nJust-in-time access (`/access-requests`, `/access-targets`, `/on-call`,\n`/access-audit/verify`): durations there are whole minutes; a decision\non a request that is no longer pending answers 409 ConflictError.\n",
     "license": {
       "name": "Apache-2.0",
       "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
@@ -29,6 +29,9 @@ export const spec = {
     },
     {
       "name": "Mappings"
+    },
+    {
+      "name": "Access"
     }
   ],
   "components": {
@@ -865,6 +868,338 @@ export const spec = {
           }
         }
       },
+      "AccessApprovalPolicy": {
+        "type": "string",
+        "enum": [
+          "auto-on-call",
+          "approver",
+          "auto",
+          "break-glass"
+        ]
+      },
+      "AccessRequestStatus": {
+        "type": "string",
+        "description": "`pending` (waiting for approvers), `active` (granted until\n`expiresAt`), and the terminal `denied`, `expired`, `revoked` (also a\nwithdrawn pending request), `lapsed` (undecided past the target's\npending timeout) and `failed` (the provider refused, see `error`).\n",
+        "enum": [
+          "pending",
+          "active",
+          "denied",
+          "expired",
+          "revoked",
+          "lapsed",
+          "failed"
+        ]
+      },
+      "AccessTarget": {
+        "type": "object",
+        "required": [
+          "id",
+          "title",
+          "maxDurationMinutes",
+          "defaultDurationMinutes",
+          "requireOpenIncident",
+          "approval"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "maxDurationMinutes": {
+            "type": "integer"
+          },
+          "defaultDurationMinutes": {
+            "type": "integer"
+          },
+          "requireOpenIncident": {
+            "type": "boolean"
+          },
+          "approval": {
+            "$ref": "#/components/schemas/AccessApprovalPolicy"
+          }
+        }
+      },
+      "AccessRequest": {
+        "type": "object",
+        "required": [
+          "id",
+          "entityRef",
+          "targetId",
+          "requester",
+          "reason",
+          "durationMinutes",
+          "status",
+          "approval",
+          "breakGlass",
+          "createdAt",
+          "approvals"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "targetId": {
+            "type": "string"
+          },
+          "incident": {
+            "type": "object",
+            "required": [
+              "source",
+              "incidentId"
+            ],
+            "properties": {
+              "source": {
+                "type": "string"
+              },
+              "incidentId": {
+                "type": "string"
+              }
+            }
+          },
+          "requester": {
+            "type": "string",
+            "description": "The user entity ref of the requester."
+          },
+          "reason": {
+            "type": "string",
+            "description": "Stored and returned as plain text."
+          },
+          "durationMinutes": {
+            "type": "integer",
+            "description": "Counted from the first grant (extensions included)."
+          },
+          "status": {
+            "$ref": "#/components/schemas/AccessRequestStatus"
+          },
+          "approval": {
+            "$ref": "#/components/schemas/AccessApprovalPolicy"
+          },
+          "breakGlass": {
+            "type": "boolean"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "decidedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "grantedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "expiresAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "endedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When access really ended (after the provider confirmed)."
+          },
+          "error": {
+            "type": "string"
+          },
+          "approvals": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "approver",
+                "at"
+              ],
+              "properties": {
+                "approver": {
+                  "type": "string"
+                },
+                "at": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "comment": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "approvalsRequired": {
+            "type": "integer"
+          },
+          "pendingExtension": {
+            "type": "object",
+            "required": [
+              "durationMinutes",
+              "reason",
+              "requestedAt"
+            ],
+            "properties": {
+              "durationMinutes": {
+                "type": "integer"
+              },
+              "reason": {
+                "type": "string"
+              },
+              "requestedAt": {
+                "type": "string",
+                "format": "date-time"
+              }
+            }
+          },
+          "revocation": {
+            "type": "object",
+            "description": "Present while an end (early revocation or expiry) has not yet been\nconfirmed by the provider. The status stays `active` and the\nexpiry task retries; `lastError` says why the last attempt failed.\n",
+            "required": [
+              "outcome",
+              "requestedAt",
+              "requestedBy",
+              "attempts"
+            ],
+            "properties": {
+              "outcome": {
+                "type": "string",
+                "enum": [
+                  "revoked",
+                  "expired"
+                ]
+              },
+              "requestedAt": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "requestedBy": {
+                "type": "string"
+              },
+              "attempts": {
+                "type": "integer"
+              },
+              "lastError": {
+                "type": "string"
+              }
+            }
+          },
+          "review": {
+            "type": "object",
+            "description": "Break-glass grants only.",
+            "required": [
+              "required"
+            ],
+            "properties": {
+              "required": {
+                "type": "boolean"
+              },
+              "reviewedBy": {
+                "type": "string"
+              },
+              "reviewedAt": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "comment": {
+                "type": "string"
+              }
+            }
+          },
+          "viewer": {
+            "type": "object",
+            "description": "What the calling user may do with the request.",
+            "required": [
+              "canApprove",
+              "canRevoke",
+              "canExtend",
+              "canReview"
+            ],
+            "properties": {
+              "canApprove": {
+                "type": "boolean"
+              },
+              "canRevoke": {
+                "type": "boolean"
+              },
+              "canExtend": {
+                "type": "boolean"
+              },
+              "canReview": {
+                "type": "boolean"
+              }
+            }
+          },
+          "history": {
+            "type": "array",
+            "description": "Every state change, oldest first (detail answers only).",
+            "items": {
+              "type": "object",
+              "required": [
+                "at",
+                "actor",
+                "action",
+                "status"
+              ],
+              "properties": {
+                "at": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "actor": {
+                  "type": "string"
+                },
+                "action": {
+                  "type": "string"
+                },
+                "status": {
+                  "$ref": "#/components/schemas/AccessRequestStatus"
+                },
+                "comment": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      },
+      "OnCallEntry": {
+        "type": "object",
+        "required": [
+          "name",
+          "escalationLevel"
+        ],
+        "properties": {
+          "userRef": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "email": {
+            "type": "string"
+          },
+          "escalationLevel": {
+            "type": "integer"
+          },
+          "until": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "AccessDecision": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "comment": {
+            "type": "string",
+            "maxLength": 4000
+          }
+        }
+      },
       "Error": {
         "type": "object",
         "required": [
@@ -1528,6 +1863,637 @@ export const spec = {
           },
           "404": {
             "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-targets": {
+      "get": {
+        "operationId": "GetAccessTargets",
+        "tags": [
+          "Access"
+        ],
+        "description": "The access targets that apply to an entity: those configured under\n`mttr.access.targets` and listed in its `mttr.dev/access-targets`\nannotation. Provider settings are never returned.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/entityRef"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The targets.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/AccessTarget"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/on-call": {
+      "get": {
+        "operationId": "GetOnCall",
+        "tags": [
+          "Access"
+        ],
+        "description": "Who is on call for the entity now, first responders first.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/entityRef"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The on-call entries (empty when nobody is known).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/OnCallEntry"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/access-requests": {
+      "get": {
+        "operationId": "ListAccessRequests",
+        "tags": [
+          "Access"
+        ],
+        "description": "Access requests, newest first, of entities the caller can see.\n`mine=true`: the caller's own; `toApprove=true`: those the caller may\ndecide now (pending requests and pending extensions).\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "entityRef",
+            "in": "query",
+            "allowReserved": true,
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "description": "Comma-separated statuses, e.g. `pending,active`.",
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "mine",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
+          },
+          {
+            "name": "toApprove",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The requests.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/AccessRequest"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "CreateAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "Requests access to a target of an entity, user tokens only. The target\nmust be listed in the entity's annotation (else 400), the duration at\nmost the target's maximum (else 400 naming it), the reason not blank,\nand the caller must hold `mttr.access.request` on the entity (else\n403). A target with `requireOpenIncident` needs an open incident of\nthe entity (the given one must be open). The target's policy decides:\n`auto` and `break-glass` answer `active`; `auto-on-call` answers\n`active` when the caller is on call for this entity (at an allowed\nescalation level) and it has an open incident, else `pending`;\n`approver` answers `pending`.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "entityRef",
+                  "targetId",
+                  "durationMinutes",
+                  "reason"
+                ],
+                "properties": {
+                  "entityRef": {
+                    "type": "string"
+                  },
+                  "targetId": {
+                    "type": "string"
+                  },
+                  "incident": {
+                    "type": "object",
+                    "required": [
+                      "source",
+                      "incidentId"
+                    ],
+                    "properties": {
+                      "source": {
+                        "type": "string"
+                      },
+                      "incidentId": {
+                        "type": "string"
+                      }
+                    }
+                  },
+                  "durationMinutes": {
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "reason": {
+                    "type": "string",
+                    "maxLength": 4000
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The request, with its history.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}": {
+      "get": {
+        "operationId": "GetAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "One request with its approvals and full history.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}/approve": {
+      "post": {
+        "operationId": "ApproveAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "Approves a pending request (or a pending extension). Approvers are the\nmembers of the entity's owning group and holders of\n`mttr.access.approve`, never the requester (403). A request that is\nno longer pending, or a grant that has expired, answers 409; of two\napprovers deciding at once exactly one wins, the other gets 409. With\n`approvals: N` the request becomes active at the N-th distinct\napprover.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AccessDecision"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The request after the approval.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}/deny": {
+      "post": {
+        "operationId": "DenyAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "Denies a pending request or a pending extension; same rules as approve.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AccessDecision"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The request after the denial.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}/revoke": {
+      "post": {
+        "operationId": "RevokeAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "Ends access early, by the requester or an approver. A pending request\nis withdrawn (`revoked`). An active grant is revoked through its\nprovider; the status becomes `revoked` with `endedAt` once the\nprovider confirmed. If it fails, the request stays `active` with\n`revocation.lastError` and the expiry task retries until it succeeds.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AccessDecision"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The request after the revocation.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}/extend": {
+      "post": {
+        "operationId": "ExtendAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "Asks for a longer end of an active grant, by its requester:\n`durationMinutes` is the new total counted from the first grant, at\nmost the target's maximum (400 naming it). Decided by the target's\npolicy again: at once, or as a pending extension for approvers. An\nexpired grant cannot be extended (409): a new request is needed.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "durationMinutes",
+                  "reason"
+                ],
+                "properties": {
+                  "durationMinutes": {
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "reason": {
+                    "type": "string",
+                    "maxLength": 4000
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The request after the extension (or with a pending one).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}/review": {
+      "post": {
+        "operationId": "ReviewAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "An owner's review of a break-glass grant after the fact (approvers\nonly, not the requester; 409 when already reviewed).\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AccessDecision"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The reviewed request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-audit/verify": {
+      "get": {
+        "operationId": "VerifyAccessAudit",
+        "tags": [
+          "Access"
+        ],
+        "description": "Walks the append-only audit trail of access events, a hash chain\n(each event's hash is sha256 over the previous hash and the event),\nand reports the first broken link: a changed event breaks its own\nhash, a deleted one leaves a gap.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The verdict.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "ok",
+                    "checked"
+                  ],
+                  "properties": {
+                    "ok": {
+                      "type": "boolean"
+                    },
+                    "checked": {
+                      "type": "integer"
+                    },
+                    "firstBroken": {
+                      "type": "object",
+                      "required": [
+                        "seq",
+                        "reason"
+                      ],
+                      "properties": {
+                        "seq": {
+                          "type": "integer"
+                        },
+                        "eventId": {
+                          "type": "string"
+                        },
+                        "reason": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
           }
         }
       }
