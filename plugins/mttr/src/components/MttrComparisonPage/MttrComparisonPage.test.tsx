@@ -1,0 +1,218 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http } from 'msw';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { EntityRecoveryMetrics } from '@mttr-backstage/plugin-mttr-common';
+import { mttrApiRef } from '../../api';
+import { HOUR, MINUTE, rowOf } from '../../__testUtils__/fixtures';
+import {
+  backstageError,
+  clientForTests,
+  createMttrServer,
+} from '../../__testUtils__/mttrServer';
+import { MttrComparisonPage } from './MttrComparisonPage';
+
+const mttr = createMttrServer();
+beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  mttr.server.resetHandlers();
+  mttr.requests.length = 0;
+});
+afterAll(() => mttr.server.close());
+
+const services: EntityRecoveryMetrics[] = [
+  rowOf({ entityRef: 'component:default/payments-api', owner: 'group:default/team-payments', system: 'payments', count: 8, medianMs: 90 * MINUTE, p90Ms: 5 * HOUR, frequencyPer30d: 8 / 3, severityMix: { sev1: 2, sev2: 6 } }),
+  rowOf({ entityRef: 'component:default/billing-worker', owner: 'group:default/team-payments', system: 'payments', count: 6, medianMs: 40 * MINUTE, frequencyPer30d: 2 }),
+  rowOf({ entityRef: 'component:default/checkout-web', owner: 'group:default/team-storefront', system: 'storefront', count: 2, medianMs: 3 * HOUR, frequencyPer30d: 2 / 3, severityMix: { sev3: 2 } }),
+];
+
+const teams: EntityRecoveryMetrics[] = [
+  rowOf({ entityRef: 'group:default/team-payments', count: 14, medianMs: HOUR, entityCount: 2 }),
+  rowOf({ entityRef: 'group:default/team-storefront', count: 2, medianMs: 3 * HOUR, entityCount: 1 }),
+];
+
+/** jsdom's Blob has no text(): read it the way a browser of 2015 would. */
+function readBlob(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(blob);
+  });
+}
+
+/** Answers by-entity queries from a row list, paging as the backend does. */
+function pageOf(rows: EntityRecoveryMetrics[], q: URLSearchParams) {
+  const offset = Number(q.get('offset') ?? 0);
+  const limit = Number(q.get('limit') ?? 100);
+  return { items: rows.slice(offset, offset + limit), totalCount: rows.length };
+}
+
+function serve(rows: EntityRecoveryMetrics[]) {
+  mttr.setBackend({
+    byEntity: q => pageOf(q.get('groupBy') === 'owner' ? teams : rows, q),
+  });
+}
+
+async function renderPage() {
+  return renderInTestApp(
+    <TestApiProvider apis={[[mttrApiRef, clientForTests()]]}>
+      <MttrComparisonPage />
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+function serviceNames() {
+  const table = screen.getByRole('table', { name: /Services compared/ });
+  return within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map(row => within(row).getAllByRole('link')[0].textContent);
+}
+
+describe('MttrComparisonPage', () => {
+  it('lists every service with its figures, the definition and window, linking to its page', async () => {
+    serve(services);
+    await renderPage();
+
+    expect(await screen.findByRole('tab', { name: 'Services' })).toBeInTheDocument();
+    await screen.findByRole('table', { name: /Services compared, Time to resolve · last 90 days/ });
+    expect(serviceNames()).toEqual(['checkout-web', 'payments-api', 'billing-worker']);
+    const payments = screen.getByRole('link', { name: 'payments-api' });
+    expect(payments).toHaveAttribute('href', '/catalog/default/component/payments-api');
+    const row = payments.closest('tr')!;
+    expect(within(row).getByText('1h 30m')).toBeInTheDocument();
+    expect(within(row).getByText('5h')).toBeInTheDocument();
+    expect(within(row).getByText('sev1 2 · sev2 6')).toBeInTheDocument();
+    // 2 incidents: marked as a small sample
+    const checkout = screen.getByRole('link', { name: 'checkout-web' }).closest('tr')!;
+    expect(within(checkout).getByText(/few incidents/)).toBeInTheDocument();
+    expect(within(row).queryByText(/few incidents/)).not.toBeInTheDocument();
+  });
+
+  it('sorts by a column and flips the order on a second click', async () => {
+    serve(services);
+    await renderPage();
+    await screen.findByRole('table', { name: /Services compared/ });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Incidents' }));
+    expect(serviceNames()).toEqual(['payments-api', 'billing-worker', 'checkout-web']);
+    await userEvent.click(screen.getByRole('button', { name: 'Incidents' }));
+    expect(serviceNames()).toEqual(['checkout-web', 'billing-worker', 'payments-api']);
+  });
+
+  it('filters by owner and by search text', async () => {
+    serve(services);
+    await renderPage();
+    await screen.findByRole('table', { name: /Services compared/ });
+
+    await userEvent.selectOptions(screen.getByLabelText('Owner'), 'group:default/team-payments');
+    expect(serviceNames()).toEqual(['payments-api', 'billing-worker']);
+    await userEvent.type(screen.getByLabelText('Search services'), 'billing');
+    await waitFor(() => expect(serviceNames()).toEqual(['billing-worker']));
+    await userEvent.selectOptions(screen.getByLabelText('Owner'), '');
+    await userEvent.clear(screen.getByLabelText('Search services'));
+    await userEvent.type(screen.getByLabelText('Search services'), 'nothing-like-this');
+    expect(await screen.findByText(/Nothing matches these filters/)).toBeInTheDocument();
+  });
+
+  it('asks the backend for the chosen severity only', async () => {
+    serve(services);
+    await renderPage();
+    await screen.findByRole('table', { name: /Services compared/ });
+
+    await userEvent.selectOptions(screen.getByLabelText('Severity'), 'sev1');
+    await waitFor(() =>
+      expect(
+        mttr.requests.some(u => u.searchParams.get('severity') === 'sev1'),
+      ).toBe(true),
+    );
+  });
+
+  it('rolls figures up per owning team when grouped by owner', async () => {
+    serve(services);
+    await renderPage();
+    await screen.findByRole('table', { name: /Services compared/ });
+
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Group by owner' }));
+
+    await waitFor(() => expect(serviceNames()).toEqual(['team-storefront', 'team-payments']));
+    expect(screen.getByRole('button', { name: 'Team' })).toBeInTheDocument();
+    expect(screen.getByText('2 services')).toBeInTheDocument();
+    expect(
+      mttr.requests.filter(u => u.searchParams.get('groupBy') === 'owner'),
+    ).toHaveLength(2); // this window and the previous one
+  });
+
+  it('exports what the table shows, in its order, as CSV', async () => {
+    serve(services);
+    const created: Blob[] = [];
+    const originalCreate = URL.createObjectURL;
+    const originalRevoke = URL.revokeObjectURL;
+    URL.createObjectURL = (blob: Blob) => {
+      created.push(blob);
+      return 'blob:mttr-test';
+    };
+    URL.revokeObjectURL = () => {};
+    try {
+      await renderPage();
+      await screen.findByRole('table', { name: /Services compared/ });
+      await userEvent.selectOptions(screen.getByLabelText('Owner'), 'group:default/team-payments');
+      await userEvent.click(screen.getByRole('button', { name: /Export CSV/ }));
+
+      expect(created).toHaveLength(1);
+      const lines = (await readBlob(created[0])).trim().split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toMatch(/^component:default\/payments-api,payments-api,group:default\/team-payments,payments,90.0,300.0,/);
+      expect(lines[2]).toMatch(/^component:default\/billing-worker,/);
+      expect(lines[2]).toMatch(/,Time to resolve,last 90 days$/);
+    } finally {
+      URL.createObjectURL = originalCreate;
+      URL.revokeObjectURL = originalRevoke;
+    }
+  });
+
+  it('pages through 10,000 services, rendering one page at a time', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      rowOf({
+        entityRef: `component:default/service-${String(i).padStart(5, '0')}`,
+        owner: `group:default/team-${i % 40}`,
+        count: 1 + (i % 50),
+        medianMs: (1 + (i % 997)) * MINUTE,
+        frequencyPer30d: (1 + (i % 50)) / 3,
+      }),
+    );
+    serve(many);
+    await renderPage();
+    await screen.findByRole('table', { name: /Services compared/ }, { timeout: 20_000 });
+
+    expect(serviceNames()).toHaveLength(25);
+    expect(screen.getByText('1-25 of 10000')).toBeInTheDocument();
+    // read in pages of 1000, for this window and the previous one
+    expect(mttr.requests.filter(u => u.pathname.endsWith('/by-entity'))).toHaveLength(20);
+
+    const started = performance.now();
+    await userEvent.click(screen.getByRole('button', { name: 'Median MTTR' }));
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(serviceNames()).toHaveLength(25);
+  }, 60_000);
+
+  it("shows the backend's message when the comparison cannot be read", async () => {
+    mttr.server.use(
+      http.get(`${mttr.BASE}/metrics/by-entity`, () =>
+        backstageError(500, 'Error', 'Database is down'),
+      ),
+    );
+    await renderPage();
+    expect(await screen.findByText(/Database is down/)).toBeInTheDocument();
+  });
+
+  it('says what to do when no service had incidents', async () => {
+    serve([]);
+    await renderPage();
+    expect(await screen.findByText(/No service had incidents in the last 90 days/)).toBeInTheDocument();
+    expect(screen.getByText(/pagerduty.com\/service-id/)).toBeInTheDocument();
+  });
+});
