@@ -596,6 +596,53 @@ export class AccessService {
     return this.present(await this.mustGet(id), new ViewerContext(this, credentials), true);
   }
 
+  /**
+   * Demo data: a pending request by someone else, so that a demo user who
+   * owns the entity has something to approve. Added only when the same
+   * requester has nothing pending or active on that target already.
+   */
+  async seedDemoRequest(input: {
+    entityRef: string;
+    targetId: string;
+    requester: string;
+    durationMinutes: number;
+    reason: string;
+  }): Promise<void> {
+    const target = this.o.targets.get(input.targetId);
+    if (!target) return;
+    const existing = await this.o.store.listRequests({
+      entityRef: input.entityRef,
+      requester: input.requester,
+      status: ['pending', 'active'],
+    });
+    if (existing.some(r => r.targetId === input.targetId)) return;
+    const now = this.o.clock();
+    const request: StoredAccessRequest = {
+      id: randomUUID(),
+      entityRef: input.entityRef,
+      targetId: target.id,
+      requester: input.requester,
+      reason: input.reason,
+      durationMinutes: Math.min(input.durationMinutes, target.maxDurationMinutes),
+      status: 'pending',
+      approval: target.approval,
+      breakGlass: false,
+      approvalsRequired: target.approvalsRequired,
+      round: 0,
+      approvalsCount: 0,
+      createdAt: now,
+      pendingUntil: now + target.pendingTimeoutMs,
+    };
+    await this.o.store.insertRequest(request);
+    await this.record(request, {
+      actor: input.requester,
+      action: 'requested',
+      status: 'pending',
+      comment: input.reason,
+      details: { targetId: target.id, demo: true },
+    });
+  }
+
   // --- expiry ----------------------------------------------------------------
 
   /**

@@ -10,7 +10,7 @@ const target = (more: Record<string, unknown> = {}) => ({
   ...more,
 });
 
-const read = (targets: unknown[]) =>
+const read = (targets: any[]) =>
   readAccessConfig(new ConfigReader({ mttr: { access: { targets } } }));
 
 describe('reading mttr.access', () => {

@@ -108,6 +108,20 @@ export async function createAccessFeature(
     clock: options.clock ?? Date.now,
   });
 
+  if (config.getOptionalBoolean('mttr.demo.enabled')) {
+    // Something for a demo owner to approve: alice (team-payments) waiting
+    // for namespace admin on payments-api.
+    await service
+      .seedDemoRequest({
+        entityRef: 'component:default/payments-api',
+        targetId: 'k8s-namespace-admin',
+        requester: 'user:default/alice',
+        durationMinutes: 30,
+        reason: 'Elevated 5xx on POST /charges: restart the stuck charge workers',
+      })
+      .catch(error => logger.warn(`Demo access request not seeded: ${error}`));
+  }
+
   await options.scheduler.scheduleTask({
     id: ACCESS_EXPIRY_TASK_ID,
     scope: 'global',
