@@ -1,0 +1,185 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
+import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { mttrPlugin } from '../plugin';
+
+/** A component entity of the test catalog. */
+export function component(
+  name: string,
+  options: {
+    owner?: string;
+    system?: string;
+    lifecycle?: string;
+    tags?: string[];
+    title?: string;
+    annotations?: Record<string, string>;
+  } = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      ...(options.title ? { title: options.title } : {}),
+      tags: options.tags ?? [],
+      annotations: options.annotations ?? {},
+    },
+    spec: {
+      type: 'service',
+      owner: options.owner ?? 'team-a',
+      lifecycle: options.lifecycle ?? 'production',
+      ...(options.system ? { system: options.system } : {}),
+    },
+  };
+}
+
+function credentialsOf(options: unknown): BackstageCredentials {
+  return (options as { credentials: BackstageCredentials }).credentials;
+}
+
+/**
+ * A catalog in memory where `canSee` decides, per caller, which entities
+ * exist: the catalog's permission rules, as the plugin meets them.
+ */
+function visibilityCatalog(
+  entities: () => Entity[],
+  canSee: (entity: Entity, credentials: BackstageCredentials) => boolean,
+) {
+  const byRef = () => new Map(entities().map(e => [stringifyEntityRef(e), e]));
+  return catalogServiceMock.mock({
+    async getEntitiesByRefs(req, options) {
+      const credentials = credentialsOf(options);
+      const map = byRef();
+      return {
+        items: req.entityRefs.map(ref => {
+          const entity = map.get(ref.toLocaleLowerCase('en-US'));
+          return entity && canSee(entity, credentials) ? entity : undefined;
+        }),
+      };
+    },
+    async getEntities(_req, options) {
+      const credentials = credentialsOf(options);
+      return { items: entities().filter(e => canSee(e, credentials)) };
+    },
+    async getEntityByRef(ref, options) {
+      const credentials = credentialsOf(options);
+      const entity = byRef().get(String(ref).toLocaleLowerCase('en-US'));
+      return entity && canSee(entity, credentials) ? entity : undefined;
+    },
+  });
+}
+
+export interface MttrTestBackend {
+  server: Parameters<typeof request>[0];
+  /** The catalog's entities; change them and call `syncCatalog`. */
+  entities: Entity[];
+  /** Runs the scheduled catalog mapping sync now. */
+  syncCatalog(): Promise<void>;
+  send(events: IncidentEvent[]): Promise<request.Response>;
+  get(path: string, user?: string): Promise<request.Response>;
+  stop(): Promise<void>;
+}
+
+/** Authorization header of a user. */
+export const asUser = (name = 'user:default/alice') =>
+  mockCredentials.user.header(name);
+
+/** Authorization header of a service. */
+export const asService = () => mockCredentials.service.header();
+
+/**
+ * Starts a backend with the mttr plugin, an in-memory catalog and, when
+ * given, a TestDatabases knex. Requests without a token are refused (no
+ * default mock user).
+ */
+export async function startMttrTestBackend(
+  options: {
+    entities?: Entity[];
+    config?: JsonObject;
+    knex?: Knex;
+    /** Who may see which entity; everyone sees everything by default. */
+    canSee?: (entity: Entity, user: string | undefined) => boolean;
+    permission?: 'allow' | 'deny';
+  } = {},
+): Promise<MttrTestBackend> {
+  const entities = [...(options.entities ?? [])];
+  const canSee = options.canSee ?? (() => true);
+  const catalog = visibilityCatalog(
+    () => entities,
+    (entity, credentials) =>
+      canSee(
+        entity,
+        credentials.principal && (credentials.principal as any).type === 'user'
+          ? (credentials.principal as BackstageUserPrincipal).userEntityRef
+          : undefined,
+      ),
+  );
+  // Scheduled tasks run when the test says so.
+  const tasks = new Map<string, () => Promise<void>>();
+  const scheduler = mockServices.scheduler.mock({
+    async scheduleTask(task) {
+      tasks.set(task.id, async () => {
+        await task.fn(new AbortController().signal);
+      });
+    },
+  });
+  const testBackend = await startTestBackend({
+    features: [
+      mttrPlugin,
+      catalog.factory,
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          mttr: {
+            definitions: [{ id: 'resolved', title: 'Time to resolve' }],
+          },
+          ...options.config,
+        },
+      }),
+      mockServices.permissions.factory({
+        result:
+          options.permission === 'deny'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      }),
+      scheduler.factory,
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
+    ],
+  });
+  const syncCatalog = () => tasks.get('mttr-catalog-mappings')!();
+  await syncCatalog();
+  const { server } = testBackend;
+  return {
+    server,
+    entities,
+    syncCatalog,
+    send: events =>
+      request(server)
+        .post('/api/mttr/events')
+        .set('Authorization', asService())
+        .send({ events }),
+    get: (path, user = 'user:default/alice') =>
+      request(server)
+        .get(`/api/mttr${path}`)
+        .set('Authorization', asUser(user)),
+    stop: () => testBackend.stop(),
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * The mttr backend plugin: incident events in, recovery metrics out.
+ *
+ * @packageDocumentation
+ */
+export { mttrPlugin as default } from './plugin';
