@@ -1,5 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  AccessRequest,
+  AccessRequestStatus,
+  AccessTarget,
   ByEntityResponse,
   DefinitionsResponse,
   IncidentStatus,
@@ -102,6 +105,55 @@ export interface MttrApi {
    * can leave the section out instead of showing an error.
    */
   getOnCall(entityRef: string): Promise<OnCallEntry[] | undefined>;
+
+  // --- just-in-time access ------------------------------------------------
+
+  /** The access targets that apply to the entity. */
+  getAccessTargets(entityRef: string): Promise<AccessTarget[]>;
+  /** Access requests, newest first (see {@link AccessRequestsQuery}). */
+  listAccessRequests(query: AccessRequestsQuery): Promise<AccessRequest[]>;
+  /** One access request with its history. */
+  getAccessRequest(id: string): Promise<AccessRequest>;
+  /** Requests access; the answer says whether it is active or pending. */
+  createAccessRequest(request: NewAccessRequest): Promise<AccessRequest>;
+  /** Approves, denies, revokes (withdraws) or reviews a request. */
+  decideAccessRequest(
+    id: string,
+    action: 'approve' | 'deny' | 'revoke' | 'review',
+    comment?: string,
+  ): Promise<AccessRequest>;
+  /** Asks for a longer end: `durationMinutes` counted from the first grant. */
+  extendAccessRequest(
+    id: string,
+    extension: { durationMinutes: number; reason: string },
+  ): Promise<AccessRequest>;
+}
+
+/**
+ * Which access requests to list. Every filter is optional.
+ *
+ * @public
+ */
+export interface AccessRequestsQuery {
+  entityRef?: string;
+  status?: AccessRequestStatus[];
+  /** Only the caller's own requests. */
+  mine?: boolean;
+  /** Only the requests the caller may approve now. */
+  toApprove?: boolean;
+}
+
+/**
+ * A request for just-in-time access, as sent.
+ *
+ * @public
+ */
+export interface NewAccessRequest {
+  entityRef: string;
+  targetId: string;
+  incident?: { source: string; incidentId: string };
+  durationMinutes: number;
+  reason: string;
 }
 
 /**

@@ -1,6 +1,10 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AccessRequest,
+  AccessRequestsResponse,
+  AccessTarget,
+  AccessTargetsResponse,
   ByEntityResponse,
   DefinitionsResponse,
   IncidentsResponse,
@@ -9,11 +13,13 @@ import {
   RecoveryMetrics,
 } from '@mttr-backstage/plugin-mttr-common';
 import {
+  AccessRequestsQuery,
   ByEntityQuery,
   EntityMetricsQuery,
   IncidentsQuery,
   MetricsSeriesQuery,
   MttrApi,
+  NewAccessRequest,
 } from './MttrApi';
 
 /** Query values as the routes take them: dates as ISO strings, blanks left out. */
@@ -77,6 +83,56 @@ export class MttrClient implements MttrApi {
     }
     const body = (await response.json()) as { items: OnCallEntry[] };
     return body.items;
+  }
+
+  async getAccessTargets(entityRef: string): Promise<AccessTarget[]> {
+    const body = await this.get<AccessTargetsResponse>('/access-targets', {
+      entityRef,
+    });
+    return body.items;
+  }
+
+  async listAccessRequests(
+    query: AccessRequestsQuery,
+  ): Promise<AccessRequest[]> {
+    const body = await this.get<AccessRequestsResponse>('/access-requests', {
+      entityRef: query.entityRef,
+      status: query.status?.join(','),
+      mine: query.mine ? 'true' : undefined,
+      toApprove: query.toApprove ? 'true' : undefined,
+    });
+    return body.items;
+  }
+
+  async getAccessRequest(id: string): Promise<AccessRequest> {
+    return this.get(`/access-requests/${encodeURIComponent(id)}`);
+  }
+
+  async createAccessRequest(request: NewAccessRequest): Promise<AccessRequest> {
+    return this.send('POST', '/access-requests', request);
+  }
+
+  async decideAccessRequest(
+    id: string,
+    action: 'approve' | 'deny' | 'revoke' | 'review',
+    comment?: string,
+  ): Promise<AccessRequest> {
+    return this.send(
+      'POST',
+      `/access-requests/${encodeURIComponent(id)}/${action}`,
+      comment ? { comment } : {},
+    );
+  }
+
+  async extendAccessRequest(
+    id: string,
+    extension: { durationMinutes: number; reason: string },
+  ): Promise<AccessRequest> {
+    return this.send(
+      'POST',
+      `/access-requests/${encodeURIComponent(id)}/extend`,
+      extension,
+    );
   }
 
   /** GETs a route of the plugin and parses its JSON answer. */

@@ -6,5 +6,7 @@ export type {
   ByEntityQuery,
   MetricsSeriesQuery,
   IncidentsQuery,
+  AccessRequestsQuery,
+  NewAccessRequest,
 } from './MttrApi';
 export { MttrClient } from './MttrClient';
