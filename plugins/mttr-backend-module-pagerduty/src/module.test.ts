@@ -45,7 +45,9 @@ async function startBackend(pagerduty: JsonObject) {
   const tasks = new Map<string, () => Promise<void>>();
   const scheduler = mockServices.scheduler.mock({
     async scheduleTask(task) {
-      tasks.set(task.id, () => task.fn(new AbortController().signal));
+      tasks.set(task.id, async () => {
+        await task.fn(new AbortController().signal);
+      });
     },
   });
   const backend = await startTestBackend({
