@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
 import { Entity } from '@backstage/catalog-model';
 import { Incident } from '@mttr-backstage/plugin-mttr-common';
+import { AccessRequestButtons } from './AccessRequestButtons';
 
 /**
  * What an incident row offers besides its links.
@@ -24,4 +25,6 @@ export type IncidentActionsRenderer = (props: IncidentActionsProps) => ReactNode
  * unless the installer passes `incidentActions`. Features that act on an
  * incident (the just-in-time access request, for one) add their button here.
  */
-export const defaultIncidentActions: IncidentActionsRenderer = () => null;
+export const defaultIncidentActions: IncidentActionsRenderer = props => (
+  <AccessRequestButtons {...props} />
+);

@@ -38,6 +38,19 @@ import {
 import { useDefinitions } from '../shared/useDefinitions';
 import { DefinitionsSideBySide } from './DefinitionsSideBySide';
 import { IncidentTable } from './IncidentTable';
+import { AccessRequestApprovals } from '../AccessRequestApprovals';
+import {
+  MTTR_ACCESS_TARGETS_ANNOTATION,
+  splitList,
+} from '@mttr-backstage/plugin-mttr-common';
+
+/** Whether any just-in-time access target applies to the entity. */
+function hasAccessTargets(entity: Entity): boolean {
+  return (
+    splitList(entity.metadata.annotations?.[MTTR_ACCESS_TARGETS_ANNOTATION])
+      .length > 0
+  );
+}
 import { RecoveryCharts } from './RecoveryCharts';
 
 /** The most incidents the tab reads for one window (pages of 500). */
@@ -243,6 +256,13 @@ function RecoveryTab(props: {
               incidentActions={props.incidentActions}
             />
           </Grid>
+          {hasAccessTargets(entity) && (
+            <Grid item xs={12}>
+              <InfoCard title="Just-in-time access">
+                <AccessRequestApprovals entityRef={entityRef} showRecent />
+              </InfoCard>
+            </Grid>
+          )}
         </Grid>
       )}
     </Box>

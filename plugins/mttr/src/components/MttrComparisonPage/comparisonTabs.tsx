@@ -1,5 +1,6 @@
 import { ReactElement } from 'react';
 import { ServicesTab } from './ServicesTab';
+import { AccessRequestApprovals } from '../AccessRequestApprovals';
 
 /** A tab of the comparison page. */
 export interface ComparisonTab {
@@ -16,4 +17,9 @@ export interface ComparisonTab {
  */
 export const comparisonTabs: ComparisonTab[] = [
   { id: 'services', label: 'Services', element: <ServicesTab /> },
+  {
+    id: 'access',
+    label: 'Access requests',
+    element: <AccessRequestApprovals />,
+  },
 ];

@@ -1,0 +1,2 @@
+export { AccessRequestApprovals } from './AccessRequestApprovals';
+export type { AccessRequestApprovalsProps } from './AccessRequestApprovals';

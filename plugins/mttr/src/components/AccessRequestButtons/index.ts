@@ -1,0 +1,1 @@
+export { AccessRequestButtons } from './AccessRequestButtons';

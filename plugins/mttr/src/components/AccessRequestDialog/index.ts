@@ -1,0 +1,2 @@
+export { AccessRequestDialog, reasonForIncident } from './AccessRequestDialog';
+export type { AccessRequestDialogProps } from './AccessRequestDialog';

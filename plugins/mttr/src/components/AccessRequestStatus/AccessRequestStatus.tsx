@@ -1,0 +1,141 @@
+import { useState } from 'react';
+import { Box, Button, Chip, Typography } from '@material-ui/core';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  AccessRequest,
+  AccessRequestStatus as Status,
+} from '@mttr-backstage/plugin-mttr-common';
+import { mttrApiRef } from '../../api';
+import { AccessRequestHistory } from './AccessRequestHistory';
+import { formatCountdown, useNow } from './countdown';
+
+const LABELS: Record<Status, string> = {
+  pending: 'Pending approval',
+  active: 'Active',
+  denied: 'Denied',
+  expired: 'Expired',
+  revoked: 'Revoked',
+  lapsed: 'Lapsed (undecided)',
+  failed: 'Failed',
+};
+
+const COLORS: Partial<Record<Status, 'primary' | 'secondary'>> = {
+  active: 'primary',
+  failed: 'secondary',
+};
+
+/** @public */
+export interface AccessRequestStatusProps {
+  request: AccessRequest;
+  /** Target title to show instead of the id. */
+  targetTitle?: string;
+  /** Called with the request after a change made here (revoke). */
+  onChange?: (request: AccessRequest) => void;
+}
+
+/**
+ * Where one access request stands: its status, for an active grant the time
+ * left (counting down to the second) and "Revoke now", for a pending one how
+ * many approvals it has, and its history on demand.
+ */
+export function AccessRequestStatus(props: AccessRequestStatusProps) {
+  const { request } = props;
+  const api = useApi(mttrApiRef);
+  const now = useNow(1000);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [showHistory, setShowHistory] = useState(false);
+
+  const leftMs = request.expiresAt ? Date.parse(request.expiresAt) - now : 0;
+  const ending = request.status === 'active' && (leftMs <= 0 || request.revocation);
+
+  const revoke = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const updated = await api.decideAccessRequest(request.id, 'revoke');
+      props.onChange?.(updated);
+    } catch (e) {
+      setError(e.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Box
+      component="section"
+      aria-label={`Access request ${props.targetTitle ?? request.targetId}`}
+      display="flex"
+      flexDirection="column"
+      py={0.5}
+      style={{ gap: 4 }}
+    >
+      <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 8 }}>
+        <Typography variant="body2" component="span">
+          <strong>{props.targetTitle ?? request.targetId}</strong>
+        </Typography>
+        <Chip
+          size="small"
+          label={LABELS[request.status]}
+          color={COLORS[request.status] ?? 'default'}
+        />
+        {request.breakGlass && (
+          <Chip size="small" color="secondary" label="BREAK-GLASS" />
+        )}
+        {request.status === 'active' && !ending && (
+          <Typography variant="body2" component="span" role="timer">
+            expires in {formatCountdown(leftMs)}
+          </Typography>
+        )}
+        {ending && (
+          <Typography variant="body2" component="span">
+            ending…
+          </Typography>
+        )}
+        {request.status === 'pending' && (
+          <Typography variant="body2" component="span" color="textSecondary">
+            {request.approvals.length} of {request.approvalsRequired ?? 1} approval
+            {(request.approvalsRequired ?? 1) > 1 ? 's' : ''}
+          </Typography>
+        )}
+        {request.pendingExtension && (
+          <Typography variant="body2" component="span" color="textSecondary">
+            extension to {request.pendingExtension.durationMinutes} min waiting
+            for approval
+          </Typography>
+        )}
+        {request.status === 'active' && request.viewer?.canRevoke !== false && (
+          <Button size="small" variant="outlined" onClick={revoke} disabled={busy}>
+            Revoke now
+          </Button>
+        )}
+        {request.status === 'pending' && request.viewer?.canRevoke !== false && (
+          <Button size="small" onClick={revoke} disabled={busy}>
+            Withdraw
+          </Button>
+        )}
+        <Button size="small" onClick={() => setShowHistory(s => !s)}>
+          {showHistory ? 'Hide history' : 'History'}
+        </Button>
+      </Box>
+      {request.status === 'failed' && request.error && (
+        <Typography variant="body2" color="error">
+          {request.error}
+        </Typography>
+      )}
+      {request.revocation?.lastError && (
+        <Typography variant="body2" color="error">
+          Revocation not confirmed yet (attempt {request.revocation.attempts}):{' '}
+          {request.revocation.lastError}. It is retried automatically.
+        </Typography>
+      )}
+      {error && (
+        <Typography variant="body2" color="error">
+          {error}
+        </Typography>
+      )}
+      {showHistory && <AccessRequestHistory requestId={request.id} />}
+    </Box>
+  );
+}
