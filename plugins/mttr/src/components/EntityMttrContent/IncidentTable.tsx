@@ -259,6 +259,7 @@ export function IncidentTable(props: {
           pageSize: 20,
           search: true,
           padding: 'dense',
+          thirdSortClick: false,
         }}
         detailPanel={[
           {

@@ -1,0 +1,235 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http } from 'msw';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { mttrApiRef } from '../../api';
+import {
+  HOUR,
+  MINUTE,
+  incidentOf,
+  metricsOf,
+  paymentsApi,
+} from '../../__testUtils__/fixtures';
+import {
+  FakeBackend,
+  backstageError,
+  clientForTests,
+  createMttrServer,
+} from '../../__testUtils__/mttrServer';
+import { EntityMttrContent } from './EntityMttrContent';
+
+const mttr = createMttrServer();
+beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  mttr.server.resetHandlers();
+  mttr.requests.length = 0;
+});
+afterAll(() => mttr.server.close());
+
+const flapping = incidentOf({
+  incidentId: 'Q2',
+  title: 'Ledger replica lag',
+  severity: 'sev4',
+  startedAt: '2026-11-10T08:00:00.000Z',
+  timeline: [
+    { eventId: 'f1', type: 'triggered', at: '2026-11-10T08:00:00.000Z' },
+    { eventId: 'f2', type: 'resolved', at: '2026-11-10T08:01:00.000Z' },
+  ],
+  counts: [
+    {
+      definition: 'resolved',
+      outcome: 'excluded',
+      units: [
+        {
+          startAt: '2026-11-10T08:00:00.000Z',
+          endAt: '2026-11-10T08:01:00.000Z',
+          durationMs: MINUTE,
+          reopened: false,
+        },
+      ],
+      reasons: ['excluded: shorter than 2m'],
+    },
+  ],
+});
+
+const reopened = incidentOf({
+  incidentId: 'Q3',
+  title: 'Payouts stuck',
+  severity: 'sev1',
+  status: 'open',
+  startedAt: '2026-11-25T08:00:00.000Z',
+  reopenCount: 2,
+  timeline: [
+    { eventId: 'r1', type: 'triggered', at: '2026-11-25T08:00:00.000Z' },
+    { eventId: 'r2', type: 'resolved', at: '2026-11-25T09:00:00.000Z' },
+    { eventId: 'r3', type: 'reopened', at: '2026-11-25T10:00:00.000Z' },
+  ],
+  counts: [
+    {
+      definition: 'resolved',
+      outcome: 'counted',
+      units: [
+        { startAt: '2026-11-25T08:00:00.000Z', endAt: null, durationMs: null, reopened: true },
+      ],
+      reasons: ['reopened twice'],
+    },
+  ],
+});
+
+const backend: FakeBackend = {
+  metrics: q =>
+    q.get('definition') === 'mitigated'
+      ? metricsOf({ definition: 'mitigated', count: 3, recovered: 3, medianMs: 25 * MINUTE, p90Ms: HOUR, meanMs: 30 * MINUTE, frequencyPer30d: 1 })
+      : metricsOf({ count: 3, recovered: 2, open: 1, excluded: 1, medianMs: 90 * MINUTE, p90Ms: 4 * HOUR, meanMs: 2 * HOUR, frequencyPer30d: 1, severityMix: { sev1: 1, sev2: 1, sev4: 1 } }),
+  series: q => ({
+    entityRef: 'component:default/payments-api',
+    definition: q.get('definition')!,
+    bucket: 'week',
+    items: [
+      { ...metricsOf({ from: '2026-11-09T00:00:00.000Z', count: 1 }), bucket: 'week' },
+      { ...metricsOf({ from: '2026-11-16T00:00:00.000Z', count: 1, medianMs: 90 * MINUTE, p90Ms: 90 * MINUTE }), bucket: 'week' },
+    ],
+  }),
+  incidents: () => ({ items: [reopened, incidentOf(), flapping], totalCount: 3 }),
+};
+
+async function renderTab(entity: Entity = paymentsApi) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[mttrApiRef, clientForTests()]]}>
+      <EntityProvider entity={entity}>
+        <EntityMttrContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+function incidentTitles() {
+  return ['Payouts stuck', 'Card payments failing', 'Ledger replica lag'].filter(
+    title => screen.queryByText(title),
+  );
+}
+
+describe('EntityMttrContent', () => {
+  it('summarises the window under the chosen definition and shows every definition side by side', async () => {
+    mttr.setBackend(backend);
+    await renderTab();
+
+    expect(await screen.findByText(/Median 1h 30m · p90 4h · mean 2h/)).toBeInTheDocument();
+    expect(screen.getAllByText(/Time to resolve · last 90 days/).length).toBeGreaterThan(0);
+    expect(screen.getByText(/Few incidents \(3\)/)).toBeInTheDocument();
+
+    const sideBySide = screen.getByRole('table', { name: /Figures under every definition, last 90 days/ });
+    const rows = within(sideBySide).getAllByRole('row');
+    expect(rows[1]).toHaveTextContent(/Time to resolve.*1h 30m.*4h.*2h/);
+    expect(rows[2]).toHaveTextContent(/Time to mitigate.*25m.*1h.*30m/);
+  });
+
+  it('reads the window a person picks', async () => {
+    mttr.setBackend(backend);
+    await renderTab();
+    await screen.findByText(/Median 1h 30m/);
+
+    await userEvent.selectOptions(screen.getByLabelText('Time window'), '365');
+
+    expect(await screen.findAllByText(/Time to resolve · last 365 days/)).not.toHaveLength(0);
+    const series = mttr.requests.filter(u => u.pathname.endsWith('/series')).pop()!;
+    const days =
+      (Date.parse(series.searchParams.get('to')!) - Date.parse(series.searchParams.get('from')!)) /
+      86_400_000;
+    expect(days).toBe(365);
+    expect(series.searchParams.get('bucket')).toBe('week');
+  });
+
+  it('says how long each incident counted, and why', async () => {
+    mttr.setBackend(backend);
+    await renderTab();
+    await screen.findByText('Ledger replica lag');
+
+    expect(screen.getByText('Counted 1h 30m')).toBeInTheDocument();
+    expect(screen.getByText('Excluded (excluded: shorter than 2m)')).toBeInTheDocument();
+    expect(screen.getByText('Counted, still open (reopened twice)')).toBeInTheDocument();
+  });
+
+  it('opens a row into its timeline', async () => {
+    mttr.setBackend(backend);
+    await renderTab();
+    const row = (await screen.findByText('Payouts stuck')).closest('tr')!;
+
+    await userEvent.click(within(row).getAllByRole('button')[0]);
+
+    const timeline = (await screen.findByText('Timeline')).parentElement!;
+    const steps = within(timeline).getAllByRole('listitem').map(li => li.textContent);
+    expect(steps[0]).toMatch(/^triggered at /);
+    expect(steps[1]).toMatch(/^resolved at /);
+    expect(steps[2]).toMatch(/^reopened at /);
+    expect(within(timeline).getByText(/Under “Time to resolve”/)).toBeInTheDocument();
+    expect(within(timeline).getByText(/now \(still open\): running, reopened/)).toBeInTheDocument();
+  });
+
+  it('filters incidents by severity, status and start date', async () => {
+    mttr.setBackend(backend);
+    await renderTab();
+    await screen.findByText('Ledger replica lag');
+    expect(incidentTitles()).toHaveLength(3);
+
+    await userEvent.selectOptions(screen.getByLabelText('Severity'), 'sev4');
+    expect(incidentTitles()).toEqual(['Ledger replica lag']);
+
+    await userEvent.selectOptions(screen.getByLabelText('Severity'), '');
+    await userEvent.selectOptions(screen.getByLabelText('Status'), 'open');
+    expect(incidentTitles()).toEqual(['Payouts stuck']);
+
+    await userEvent.selectOptions(screen.getByLabelText('Status'), '');
+    await userEvent.type(screen.getByLabelText('Started on or before'), '2026-11-15');
+    expect(incidentTitles()).toEqual(['Ledger replica lag']);
+  });
+
+  it('sorts incidents by how long they counted', async () => {
+    mttr.setBackend(backend);
+    await renderTab();
+    await screen.findByText('Ledger replica lag');
+
+    const order = () =>
+      screen
+        .getAllByRole('row')
+        .map(r => r.textContent ?? '')
+        .filter(t => /Payouts stuck|Card payments failing|Ledger replica lag/.test(t))
+        .map(t => t.match(/Payouts stuck|Card payments failing|Ledger replica lag/)![0]);
+    // counted ones shortest first, then the open one, then the excluded one
+    const ascending = ['Card payments failing', 'Payouts stuck', 'Ledger replica lag'];
+    const descending = [...ascending].reverse();
+
+    await userEvent.click(screen.getByText('Counted (Time to resolve)'));
+    const first = order();
+    expect([ascending, descending]).toContainEqual(first);
+    await userEvent.click(screen.getByText('Counted (Time to resolve)'));
+    expect(order()).toEqual(first[0] === ascending[0] ? descending : ascending);
+  });
+
+  it('explains how to map a source when the entity has none and no incidents', async () => {
+    mttr.setBackend({ ...backend, metrics: () => metricsOf(), incidents: () => ({ items: [], totalCount: 0 }) });
+    await renderTab({ ...paymentsApi, metadata: { name: 'lonely', namespace: 'default' } });
+    expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
+  });
+
+  it('says what to try when a mapped service had no incidents in the window', async () => {
+    mttr.setBackend({ ...backend, metrics: () => metricsOf(), incidents: () => ({ items: [], totalCount: 0 }) });
+    await renderTab();
+    expect(await screen.findByText('No incidents in the last 90 days')).toBeInTheDocument();
+    expect(screen.getByText(/Pick a longer window/)).toBeInTheDocument();
+  });
+
+  it("shows the backend's message when incidents cannot be read", async () => {
+    mttr.setBackend(backend);
+    mttr.server.use(
+      http.get(`${mttr.BASE}/incidents`, () =>
+        backstageError(400, 'InputError', 'from must be before to'),
+      ),
+    );
+    await renderTab();
+    expect(await screen.findByText(/from must be before to/)).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByLabelText('Time window')).toBeInTheDocument());
+  });
+});
