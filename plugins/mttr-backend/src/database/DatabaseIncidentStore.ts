@@ -140,7 +140,10 @@ export class DatabaseIncidentStore implements IncidentStore {
     const { database, skipMigrations } = options;
     const client = await database.getClient();
     if (!database.migrations?.skip && !skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
+      await client.migrate.latest({
+        directory: migrationsDir,
+        loadExtensions: ['.js'],
+      });
     }
     return new DatabaseIncidentStore(client);
   }

@@ -1,0 +1,64 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+
+const migrationsDir = resolvePackagePath(
+  '@mttr-backstage/plugin-mttr-backend',
+  'migrations',
+);
+
+const MTTR_TABLES = [
+  'mttr_events',
+  'mttr_incidents',
+  'mttr_incident_entities',
+  'mttr_incident_keys',
+  'mttr_entity_mappings',
+  'mttr_catalog_entities',
+  'mttr_units',
+  'mttr_definition_state',
+];
+
+describe('the mttr migrations', () => {
+  const databases = TestDatabases.create({
+    ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
+  });
+
+  it.each(databases.eachSupportedId())(
+    'walk up and all the way down again on %s',
+    async (databaseId: TestDatabaseId) => {
+      const knex = await databases.init(databaseId);
+      const config = { directory: migrationsDir, loadExtensions: ['.js'] };
+
+      await knex.migrate.latest(config);
+      for (const table of MTTR_TABLES) {
+        expect({ table, exists: await knex.schema.hasTable(table) }).toEqual({
+          table,
+          exists: true,
+        });
+      }
+      // The store's writes work on the migrated schema.
+      await knex('mttr_events').insert({
+        source: 's',
+        event_id: 'e',
+        incident_id: 'i',
+        type: 'triggered',
+        at_ms: 1_800_000_000_000,
+        received_at_ms: 1_800_000_000_000,
+        attributes: null,
+      });
+
+      await knex.migrate.rollback(config, true);
+      for (const table of MTTR_TABLES) {
+        expect({ table, exists: await knex.schema.hasTable(table) }).toEqual({
+          table,
+          exists: false,
+        });
+      }
+      // And up again from nothing.
+      await knex.migrate.latest(config);
+      expect(await knex('mttr_events').count({ n: '*' })).toEqual([
+        { n: expect.anything() },
+      ]);
+      await knex.migrate.rollback(config, true);
+    },
+  );
+});
