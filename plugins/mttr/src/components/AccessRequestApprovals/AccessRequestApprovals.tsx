@@ -15,6 +15,7 @@ import { DateTime } from 'luxon';
 import useAsyncRetry from 'react-use/lib/useAsyncRetry';
 import { AccessRequest, formatDuration } from '@mttr-backstage/plugin-mttr-common';
 import { mttrApiRef } from '../../api';
+import { describeError } from '../AccessRequestStatus/describeError';
 import { AccessRequestStatus } from '../AccessRequestStatus';
 
 /** @public */
@@ -126,7 +127,7 @@ function DecisionCard(props: {
       await api.decideAccessRequest(request.id, action, comment || undefined);
       props.onDone();
     } catch (e) {
-      setError(e.message);
+      setError(describeError(e));
       setBusy(false);
     }
   };

@@ -18,6 +18,7 @@ import {
   Incident,
 } from '@mttr-backstage/plugin-mttr-common';
 import { mttrApiRef } from '../../api';
+import { describeError } from '../AccessRequestStatus/describeError';
 
 const POLICY_TEXT: Record<AccessTarget['approval'], string> = {
   'auto-on-call':
@@ -99,7 +100,7 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
       props.onCreated(created);
       props.onClose();
     } catch (e) {
-      setError(e.message);
+      setError(describeError(e));
     } finally {
       setSending(false);
     }
@@ -118,6 +119,7 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
         <TextField
           select
           fullWidth
+          id="mttr-access-target"
           margin="dense"
           label="Target"
           value={targetId}
@@ -146,6 +148,7 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
           fullWidth
           margin="dense"
           type="number"
+          id="mttr-access-duration"
           label="Duration (minutes)"
           value={duration}
           onChange={e => setDuration(e.target.value)}
@@ -163,6 +166,7 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
           margin="dense"
           multiline
           minRows={2}
+          id="mttr-access-reason"
           label="Reason"
           value={reason}
           onChange={e => setReason(e.target.value)}
@@ -170,7 +174,7 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
           helperText={reasonError}
         />
         {error && (
-          <Alert severity="error" role="alert">
+          <Alert severity="error">
             {error}
           </Alert>
         )}

@@ -8,6 +8,7 @@ import {
 import { mttrApiRef } from '../../api';
 import { AccessRequestHistory } from './AccessRequestHistory';
 import { formatCountdown, useNow } from './countdown';
+import { describeError } from './describeError';
 
 const LABELS: Record<Status, string> = {
   pending: 'Pending approval',
@@ -56,7 +57,7 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
       const updated = await api.decideAccessRequest(request.id, 'revoke');
       props.onChange?.(updated);
     } catch (e) {
-      setError(e.message);
+      setError(describeError(e));
     } finally {
       setBusy(false);
     }
