@@ -7,6 +7,7 @@ export * from './events';
 export * from './definitions';
 export * from './metrics';
 export * from './incidents';
+export * from './mappings';
 export * from './access';
 export * from './permissions';
 export * from './annotations';
