@@ -5,12 +5,14 @@ import {
   AccessTarget,
   ByEntityResponse,
   DefinitionsResponse,
+  EntityMapping,
   IncidentStatus,
   IncidentsResponse,
   MetricsSeriesResponse,
   OnCallEntry,
   RecoveryMetrics,
   Severity,
+  UnmappedIncidentsResponse,
 } from '@mttr-backstage/plugin-mttr-common';
 
 /**
@@ -105,6 +107,19 @@ export interface MttrApi {
    * can leave the section out instead of showing an error.
    */
   getOnCall(entityRef: string): Promise<OnCallEntry[] | undefined>;
+
+  // --- mappings (admin) --------------------------------------------------
+
+  /** Incidents that count for no known entity, newest first. Admins only. */
+  listUnmappedIncidents(query?: {
+    limit?: number;
+    offset?: number;
+  }): Promise<UnmappedIncidentsResponse>;
+  /** Maps a key to an entity; its incidents count for it at once. Admins only. */
+  putMapping(mapping: {
+    mappingKey: string;
+    entityRef: string;
+  }): Promise<EntityMapping>;
 
   // --- just-in-time access ------------------------------------------------
 

@@ -7,10 +7,12 @@ import {
   AccessTargetsResponse,
   ByEntityResponse,
   DefinitionsResponse,
+  EntityMapping,
   IncidentsResponse,
   MetricsSeriesResponse,
   OnCallEntry,
   RecoveryMetrics,
+  UnmappedIncidentsResponse,
 } from '@mttr-backstage/plugin-mttr-common';
 import {
   AccessRequestsQuery,
@@ -83,6 +85,19 @@ export class MttrClient implements MttrApi {
     }
     const body = (await response.json()) as { items: OnCallEntry[] };
     return body.items;
+  }
+
+  async listUnmappedIncidents(
+    query: { limit?: number; offset?: number } = {},
+  ): Promise<UnmappedIncidentsResponse> {
+    return this.get('/incidents/unmapped', { ...query });
+  }
+
+  async putMapping(mapping: {
+    mappingKey: string;
+    entityRef: string;
+  }): Promise<EntityMapping> {
+    return this.send('PUT', '/mappings', mapping);
   }
 
   async getAccessTargets(entityRef: string): Promise<AccessTarget[]> {
