@@ -1252,5 +1252,5 @@ function requireUser(credentials: BackstageCredentials): string {
 
 function entityLink(entityRef: string): string {
   const { kind, namespace, name } = parseEntityRef(entityRef);
-  return `/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}/mttr`;
+  return `/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}/recovery`;
 }

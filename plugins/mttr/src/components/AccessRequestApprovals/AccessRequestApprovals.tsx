@@ -164,6 +164,7 @@ function DecisionCard(props: {
         <Box display="flex" flexWrap="wrap" alignItems="center" mt={1} style={{ gap: 8 }}>
           <TextField
             size="small"
+            id={`mttr-access-comment-${request.id}`}
             label="Comment"
             value={comment}
             onChange={e => setComment(e.target.value)}
