@@ -14,12 +14,14 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   Incident,
+  MTTR_ACCESS_TARGETS_ANNOTATION,
   MTTR_ALERT_MATCHERS_ANNOTATION,
   MTTR_INCIDENT_KEYS_ANNOTATION,
   PAGERDUTY_SERVICE_ID_ANNOTATION,
   RecoveryDefinition,
   formatDuration,
   hasIncidentSourceAnnotation,
+  splitList,
 } from '@mttr-backstage/plugin-mttr-common';
 import useAsync from 'react-use/lib/useAsync';
 import { MttrApi, MetricsWindow, mttrApiRef } from '../../api';
@@ -38,11 +40,8 @@ import {
 import { useDefinitions } from '../shared/useDefinitions';
 import { DefinitionsSideBySide } from './DefinitionsSideBySide';
 import { IncidentTable } from './IncidentTable';
+import { RecoveryCharts } from './RecoveryCharts';
 import { AccessRequestApprovals } from '../AccessRequestApprovals';
-import {
-  MTTR_ACCESS_TARGETS_ANNOTATION,
-  splitList,
-} from '@mttr-backstage/plugin-mttr-common';
 
 /** Whether any just-in-time access target applies to the entity. */
 function hasAccessTargets(entity: Entity): boolean {
@@ -51,7 +50,6 @@ function hasAccessTargets(entity: Entity): boolean {
       .length > 0
   );
 }
-import { RecoveryCharts } from './RecoveryCharts';
 
 /** The most incidents the tab reads for one window (pages of 500). */
 const MAX_INCIDENTS = 2000;

@@ -1,0 +1,77 @@
+import { createDevApp } from '@backstage/dev-utils';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { Content, Header, Page } from '@backstage/core-components';
+import {
+  EntityMttrCard,
+  EntityMttrContent,
+  MttrComparisonPage,
+  MttrClient,
+  mttrApiRef,
+  mttrPlugin,
+} from '../src';
+import { createFakeBackendFetch } from './fakeBackend';
+
+const BASE_URL = 'http://fake-backend.local/api/mttr';
+
+/** payments-api as the demo catalog describes it, with one unsafe runbook. */
+const paymentsApi: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments-api',
+    namespace: 'default',
+    annotations: {
+      'pagerduty.com/service-id': 'PPAYAPI',
+      'mttr.dev/runbooks': 'https://runbooks.example.com/payments-api, javascript:alert(1)',
+    },
+    links: [
+      { url: 'https://wiki.example.com/payments-api/runbook', title: 'Payments API runbook', type: 'runbook' },
+    ],
+  },
+  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production', system: 'payments' },
+};
+
+createDevApp()
+  .registerPlugin(mttrPlugin)
+  .registerApi({
+    api: mttrApiRef,
+    deps: {},
+    factory: () =>
+      new MttrClient({
+        discoveryApi: { getBaseUrl: async () => BASE_URL },
+        fetchApi: { fetch: createFakeBackendFetch(BASE_URL) },
+      }),
+  })
+  .addPage({
+    title: 'Card',
+    path: '/mttr-card',
+    element: (
+      <Page themeId="service">
+        <Header title="payments-api" />
+        <Content>
+          <EntityProvider entity={paymentsApi}>
+            <div style={{ maxWidth: 640 }}>
+              <EntityMttrCard />
+            </div>
+          </EntityProvider>
+        </Content>
+      </Page>
+    ),
+  })
+  .addPage({
+    title: 'Recovery tab',
+    path: '/mttr-tab',
+    element: (
+      <Page themeId="service">
+        <Header title="payments-api" />
+        <Content>
+          <EntityProvider entity={paymentsApi}>
+            <EntityMttrContent />
+          </EntityProvider>
+        </Content>
+      </Page>
+    ),
+  })
+  .addPage({ title: 'Comparison', path: '/mttr', element: <MttrComparisonPage /> })
+  .render();
