@@ -109,7 +109,7 @@ describe('EntityMttrCard', () => {
     expect(screen.getByTestId('mttr-frequency')).toHaveTextContent('2.3');
     expect(screen.getAllByText(/Time to resolve · last 90 days/).length).toBeGreaterThan(0);
     expect(screen.getByText(/based on 7 incidents/)).toBeInTheDocument();
-    expect(screen.getByText(/slower than the previous 90 days/)).toBeInTheDocument();
+    expect(screen.getByText(/the median is 50% slower than in the previous 90 days/)).toBeInTheDocument();
     // 1h 30m is under a day: the "high" band by default.
     expect(screen.getByLabelText('DORA band: High')).toBeInTheDocument();
     expect(screen.queryByText(/Few incidents/)).not.toBeInTheDocument();
@@ -171,7 +171,7 @@ describe('EntityMttrCard', () => {
     const rows = within(section);
     expect(rows.getByText('Checkout latency')).toBeInTheDocument();
     expect(rows.getByText('sev1')).toBeInTheDocument();
-    expect(rows.getByText(/open for 2h/)).toBeInTheDocument();
+    expect(rows.getByText(/open · started 2h ago/)).toBeInTheDocument();
     expect(rows.getByRole('link', { name: /^View in pagerduty/ })).toHaveAttribute(
       'href',
       'https://pagerduty.example.com/incidents/Q9',

@@ -259,14 +259,15 @@ function Headline(props: {
 }) {
   const { current, previous, caption } = props;
   const change = relativeChange(current.medianMs, previous.medianMs);
-  let changeWords = 'no earlier figures to compare';
+  let changeWords = 'no recoveries in the previous 90 days to compare with';
   if (change !== undefined) {
-    if (change > 0) {
-      changeWords = 'slower than the previous 90 days';
-    } else if (change < 0) {
-      changeWords = 'faster than the previous 90 days';
+    const percent = Math.abs(Math.round(change * 100));
+    if (percent === 0) {
+      changeWords = 'the median is the same as in the previous 90 days';
     } else {
-      changeWords = 'same as the previous 90 days';
+      changeWords = `the median is ${percent}% ${
+        change > 0 ? 'slower' : 'faster'
+      } than in the previous 90 days`;
     }
   }
   return (
@@ -297,7 +298,7 @@ function Headline(props: {
         {caption}: based on {current.count}{' '}
         {current.count === 1 ? 'incident' : 'incidents'} ({current.recovered}{' '}
         recovered, {current.open} open
-        {current.excluded ? `, ${current.excluded} excluded` : ''}); change is{' '}
+        {current.excluded ? `, ${current.excluded} excluded` : ''});{' '}
         {changeWords}. Severity mix: <SeverityMix mix={current.severityMix} />
       </Typography>
       {current.count < LOW_SAMPLE_SIZE && (
@@ -388,10 +389,11 @@ function OpenIncidents(props: {
                   color="textSecondary"
                   component="span"
                 >
-                  {incident.status} · open for{' '}
+                  {incident.status} · started{' '}
                   {formatDuration(
                     now.getTime() - new Date(incident.startedAt).getTime(),
-                  )}
+                  )}{' '}
+                  ago
                 </Typography>
                 {incident.url && (
                   <Typography variant="body2" component="span">
