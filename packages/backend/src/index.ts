@@ -19,9 +19,8 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionPolicyModule);
 
-// TODO(foundation): enable once the packages have their src/index.ts.
-// backend.add(import('@mttr-backstage/plugin-mttr-backend'));
-// backend.add(import('@mttr-backstage/plugin-mttr-backend-module-pagerduty'));
-// backend.add(import('@mttr-backstage/plugin-mttr-backend-module-alertmanager'));
+backend.add(import('@mttr-backstage/plugin-mttr-backend'));
+backend.add(import('@mttr-backstage/plugin-mttr-backend-module-pagerduty'));
+backend.add(import('@mttr-backstage/plugin-mttr-backend-module-alertmanager'));
 
 backend.start();
