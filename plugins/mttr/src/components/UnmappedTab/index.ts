@@ -1,0 +1,2 @@
+export { UnmappedTab } from './UnmappedTab';
+export type { UnmappedTabProps } from './UnmappedTab';
