@@ -1,7 +1,4 @@
-import {
-  AuditorService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { AccessAuditVerification } from '@mttr-backstage/plugin-mttr-common';
 import { AccessStore, NewAccessEvent } from './AccessStore';
 import { GENESIS_HASH, hashAccessEvent } from './DatabaseAccessStore';

@@ -26,7 +26,9 @@ export class AccessExtensions {
   readonly accessProviders: MttrAccessProviderExtensionPoint = {
     addAccessProvider: provider => {
       if (this.providers.has(provider.id)) {
-        throw new Error(`An access provider '${provider.id}' is already installed`);
+        throw new Error(
+          `An access provider '${provider.id}' is already installed`,
+        );
       }
       this.providers.set(provider.id, provider);
     },

@@ -46,6 +46,7 @@ import {
 } from './AccessStore';
 import { AccessTargetConfig } from './config';
 import { OpenIncident, OpenIncidentLookup } from './OpenIncidentLookup';
+import { ViewerContext } from './ViewerContext';
 
 const MINUTE = 60_000;
 /** How long one worker holds a revocation before another may retry it. */
@@ -80,7 +81,10 @@ export interface NewAccessRequest {
 }
 
 /** Why a request or extension was granted without an approver. */
-type AtOnce = { action: 'auto-approved' | 'on-call-approved' | 'break-glass'; comment: string };
+type AtOnce = {
+  action: 'auto-approved' | 'on-call-approved' | 'break-glass';
+  comment: string;
+};
 
 const iso = (ms: number | undefined) =>
   ms === undefined ? undefined : new Date(ms).toISOString();
@@ -115,7 +119,7 @@ export class AccessService {
     const request = await this.mustGet(id);
     // Seeing a request needs seeing its entity.
     await this.loadEntity(request.entityRef, credentials);
-    const viewer = new ViewerContext(this, credentials);
+    const viewer = this.viewerFor(credentials);
     return this.present(request, viewer, true);
   }
 
@@ -141,7 +145,7 @@ export class AccessService {
       stored.map(r => r.entityRef),
       credentials,
     );
-    const viewer = new ViewerContext(this, credentials);
+    const viewer = this.viewerFor(credentials);
     const items: AccessRequest[] = [];
     for (const request of stored) {
       if (!visible.has(request.entityRef)) continue;
@@ -177,7 +181,11 @@ export class AccessService {
       );
     }
     checkDuration(input.durationMinutes, target);
-    await this.requirePermission(mttrAccessRequestPermission, entityRef, credentials);
+    await this.requirePermission(
+      mttrAccessRequestPermission,
+      entityRef,
+      credentials,
+    );
 
     const open = await this.o.openIncidents.listOpenIncidents(entityRef);
     if (input.incident) {
@@ -259,7 +267,11 @@ export class AccessService {
         severity: 'high',
       });
     }
-    return this.present(await this.mustGet(request.id), new ViewerContext(this, credentials), true);
+    return this.present(
+      await this.mustGet(request.id),
+      this.viewerFor(credentials),
+      true,
+    );
   }
 
   /**
@@ -278,7 +290,10 @@ export class AccessService {
       case 'auto':
         return { action: 'auto-approved', comment: 'low-risk target' };
       case 'break-glass':
-        return { action: 'break-glass', comment: 'break-glass: needs an owner review' };
+        return {
+          action: 'break-glass',
+          comment: 'break-glass: needs an owner review',
+        };
       case 'auto-on-call': {
         if (open.length === 0) return undefined;
         const onCall = await this.o.onCall.getOnCall({ entityRef });
@@ -315,7 +330,9 @@ export class AccessService {
     if (request.status === 'pending') {
       if ((request.pendingUntil ?? Infinity) <= now) {
         await this.lapse(request);
-        throw new ConflictError('The request lapsed undecided; make a new request');
+        throw new ConflictError(
+          'The request lapsed undecided; make a new request',
+        );
       }
       const expiresAt = now + request.durationMinutes * MINUTE;
       const outcome = await this.o.store.addApproval({
@@ -341,7 +358,11 @@ export class AccessService {
         await this.grant(id);
         await this.notifyRequester(request, `approved by ${user}`);
       }
-      return this.present(await this.mustGet(id), new ViewerContext(this, credentials), true);
+      return this.present(
+        await this.mustGet(id),
+        this.viewerFor(credentials),
+        true,
+      );
     }
 
     if (request.status === 'active' && request.extension) {
@@ -377,7 +398,11 @@ export class AccessService {
         await this.regrant(id, previousExpiry, request.durationMinutes);
         await this.notifyRequester(request, `extension approved by ${user}`);
       }
-      return this.present(await this.mustGet(id), new ViewerContext(this, credentials), true);
+      return this.present(
+        await this.mustGet(id),
+        this.viewerFor(credentials),
+        true,
+      );
     }
 
     throw this.notDecidable(request, now, 'approved');
@@ -400,7 +425,12 @@ export class AccessService {
         { round: request.round },
       );
       if (!won) throw new ConflictError('The request has already been decided');
-      await this.record(request, { actor: user, action: 'denied', status: 'denied', comment });
+      await this.record(request, {
+        actor: user,
+        action: 'denied',
+        status: 'denied',
+        comment,
+      });
       await this.notifyRequester(request, `denied by ${user}`);
     } else if (request.status === 'active' && request.extension) {
       this.refuseEnded(request, now, 'denied');
@@ -410,7 +440,8 @@ export class AccessService {
         { clearExtension: true },
         { round: request.round, hasExtension: true },
       );
-      if (!won) throw new ConflictError('The extension has already been decided');
+      if (!won)
+        throw new ConflictError('The extension has already been decided');
       await this.record(request, {
         actor: user,
         action: 'extension-denied',
@@ -421,7 +452,11 @@ export class AccessService {
     } else {
       throw this.notDecidable(request, now, 'denied');
     }
-    return this.present(await this.mustGet(id), new ViewerContext(this, credentials), true);
+    return this.present(
+      await this.mustGet(id),
+      this.viewerFor(credentials),
+      true,
+    );
   }
 
   /**
@@ -437,7 +472,10 @@ export class AccessService {
   ): Promise<AccessRequest> {
     const user = requireUser(credentials);
     const request = await this.mustGet(id);
-    if (request.requester !== user && !(await this.isApprover(user, request.entityRef, credentials))) {
+    if (
+      request.requester !== user &&
+      !(await this.isApprover(user, request.entityRef, credentials))
+    ) {
       throw new NotAllowedError(
         'Only the requester or an approver of the entity may revoke',
       );
@@ -460,7 +498,14 @@ export class AccessService {
       await this.o.store.transition(
         id,
         ['active'],
-        { revocation: { outcome: 'revoked', requestedAt: now, requestedBy: user, attempts: 0 } },
+        {
+          revocation: {
+            outcome: 'revoked',
+            requestedAt: now,
+            requestedBy: user,
+            attempts: 0,
+          },
+        },
         { revocationRequested: false },
       );
       await this.record(request, {
@@ -471,9 +516,15 @@ export class AccessService {
       });
       await this.performRevocation(id);
     } else {
-      throw new ConflictError(`The request is ${request.status}: there is nothing to revoke`);
+      throw new ConflictError(
+        `The request is ${request.status}: there is nothing to revoke`,
+      );
     }
-    return this.present(await this.mustGet(id), new ViewerContext(this, credentials), true);
+    return this.present(
+      await this.mustGet(id),
+      this.viewerFor(credentials),
+      true,
+    );
   }
 
   /**
@@ -503,15 +554,30 @@ export class AccessService {
       throw new ConflictError('An extension is already waiting for approval');
     }
     const target = this.targetOf(request);
-    checkDuration(input.durationMinutes, target, ' counted from the first grant');
+    checkDuration(
+      input.durationMinutes,
+      target,
+      ' counted from the first grant',
+    );
     if (input.durationMinutes <= request.durationMinutes) {
       throw new InputError(
         `durationMinutes must be longer than the current ${request.durationMinutes} minutes`,
       );
     }
-    await this.requirePermission(mttrAccessRequestPermission, request.entityRef, credentials);
-    const open = await this.o.openIncidents.listOpenIncidents(request.entityRef);
-    const atOnce = await this.decidesAtOnce(target, request.entityRef, user, open);
+    await this.requirePermission(
+      mttrAccessRequestPermission,
+      request.entityRef,
+      credentials,
+    );
+    const open = await this.o.openIncidents.listOpenIncidents(
+      request.entityRef,
+    );
+    const atOnce = await this.decidesAtOnce(
+      target,
+      request.entityRef,
+      user,
+      open,
+    );
     if (atOnce) {
       const previousExpiry = request.expiresAt!;
       const won = await this.o.store.transition(
@@ -521,15 +587,24 @@ export class AccessService {
           durationMinutes: input.durationMinutes,
           expiresAt: request.grantedAt! + input.durationMinutes * MINUTE,
         },
-        { round: request.round, hasExtension: false, revocationRequested: false },
+        {
+          round: request.round,
+          hasExtension: false,
+          revocationRequested: false,
+        },
       );
-      if (!won) throw new ConflictError('The grant changed meanwhile; try again');
+      if (!won)
+        throw new ConflictError('The grant changed meanwhile; try again');
       await this.record(request, {
         actor: user,
         action: 'extended',
         status: 'active',
         comment: reason,
-        details: { durationMinutes: input.durationMinutes, why: atOnce.action, breakGlass: request.breakGlass },
+        details: {
+          durationMinutes: input.durationMinutes,
+          why: atOnce.action,
+          breakGlass: request.breakGlass,
+        },
       });
       await this.regrant(id, previousExpiry, request.durationMinutes);
     } else {
@@ -537,14 +612,23 @@ export class AccessService {
         id,
         ['active'],
         {
-          extension: { durationMinutes: input.durationMinutes, reason, requestedAt: now },
+          extension: {
+            durationMinutes: input.durationMinutes,
+            reason,
+            requestedAt: now,
+          },
           round: request.round + 1,
           approvalsCount: 0,
           pendingUntil: now + target.pendingTimeoutMs,
         },
-        { round: request.round, hasExtension: false, revocationRequested: false },
+        {
+          round: request.round,
+          hasExtension: false,
+          revocationRequested: false,
+        },
       );
-      if (!won) throw new ConflictError('The grant changed meanwhile; try again');
+      if (!won)
+        throw new ConflictError('The grant changed meanwhile; try again');
       await this.record(request, {
         actor: user,
         action: 'extension-requested',
@@ -561,7 +645,11 @@ export class AccessService {
         });
       }
     }
-    return this.present(await this.mustGet(id), new ViewerContext(this, credentials), true);
+    return this.present(
+      await this.mustGet(id),
+      this.viewerFor(credentials),
+      true,
+    );
   }
 
   /** An owner's review of a break-glass grant, after the fact. */
@@ -593,7 +681,11 @@ export class AccessService {
       comment,
       details: { breakGlass: true },
     });
-    return this.present(await this.mustGet(id), new ViewerContext(this, credentials), true);
+    return this.present(
+      await this.mustGet(id),
+      this.viewerFor(credentials),
+      true,
+    );
   }
 
   /**
@@ -623,7 +715,10 @@ export class AccessService {
       targetId: target.id,
       requester: input.requester,
       reason: input.reason,
-      durationMinutes: Math.min(input.durationMinutes, target.maxDurationMinutes),
+      durationMinutes: Math.min(
+        input.durationMinutes,
+        target.maxDurationMinutes,
+      ),
       status: 'pending',
       approval: target.approval,
       breakGlass: false,
@@ -651,7 +746,11 @@ export class AccessService {
    * expiry and retries revocations that failed. Safe to run on several
    * replicas: every step is a conditional update or a claim.
    */
-  async runExpiry(): Promise<{ lapsed: number; ended: number; failed: number }> {
+  async runExpiry(): Promise<{
+    lapsed: number;
+    ended: number;
+    failed: number;
+  }> {
     const now = this.o.clock();
     const due = await this.o.store.listDue(now);
     let lapsed = 0;
@@ -732,7 +831,9 @@ export class AccessService {
     id: string,
   ): Promise<'ended' | 'failed' | 'busy'> {
     const now = this.o.clock();
-    if (!(await this.o.store.claimRevocation(id, now, now + REVOCATION_CLAIM_MS))) {
+    if (
+      !(await this.o.store.claimRevocation(id, now, now + REVOCATION_CLAIM_MS))
+    ) {
       return 'busy';
     }
     const request = (await this.o.store.getRequest(id))!;
@@ -746,7 +847,9 @@ export class AccessService {
       // unknown grant as done.
       await provider.revoke({
         request: await this.present(request, undefined, false),
-        grant: grant ? { grantId: grant.grantId, details: grant.details } : { grantId: id },
+        grant: grant
+          ? { grantId: grant.grantId, details: grant.details }
+          : { grantId: id },
         settings: target.settings,
       });
     } catch (error) {
@@ -762,7 +865,9 @@ export class AccessService {
         comment: message,
         details: { attempt: request.revocation!.attempts },
       });
-      this.o.logger.warn(`Access ${id}: ${message} (attempt ${request.revocation!.attempts}); will retry`);
+      this.o.logger.warn(
+        `Access ${id}: ${message} (attempt ${request.revocation!.attempts}); will retry`,
+      );
       return 'failed';
     }
     const endedAt = this.o.clock();
@@ -787,7 +892,9 @@ export class AccessService {
     });
     await this.notifyRequester(
       request,
-      revocation.outcome === 'expired' ? 'expired: access ended' : 'revoked: access ended',
+      revocation.outcome === 'expired'
+        ? 'expired: access ended'
+        : 'revoked: access ended',
     );
     return 'ended';
   }
@@ -842,7 +949,11 @@ export class AccessService {
   }
 
   /** Tells the provider about a later end; undoes the extension if it fails. */
-  private async regrant(id: string, previousExpiry: number, previousDuration: number) {
+  private async regrant(
+    id: string,
+    previousExpiry: number,
+    previousDuration: number,
+  ) {
     const request = (await this.o.store.getRequest(id))!;
     const target = this.targetOf(request);
     try {
@@ -889,7 +1000,9 @@ export class AccessService {
     credentials: BackstageCredentials,
   ) {
     if (request.requester === user) {
-      throw new NotAllowedError('Nobody approves, denies or reviews their own request');
+      throw new NotAllowedError(
+        'Nobody approves, denies or reviews their own request',
+      );
     }
     if (!(await this.isApprover(user, request.entityRef, credentials))) {
       throw new NotAllowedError(
@@ -913,7 +1026,9 @@ export class AccessService {
   }
 
   /** Owners of the entity: members of the owning group (or the owning user). */
-  async ownersOf(entity: Entity): Promise<{ ownerRef?: string; members: string[] }> {
+  async ownersOf(
+    entity: Entity,
+  ): Promise<{ ownerRef?: string; members: string[] }> {
     const owner = (entity.spec as { owner?: string } | undefined)?.owner;
     if (!owner) return { members: [] };
     const ownerRef = stringifyEntityRef(
@@ -930,7 +1045,10 @@ export class AccessService {
     return { ownerRef, members };
   }
 
-  private async isOwnerMember(user: string, entityRef: string): Promise<boolean> {
+  private async isOwnerMember(
+    user: string,
+    entityRef: string,
+  ): Promise<boolean> {
     const entity = await this.loadEntityAsService(entityRef);
     if (!entity) return false;
     const { members } = await this.ownersOf(entity);
@@ -963,7 +1081,11 @@ export class AccessService {
     }
   }
 
-  private notDecidable(request: StoredAccessRequest, now: number, verb: string) {
+  private notDecidable(
+    request: StoredAccessRequest,
+    now: number,
+    verb: string,
+  ) {
     if (
       request.status === 'expired' ||
       (request.status === 'active' && (request.expiresAt ?? Infinity) <= now)
@@ -1025,7 +1147,9 @@ export class AccessService {
     return entity;
   }
 
-  private async loadEntityAsService(entityRef: string): Promise<Entity | undefined> {
+  private async loadEntityAsService(
+    entityRef: string,
+  ): Promise<Entity | undefined> {
     return this.o.catalog.getEntityByRef(entityRef, {
       credentials: await this.o.auth.getOwnServiceCredentials(),
     });
@@ -1038,7 +1162,10 @@ export class AccessService {
     const unique = [...new Set(refs)];
     if (!unique.length) return new Set();
     const { items } = await this.o.catalog.getEntitiesByRefs(
-      { entityRefs: unique, fields: ['kind', 'metadata.namespace', 'metadata.name'] },
+      {
+        entityRefs: unique,
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+      },
       { credentials },
     );
     return new Set(
@@ -1062,7 +1189,11 @@ export class AccessService {
   private async notifyOwners(
     request: StoredAccessRequest,
     entity: Entity,
-    message: { title: string; description: string; severity: 'critical' | 'high' },
+    message: {
+      title: string;
+      description: string;
+      severity: 'critical' | 'high';
+    },
   ) {
     const { ownerRef } = await this.ownersOf(entity);
     await this.o.notifier.notify({
@@ -1086,13 +1217,21 @@ export class AccessService {
     });
   }
 
+  private viewerFor(credentials: BackstageCredentials): ViewerContext {
+    return new ViewerContext(userOf(credentials), (user, entityRef) =>
+      this.isApprover(user, entityRef, credentials),
+    );
+  }
+
   /** @internal turns a stored request into the API shape */
   async present(
     request: StoredAccessRequest,
     viewer: ViewerContext | undefined,
     withHistory: boolean,
   ): Promise<AccessRequest> {
-    const approvals: StoredApproval[] = await this.o.store.listApprovals(request.id);
+    const approvals: StoredApproval[] = await this.o.store.listApprovals(
+      request.id,
+    );
     const result: AccessRequest = {
       id: request.id,
       entityRef: request.entityRef,
@@ -1158,51 +1297,6 @@ export class AccessService {
   }
 }
 
-/** What the calling user may do, computed once per entity per call. */
-class ViewerContext {
-  private readonly approver = new Map<string, Promise<boolean>>();
-  private readonly user: string | undefined;
-
-  constructor(
-    private readonly service: AccessService,
-    private readonly credentials: BackstageCredentials,
-  ) {
-    this.user = userOf(credentials);
-  }
-
-  async flags(request: StoredAccessRequest, now: number) {
-    const user = this.user;
-    if (!user) {
-      return { canApprove: false, canRevoke: false, canExtend: false, canReview: false };
-    }
-    let approver = this.approver.get(request.entityRef);
-    if (!approver) {
-      approver = this.service.isApprover(user, request.entityRef, this.credentials);
-      this.approver.set(request.entityRef, approver);
-    }
-    const isApprover = (await approver) && user !== request.requester;
-    const live =
-      request.status === 'active' &&
-      (request.expiresAt ?? Infinity) > now &&
-      !request.revocation;
-    return {
-      canApprove:
-        isApprover &&
-        ((request.status === 'pending' && (request.pendingUntil ?? Infinity) > now) ||
-          (live && Boolean(request.extension))),
-      canRevoke:
-        (request.status === 'pending' || request.status === 'active') &&
-        (user === request.requester || isApprover),
-      canExtend: live && user === request.requester && !request.extension,
-      canReview:
-        request.breakGlass &&
-        !request.review &&
-        request.status !== 'pending' &&
-        isApprover,
-    };
-  }
-}
-
 function publicTarget(target: AccessTargetConfig): AccessTarget {
   return {
     id: target.id,
@@ -1215,9 +1309,15 @@ function publicTarget(target: AccessTargetConfig): AccessTarget {
   };
 }
 
-function checkDuration(minutes: number, target: AccessTargetConfig, counted = '') {
+function checkDuration(
+  minutes: number,
+  target: AccessTargetConfig,
+  counted = '',
+) {
   if (!Number.isInteger(minutes) || minutes < 1) {
-    throw new InputError('durationMinutes must be a whole number of minutes, at least 1');
+    throw new InputError(
+      'durationMinutes must be a whole number of minutes, at least 1',
+    );
   }
   if (minutes > target.maxDurationMinutes) {
     throw new InputError(
@@ -1238,7 +1338,10 @@ function normalizeRef(ref: string): string {
 }
 
 function userOf(credentials: BackstageCredentials): string | undefined {
-  const principal = credentials.principal as { type: string; userEntityRef?: string };
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+  };
   return principal.type === 'user'
     ? principal.userEntityRef!.toLocaleLowerCase('en-US')
     : undefined;

@@ -68,7 +68,10 @@ export interface AccessEvent {
   hash: string;
 }
 
-export type NewAccessEvent = Omit<AccessEvent, 'seq' | 'id' | 'prevHash' | 'hash'>;
+export type NewAccessEvent = Omit<
+  AccessEvent,
+  'seq' | 'id' | 'prevHash' | 'hash'
+>;
 
 /** What an approval did: recorded only, or decided the round. */
 export type ApprovalOutcome =
@@ -133,7 +136,11 @@ export interface AccessStore {
    * Claims the revocation of an active grant until `claimUntil`: only one
    * worker at a time calls the provider. Counts the attempt.
    */
-  claimRevocation(id: string, now: number, claimUntil: number): Promise<boolean>;
+  claimRevocation(
+    id: string,
+    now: number,
+    claimUntil: number,
+  ): Promise<boolean>;
 
   putGrant(grant: StoredGrant): Promise<void>;
   getGrant(requestId: string): Promise<StoredGrant | undefined>;
@@ -143,5 +150,9 @@ export interface AccessStore {
   listDue(now: number): Promise<StoredAccessRequest[]>;
 
   appendEvent(event: NewAccessEvent): Promise<AccessEvent>;
-  listEvents(options: { requestId?: string; afterSeq?: number; limit?: number }): Promise<AccessEvent[]>;
+  listEvents(options: {
+    requestId?: string;
+    afterSeq?: number;
+    limit?: number;
+  }): Promise<AccessEvent[]>;
 }

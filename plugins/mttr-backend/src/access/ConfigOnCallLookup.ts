@@ -17,7 +17,8 @@ export class ConfigOnCallLookup implements OnCallLookup {
 
   async getOnCall(options: { entityRef: string }): Promise<OnCallEntry[]> {
     return [
-      ...(this.schedules.get(options.entityRef.toLocaleLowerCase('en-US')) ?? []),
+      ...(this.schedules.get(options.entityRef.toLocaleLowerCase('en-US')) ??
+        []),
     ].sort((a, b) => a.escalationLevel - b.escalationLevel);
   }
 }

@@ -26,84 +26,133 @@ function pending(id: string): StoredAccessRequest {
   };
 }
 
-describe.each(databases.eachSupportedId())('the access store on %s', databaseId => {
-  async function setup() {
-    const knex = await databases.init(databaseId);
-    const store = await DatabaseAccessStore.create({
-      database: mockServices.database({ knex }),
-    });
-    const audit = new AccessAuditTrail(store, undefined, mockServices.logger.mock());
-    return { knex, store, audit };
-  }
-
-  it('walks its migrations down and up again', async () => {
-    const { knex } = await setup();
-    expect(await knex.schema.hasTable('access_events')).toBe(true);
-    await knex.migrate.rollback(
-      { directory: require('node:path').resolve(__dirname, '../../migrations') },
-      true,
-    );
-    expect(await knex.schema.hasTable('access_events')).toBe(false);
-    expect(await knex.schema.hasTable('access_requests')).toBe(false);
-    await DatabaseAccessStore.create({ database: mockServices.database({ knex }) });
-    expect(await knex.schema.hasTable('access_requests')).toBe(true);
-  });
-
-  it('lets exactly one of two concurrent approvals decide a request', async () => {
-    const { store } = await setup();
-    await store.insertRequest(pending('r1'));
-    const decide = { status: 'active' as const, decidedAt: 2_000, grantedAt: 2_000, expiresAt: 3_602_000 };
-    const results = await Promise.allSettled(
-      ['user:default/carol', 'user:default/grace', 'user:default/erin'].map(approver =>
-        store.addApproval({ id: 'r1', round: 0, from: ['pending'], approver, at: 2_000, decide }),
-      ),
-    );
-    expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
-    expect(
-      results
-        .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
-        .map(r => r.reason.name),
-    ).toEqual(['ConflictError', 'ConflictError']);
-    expect(await store.listApprovals('r1')).toHaveLength(1);
-    expect((await store.getRequest('r1'))!.status).toBe('active');
-  });
-
-  it('never moves a terminal request back to active', async () => {
-    const { store } = await setup();
-    await store.insertRequest(pending('r2'));
-    expect(await store.transition('r2', ['pending'], { status: 'denied', endedAt: 5 })).toBe(true);
-    expect(await store.transition('r2', ['pending'], { status: 'active' })).toBe(false);
-    expect((await store.getRequest('r2'))!.status).toBe('denied');
-  });
-
-  it('keeps one unforked hash chain under concurrent appends, and verify says so', async () => {
-    const { store, audit } = await setup();
-    await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        audit.record({ requestId: 'r3', at: 10 + i, actor: 'user:default/x', action: `a${i}` }),
-      ),
-    );
-    const events = await store.listEvents({});
-    expect(events.map(e => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(await audit.verify()).toEqual({ ok: true, checked: 12 });
-  });
-
-  it('reports the first changed or deleted event of the audit trail', async () => {
-    const { knex, audit } = await setup();
-    for (const action of ['requested', 'approved', 'granted', 'expired']) {
-      await audit.record({ requestId: 'r4', at: 100, actor: 'user:default/carol', action, comment: 'why' });
+describe.each(databases.eachSupportedId())(
+  'the access store on %s',
+  databaseId => {
+    async function setup() {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseAccessStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const audit = new AccessAuditTrail(
+        store,
+        undefined,
+        mockServices.logger.mock(),
+      );
+      return { knex, store, audit };
     }
-    await knex('access_events').where({ seq: 2 }).update({ actor: 'user:default/mallory' });
-    expect(await audit.verify()).toMatchObject({
-      ok: false,
-      checked: 1,
-      firstBroken: { seq: 2, reason: expect.stringContaining('changed') },
+
+    it('walks its migrations down and up again', async () => {
+      const { knex } = await setup();
+      expect(await knex.schema.hasTable('access_events')).toBe(true);
+      await knex.migrate.rollback(
+        {
+          directory: require('node:path').resolve(
+            __dirname,
+            '../../migrations',
+          ),
+        },
+        true,
+      );
+      expect(await knex.schema.hasTable('access_events')).toBe(false);
+      expect(await knex.schema.hasTable('access_requests')).toBe(false);
+      await DatabaseAccessStore.create({
+        database: mockServices.database({ knex }),
+      });
+      expect(await knex.schema.hasTable('access_requests')).toBe(true);
     });
-    await knex('access_events').where({ seq: 2 }).delete();
-    expect(await audit.verify()).toMatchObject({
-      ok: false,
-      checked: 1,
-      firstBroken: { seq: 2, reason: expect.stringContaining('missing') },
+
+    it('lets exactly one of two concurrent approvals decide a request', async () => {
+      const { store } = await setup();
+      await store.insertRequest(pending('r1'));
+      const decide = {
+        status: 'active' as const,
+        decidedAt: 2_000,
+        grantedAt: 2_000,
+        expiresAt: 3_602_000,
+      };
+      const results = await Promise.allSettled(
+        ['user:default/carol', 'user:default/grace', 'user:default/erin'].map(
+          approver =>
+            store.addApproval({
+              id: 'r1',
+              round: 0,
+              from: ['pending'],
+              approver,
+              at: 2_000,
+              decide,
+            }),
+        ),
+      );
+      expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+      expect(
+        results
+          .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+          .map(r => r.reason.name),
+      ).toEqual(['ConflictError', 'ConflictError']);
+      expect(await store.listApprovals('r1')).toHaveLength(1);
+      expect((await store.getRequest('r1'))!.status).toBe('active');
     });
-  });
-});
+
+    it('never moves a terminal request back to active', async () => {
+      const { store } = await setup();
+      await store.insertRequest(pending('r2'));
+      expect(
+        await store.transition('r2', ['pending'], {
+          status: 'denied',
+          endedAt: 5,
+        }),
+      ).toBe(true);
+      expect(
+        await store.transition('r2', ['pending'], { status: 'active' }),
+      ).toBe(false);
+      expect((await store.getRequest('r2'))!.status).toBe('denied');
+    });
+
+    it('keeps one unforked hash chain under concurrent appends, and verify says so', async () => {
+      const { store, audit } = await setup();
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          audit.record({
+            requestId: 'r3',
+            at: 10 + i,
+            actor: 'user:default/x',
+            action: `a${i}`,
+          }),
+        ),
+      );
+      const events = await store.listEvents({});
+      expect(events.map(e => e.seq)).toEqual(
+        Array.from({ length: 12 }, (_, i) => i + 1),
+      );
+      expect(await audit.verify()).toEqual({ ok: true, checked: 12 });
+    });
+
+    it('reports the first changed or deleted event of the audit trail', async () => {
+      const { knex, audit } = await setup();
+      for (const action of ['requested', 'approved', 'granted', 'expired']) {
+        await audit.record({
+          requestId: 'r4',
+          at: 100,
+          actor: 'user:default/carol',
+          action,
+          comment: 'why',
+        });
+      }
+      await knex('access_events')
+        .where({ seq: 2 })
+        .update({ actor: 'user:default/mallory' });
+      expect(await audit.verify()).toMatchObject({
+        ok: false,
+        checked: 1,
+        firstBroken: { seq: 2, reason: expect.stringContaining('changed') },
+      });
+      await knex('access_events').where({ seq: 2 }).delete();
+      expect(await audit.verify()).toMatchObject({
+        ok: false,
+        checked: 1,
+        firstBroken: { seq: 2, reason: expect.stringContaining('missing') },
+      });
+    });
+  },
+);

@@ -1,4 +1,7 @@
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { AccessRequestStatus } from '@mttr-backstage/plugin-mttr-common';
 import { createHash, randomUUID } from 'node:crypto';
@@ -57,7 +60,8 @@ function toRequest(row: Row): StoredAccessRequest {
     endedAt: num(row.ended_at),
     error: text(row.error),
     extension:
-      row.ext_duration_minutes !== null && row.ext_duration_minutes !== undefined
+      row.ext_duration_minutes !== null &&
+      row.ext_duration_minutes !== undefined
         ? {
             durationMinutes: Number(row.ext_duration_minutes),
             reason: row.ext_reason ?? '',
@@ -285,10 +289,14 @@ export class DatabaseAccessStore implements AccessStore {
   ) {
     const query = db('access_requests').where({ id }).whereIn('status', from);
     if (conditions.round !== undefined) query.where('round', conditions.round);
-    if (conditions.hasExtension === true) query.whereNotNull('ext_duration_minutes');
-    if (conditions.hasExtension === false) query.whereNull('ext_duration_minutes');
-    if (conditions.revocationRequested === true) query.whereNotNull('revoke_outcome');
-    if (conditions.revocationRequested === false) query.whereNull('revoke_outcome');
+    if (conditions.hasExtension === true)
+      query.whereNotNull('ext_duration_minutes');
+    if (conditions.hasExtension === false)
+      query.whereNull('ext_duration_minutes');
+    if (conditions.revocationRequested === true)
+      query.whereNotNull('revoke_outcome');
+    if (conditions.revocationRequested === false)
+      query.whereNull('revoke_outcome');
     if (conditions.reviewed === true) query.whereNotNull('reviewed_by');
     if (conditions.reviewed === false) query.whereNull('reviewed_by');
     return query;
@@ -305,9 +313,12 @@ export class DatabaseAccessStore implements AccessStore {
       reviewed?: boolean;
     },
   ): Promise<boolean> {
-    const changed = await this.conditional(this.db, id, from, conditions).update(
-      toPatchRow(patch),
-    );
+    const changed = await this.conditional(
+      this.db,
+      id,
+      from,
+      conditions,
+    ).update(toPatchRow(patch));
     return changed === 1;
   }
 
@@ -374,7 +385,9 @@ export class DatabaseAccessStore implements AccessStore {
       .where({ id, status: 'active' })
       .whereNotNull('revoke_outcome')
       .where(q =>
-        q.whereNull('revoke_claimed_until').orWhere('revoke_claimed_until', '<', now),
+        q
+          .whereNull('revoke_claimed_until')
+          .orWhere('revoke_claimed_until', '<', now),
       )
       .update({
         revoke_claimed_until: claimUntil,
@@ -425,7 +438,9 @@ export class DatabaseAccessStore implements AccessStore {
     const rows = await this.db('access_requests')
       .where(q =>
         q
-          .where(p => p.where('status', 'pending').where('pending_until', '<=', now))
+          .where(p =>
+            p.where('status', 'pending').where('pending_until', '<=', now),
+          )
           .orWhere(a =>
             a
               .where('status', 'active')
@@ -463,7 +478,9 @@ export class DatabaseAccessStore implements AccessStore {
           action: event.action,
           status: event.status ?? null,
           comment: event.comment ?? null,
-          details: event.details ? JSON.stringify(sortKeys(event.details)) : null,
+          details: event.details
+            ? JSON.stringify(sortKeys(event.details))
+            : null,
           prev_hash: prevHash,
           hash,
         });
@@ -483,7 +500,8 @@ export class DatabaseAccessStore implements AccessStore {
   }): Promise<AccessEvent[]> {
     const query = this.db('access_events').orderBy('seq', 'asc');
     if (options.requestId) query.where('request_id', options.requestId);
-    if (options.afterSeq !== undefined) query.where('seq', '>', options.afterSeq);
+    if (options.afterSeq !== undefined)
+      query.where('seq', '>', options.afterSeq);
     if (options.limit) query.limit(options.limit);
     const rows = await query;
     return rows.map(r => ({

@@ -17,7 +17,9 @@ export interface OpenIncidentLookup {
 }
 
 /** Answers from the incident store: `open` and `mitigated` both count. */
-export function openIncidentsFromStore(store: IncidentStore): OpenIncidentLookup {
+export function openIncidentsFromStore(
+  store: IncidentStore,
+): OpenIncidentLookup {
   return {
     async listOpenIncidents(entityRef) {
       const page = await store.listIncidents({

@@ -38,9 +38,9 @@ describe('reading mttr.access', () => {
     expect(() => read([target({ defaultDuration: '5h' })])).toThrow(
       "'mttr.access.targets[0].defaultDuration' is longer",
     );
-    expect(() => read([target({ approval: { policy: 'approver', approvals: 0 } })])).toThrow(
-      "'mttr.access.targets[0].approval.approvals'",
-    );
+    expect(() =>
+      read([target({ approval: { policy: 'approver', approvals: 0 } })]),
+    ).toThrow("'mttr.access.targets[0].approval.approvals'");
     expect(() => read([target({ pendingTimeout: '1x' })])).toThrow(
       "'mttr.access.targets[0].pendingTimeout'",
     );
@@ -54,7 +54,13 @@ describe('reading mttr.access', () => {
             schedules: [
               {
                 entityRef: 'Component:default/checkout-web',
-                onCall: [{ user: 'user:default/guest', name: 'Guest', escalationLevel: 2 }],
+                onCall: [
+                  {
+                    user: 'user:default/guest',
+                    name: 'Guest',
+                    escalationLevel: 2,
+                  },
+                ],
               },
             ],
           },

@@ -34,7 +34,12 @@ const POLICIES: AccessApprovalPolicy[] = [
   'break-glass',
 ];
 
-function readDuration(config: Config, key: string, path: string, fallback?: string): number {
+function readDuration(
+  config: Config,
+  key: string,
+  path: string,
+  fallback?: string,
+): number {
   const text = config.getOptionalString(key) ?? fallback;
   if (text === undefined) {
     throw new Error(`Missing required config value at '${path}.${key}'`);
@@ -119,7 +124,8 @@ export function readAccessConfig(root: Config): AccessConfig {
         target.getOptionalBoolean('requireOpenIncident') ?? true,
       approval: policy as AccessApprovalPolicy,
       provider: target.getString('provider'),
-      settings: (target.getOptional<JsonObject>('settings') ?? {}) as JsonObject,
+      settings: (target.getOptional<JsonObject>('settings') ??
+        {}) as JsonObject,
       pendingTimeoutMs: readDuration(target, 'pendingTimeout', path, '1h'),
       approvalsRequired: approvals,
       escalationLevels: levels,
@@ -144,7 +150,9 @@ export function readOnCallSchedules(root: Config): Map<string, OnCallEntry[]> {
   const list = root.getOptionalConfigArray('mttr.onCall.schedules') ?? [];
   list.forEach((schedule, index) => {
     const path = `mttr.onCall.schedules[${index}]`;
-    const entityRef = schedule.getString('entityRef').toLocaleLowerCase('en-US');
+    const entityRef = schedule
+      .getString('entityRef')
+      .toLocaleLowerCase('en-US');
     const entries = schedule.getConfigArray('onCall').map((entry, i) => {
       const level = entry.getOptionalNumber('escalationLevel') ?? 1;
       if (!Number.isInteger(level) || level < 1) {

@@ -80,7 +80,9 @@ export async function createAccessFeature(
     }
   });
 
-  const store = await DatabaseAccessStore.create({ database: options.database });
+  const store = await DatabaseAccessStore.create({
+    database: options.database,
+  });
   const notificationsInstalled = (async () => {
     if (!options.notifications) return false;
     if (!options.rootInstanceMetadata) return true;
@@ -117,7 +119,8 @@ export async function createAccessFeature(
         targetId: 'k8s-namespace-admin',
         requester: 'user:default/alice',
         durationMinutes: 30,
-        reason: 'Elevated 5xx on POST /charges: restart the stuck charge workers',
+        reason:
+          'Elevated 5xx on POST /charges: restart the stuck charge workers',
       })
       .catch(error => logger.warn(`Demo access request not seeded: ${error}`));
   }

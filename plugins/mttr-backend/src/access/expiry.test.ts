@@ -42,7 +42,12 @@ describe.each(databases.eachSupportedId())('grant expiry on %s', databaseId => {
   it('revokes a grant that expired while the backend was down, once, as soon as it starts again', async () => {
     const knex = await databases.init(databaseId);
     const clock = new TestClock();
-    const first = await startAccessBackend({ knex, clock, targets: targets(), providers: [new CountingProvider()] });
+    const first = await startAccessBackend({
+      knex,
+      clock,
+      targets: targets(),
+      providers: [new CountingProvider()],
+    });
     const created = await request(first.server)
       .post('/api/mttr/access-requests')
       .set('Authorization', as('guest'))
@@ -66,7 +71,12 @@ describe.each(databases.eachSupportedId())('grant expiry on %s', databaseId => {
     clock.advance(45 * MIN); // 15 minutes past the expiry, backend down
     expect(revocationsOf(id)).toHaveLength(0);
 
-    const second = await startAccessBackend({ knex, clock, targets: targets(), providers: [new CountingProvider()] });
+    const second = await startAccessBackend({
+      knex,
+      clock,
+      targets: targets(),
+      providers: [new CountingProvider()],
+    });
     try {
       // The expiry task ran at start-up: no waiting for its next period.
       expect(revocationsOf(id)).toHaveLength(1);
@@ -95,7 +105,12 @@ describe.each(databases.eachSupportedId())('grant expiry on %s', databaseId => {
   it('never forgets a revocation the target refused: shown on the request, retried until it succeeds', async () => {
     const knex = await databases.init(databaseId);
     const clock = new TestClock();
-    const backend = await startAccessBackend({ knex, clock, targets: targets(), providers: [new CountingProvider()] });
+    const backend = await startAccessBackend({
+      knex,
+      clock,
+      targets: targets(),
+      providers: [new CountingProvider()],
+    });
     try {
       const created = await request(backend.server)
         .post('/api/mttr/access-requests')
@@ -115,7 +130,10 @@ describe.each(databases.eachSupportedId())('grant expiry on %s', databaseId => {
         .get(`/api/mttr/access-requests/${id}`)
         .set('Authorization', as('guest'));
       expect(failed.body.status).toBe('active');
-      expect(failed.body.revocation).toMatchObject({ outcome: 'expired', attempts: 1 });
+      expect(failed.body.revocation).toMatchObject({
+        outcome: 'expired',
+        attempts: 1,
+      });
       expect(failed.body.revocation.lastError).toContain('revocation failed');
       expect(revocationsOf(id)).toHaveLength(0);
 

@@ -1,4 +1,7 @@
-export { createAccessFeature, ACCESS_EXPIRY_TASK_ID } from './createAccessFeature';
+export {
+  createAccessFeature,
+  ACCESS_EXPIRY_TASK_ID,
+} from './createAccessFeature';
 export type { AccessFeatureOptions } from './createAccessFeature';
 export { AccessExtensions } from './AccessExtensions';
 export { openIncidentsFromStore } from './OpenIncidentLookup';

@@ -85,8 +85,12 @@ describe('just-in-time access in the mttr plugin', () => {
       const targets = await backend.get(
         '/access-targets?entityRef=component:default/checkout-web',
       );
-      expect(targets.body.items.map((t: any) => t.id)).toEqual(['prod-db-readonly']);
-      const onCall = await backend.get('/on-call?entityRef=component:default/checkout-web');
+      expect(targets.body.items.map((t: any) => t.id)).toEqual([
+        'prod-db-readonly',
+      ]);
+      const onCall = await backend.get(
+        '/on-call?entityRef=component:default/checkout-web',
+      );
       expect(onCall.body.items).toEqual([
         { userRef: 'user:default/guest', name: 'Guest', escalationLevel: 1 },
       ]);

@@ -54,7 +54,10 @@ const listQuery = z.object({
       const parts = v.split(',').map(s => s.trim());
       for (const p of parts) {
         if (!(STATUSES as readonly string[]).includes(p)) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `unknown status '${p}'` });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: `unknown status '${p}'`,
+          });
         }
       }
       return parts as (typeof STATUSES)[number][];
@@ -93,7 +96,9 @@ export function createAccessRouter(options: {
   router.use(express.json());
 
   router.get('/access-targets', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const { entityRef } = parse(entityQuery, req.query, 'query');
     res.json({ items: await service.listTargets(entityRef, credentials) });
   });
@@ -105,7 +110,9 @@ export function createAccessRouter(options: {
   });
 
   router.get('/access-requests', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const query = parse(listQuery, req.query, 'query');
     res.json({ items: await service.listRequests(query, credentials) });
   });
@@ -117,7 +124,9 @@ export function createAccessRouter(options: {
   });
 
   router.get('/access-requests/:id', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     res.json(await service.getRequest(req.params.id, credentials));
   });
 

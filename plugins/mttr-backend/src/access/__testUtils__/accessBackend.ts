@@ -76,7 +76,11 @@ export const testEntities: Entity[] = [
     'team-payments',
     'db-ro,k8s,pair,glass,lowrisk,counted,hook',
   ),
-  component('checkout-web', 'group:default/team-storefront', 'db-ro,db-ro-l1,k8s,counted,hook'),
+  component(
+    'checkout-web',
+    'group:default/team-storefront',
+    'db-ro,db-ro-l1,k8s,counted,hook',
+  ),
   component('search-service', 'team-storefront', 'db-ro'),
   component('product-catalog', 'team-storefront', 'db-ro,lowrisk'),
 ];
@@ -97,7 +101,9 @@ export function testTargets(extra: JsonObject[] = []): JsonObject[] {
       approval: { policy: 'auto-on-call', escalationLevels: [1] },
     }),
     base('k8s', 'approver', { maxDuration: '2h', pendingTimeout: '30m' }),
-    base('pair', 'approver', { approval: { policy: 'approver', approvals: 2 } }),
+    base('pair', 'approver', {
+      approval: { policy: 'approver', approvals: 2 },
+    }),
     base('glass', 'break-glass'),
     base('lowrisk', 'auto', { requireOpenIncident: false }),
     base('counted', 'approver', { provider: 'counting' }),
@@ -158,21 +164,29 @@ export class CountingProvider implements AccessProvider {
 function testPermissions(): PermissionsService {
   const decide = (user: string | undefined, name: string) => {
     if (name === mttrAccessRequestPermission.name) {
-      return user === 'user:default/mallory' ? AuthorizeResult.DENY : AuthorizeResult.ALLOW;
+      return user === 'user:default/mallory'
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW;
     }
     if (name === mttrAccessApprovePermission.name) {
-      return user === 'user:default/grace' ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
+      return user === 'user:default/grace'
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY;
     }
     return AuthorizeResult.DENY;
   };
   return {
     async authorize(requests, options) {
       const p = options.credentials.principal as { userEntityRef?: string };
-      return requests.map(r => ({ result: decide(p.userEntityRef, r.permission.name) })) as any;
+      return requests.map(r => ({
+        result: decide(p.userEntityRef, r.permission.name),
+      })) as any;
     },
     async authorizeConditional(requests, options) {
       const p = options.credentials.principal as { userEntityRef?: string };
-      return requests.map(r => ({ result: decide(p.userEntityRef, r.permission.name) })) as any;
+      return requests.map(r => ({
+        result: decide(p.userEntityRef, r.permission.name),
+      })) as any;
     },
   };
 }

@@ -42,7 +42,10 @@ export async function startWebhookServer(secret: string) {
         `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`,
       );
       const given = Buffer.from(String(req.headers['x-mttr-signature'] ?? ''));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (
+        given.length !== expected.length ||
+        !timingSafeEqual(given, expected)
+      ) {
         rejectedSignatures += 1;
         res.writeHead(401).end('bad signature');
         return;

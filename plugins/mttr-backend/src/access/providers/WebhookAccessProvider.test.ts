@@ -23,9 +23,12 @@ const request: AccessRequest = {
 describe('the webhook access provider', () => {
   let server: Awaited<ReturnType<typeof startWebhookServer>>;
   const sleeps: number[] = [];
-  const provider = new WebhookAccessProvider(mockServices.logger.mock(), async ms => {
-    sleeps.push(ms);
-  });
+  const provider = new WebhookAccessProvider(
+    mockServices.logger.mock(),
+    async ms => {
+      sleeps.push(ms);
+    },
+  );
 
   beforeEach(async () => {
     server = await startWebhookServer(SECRET);
@@ -87,7 +90,10 @@ describe('the webhook access provider', () => {
     // Waits before retries 2, 3 and 4: 100, 200, 400 ms.
     expect(sleeps).toEqual([100, 200, 400]);
     expect(server.accepted).toEqual([
-      expect.objectContaining({ action: 'revoke', idempotencyKey: 'req-1:revoke' }),
+      expect.objectContaining({
+        action: 'revoke',
+        idempotencyKey: 'req-1:revoke',
+      }),
     ]);
   });
 
@@ -99,7 +105,9 @@ describe('the webhook access provider', () => {
         grant: { grantId: 'tgt-req-1' },
         settings: settings({ attempts: 3 }),
       }),
-    ).rejects.toThrow('webhook answered 503 Service Unavailable (after 3 attempts)');
+    ).rejects.toThrow(
+      'webhook answered 503 Service Unavailable (after 3 attempts)',
+    );
     expect(server.accepted).toHaveLength(0);
   });
 

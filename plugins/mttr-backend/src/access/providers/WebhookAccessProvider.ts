@@ -39,7 +39,9 @@ export function readWebhookSettings(
   }
   const secret = settings.secret;
   if (typeof secret !== 'string' || secret.length < 16) {
-    throw new Error(`'${path}.secret' must be a string of at least 16 characters`);
+    throw new Error(
+      `'${path}.secret' must be a string of at least 16 characters`,
+    );
   }
   const positive = (key: string, fallback: number) => {
     const value = settings[key] ?? fallback;
@@ -168,7 +170,9 @@ export class WebhookAccessProvider implements AccessProvider {
         lastError =
           error instanceof RetryableError
             ? error
-            : new Error(`webhook unreachable: ${error?.cause?.code ?? error?.message ?? error}`);
+            : new Error(
+                `webhook unreachable: ${error?.cause?.code ?? error?.message ?? error}`,
+              );
         this.logger.warn(
           `access webhook ${payload.action} attempt ${attempt}/${settings.attempts} failed: ${lastError.message}`,
         );

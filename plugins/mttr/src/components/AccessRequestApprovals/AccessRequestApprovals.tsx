@@ -13,7 +13,10 @@ import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { DateTime } from 'luxon';
 import useAsyncRetry from 'react-use/lib/useAsyncRetry';
-import { AccessRequest, formatDuration } from '@mttr-backstage/plugin-mttr-common';
+import {
+  AccessRequest,
+  formatDuration,
+} from '@mttr-backstage/plugin-mttr-common';
 import { mttrApiRef } from '../../api';
 import { describeError } from '../AccessRequestStatus/describeError';
 import { AccessRequestStatus } from '../AccessRequestStatus';
@@ -69,7 +72,12 @@ export function AccessRequestApprovals(props: AccessRequestApprovalsProps) {
           </Typography>
         ) : (
           toApprove.map(r => (
-            <DecisionCard key={r.id} request={r} mode="approve" onDone={data.retry} />
+            <DecisionCard
+              key={r.id}
+              request={r}
+              mode="approve"
+              onDone={data.retry}
+            />
           ))
         )}
       </section>
@@ -79,13 +87,22 @@ export function AccessRequestApprovals(props: AccessRequestApprovalsProps) {
             Break-glass grants to review ({toReview.length})
           </Typography>
           {toReview.map(r => (
-            <DecisionCard key={r.id} request={r} mode="review" onDone={data.retry} />
+            <DecisionCard
+              key={r.id}
+              request={r}
+              mode="review"
+              onDone={data.retry}
+            />
           ))}
         </section>
       )}
       {props.showRecent && (
         <section aria-labelledby="mttr-recent-access-heading">
-          <Typography variant="h6" component="h2" id="mttr-recent-access-heading">
+          <Typography
+            variant="h6"
+            component="h2"
+            id="mttr-recent-access-heading"
+          >
             Recent access requests
           </Typography>
           {recent.length === 0 ? (
@@ -94,8 +111,17 @@ export function AccessRequestApprovals(props: AccessRequestApprovalsProps) {
             </Typography>
           ) : (
             recent.map(r => (
-              <Box key={r.id} display="flex" alignItems="center" style={{ gap: 8 }}>
-                <Typography variant="body2" component="span" color="textSecondary">
+              <Box
+                key={r.id}
+                display="flex"
+                alignItems="center"
+                style={{ gap: 8 }}
+              >
+                <Typography
+                  variant="body2"
+                  component="span"
+                  color="textSecondary"
+                >
                   {nameOf(r.requester)} ·{' '}
                   {DateTime.fromISO(r.createdAt).toRelative()}
                 </Typography>
@@ -137,31 +163,53 @@ function DecisionCard(props: {
     : formatDuration(request.durationMinutes * 60_000);
 
   return (
-    <Card variant="outlined" style={{ marginTop: 8 }} aria-label={`Request by ${request.requester}`}>
+    <Card
+      variant="outlined"
+      style={{ marginTop: 8 }}
+      aria-label={`Request by ${request.requester}`}
+    >
       <CardContent>
-        <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 8 }}>
+        <Box
+          display="flex"
+          flexWrap="wrap"
+          alignItems="center"
+          style={{ gap: 8 }}
+        >
           <Typography variant="subtitle2" component="span">
-            {nameOf(request.requester)} asks for <strong>{request.targetId}</strong> on{' '}
-            {nameOf(request.entityRef)} · {what}
+            {nameOf(request.requester)} asks for{' '}
+            <strong>{request.targetId}</strong> on {nameOf(request.entityRef)} ·{' '}
+            {what}
           </Typography>
-          {request.breakGlass && <Chip size="small" color="secondary" label="BREAK-GLASS" />}
-          {request.status === 'pending' && (request.approvalsRequired ?? 1) > 1 && (
-            <Chip
-              size="small"
-              label={`${request.approvals.length} of ${request.approvalsRequired} approvals`}
-            />
+          {request.breakGlass && (
+            <Chip size="small" color="secondary" label="BREAK-GLASS" />
           )}
+          {request.status === 'pending' &&
+            (request.approvalsRequired ?? 1) > 1 && (
+              <Chip
+                size="small"
+                label={`${request.approvals.length} of ${request.approvalsRequired} approvals`}
+              />
+            )}
         </Box>
         <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
           {request.pendingExtension?.reason ?? request.reason}
         </Typography>
         <Typography variant="caption" color="textSecondary">
-          asked {DateTime.fromISO(request.pendingExtension?.requestedAt ?? request.createdAt).toRelative()}
+          asked{' '}
+          {DateTime.fromISO(
+            request.pendingExtension?.requestedAt ?? request.createdAt,
+          ).toRelative()}
           {request.incident
             ? ` · incident ${request.incident.source}/${request.incident.incidentId}`
             : ''}
         </Typography>
-        <Box display="flex" flexWrap="wrap" alignItems="center" mt={1} style={{ gap: 8 }}>
+        <Box
+          display="flex"
+          flexWrap="wrap"
+          alignItems="center"
+          mt={1}
+          style={{ gap: 8 }}
+        >
           <TextField
             size="small"
             id={`mttr-access-comment-${request.id}`}
@@ -180,7 +228,12 @@ function DecisionCard(props: {
               >
                 Approve
               </Button>
-              <Button size="small" variant="outlined" disabled={busy} onClick={() => decide('deny')}>
+              <Button
+                size="small"
+                variant="outlined"
+                disabled={busy}
+                onClick={() => decide('deny')}
+              >
                 Deny
               </Button>
             </>

@@ -54,7 +54,12 @@ function active(): AccessRequest {
     grantedAt: new Date(now).toISOString(),
     expiresAt: new Date(now + 3_600_000).toISOString(),
     approvals: [],
-    viewer: { canApprove: false, canRevoke: true, canExtend: true, canReview: false },
+    viewer: {
+      canApprove: false,
+      canRevoke: true,
+      canExtend: true,
+      canReview: false,
+    },
   };
 }
 
@@ -62,17 +67,26 @@ describe('access on an incident row', () => {
   it('offers nothing for a resolved incident, without asking the backend', async () => {
     await renderInTestApp(
       <TestApiProvider apis={[[mttrApiRef, clientForTests()]]}>
-        <AccessRequestButtons entity={checkoutWeb} incident={incidentOf({ status: 'resolved' })} />
+        <AccessRequestButtons
+          entity={checkoutWeb}
+          incident={incidentOf({ status: 'resolved' })}
+        />
       </TestApiProvider>,
     );
-    expect(screen.queryByRole('button', { name: /Request access/ })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Request access/ }),
+    ).not.toBeInTheDocument();
   });
 
   it('offers a button per target on an open incident, and shows the grant active after the request', async () => {
     let mine: AccessRequest[] = [];
     server.use(
-      http.get(`${BASE}/access-targets`, () => HttpResponse.json({ items: [target] })),
-      http.get(`${BASE}/access-requests`, () => HttpResponse.json({ items: mine })),
+      http.get(`${BASE}/access-targets`, () =>
+        HttpResponse.json({ items: [target] }),
+      ),
+      http.get(`${BASE}/access-requests`, () =>
+        HttpResponse.json({ items: mine }),
+      ),
       http.post(`${BASE}/access-requests`, () => {
         mine = [active()];
         return HttpResponse.json(active(), { status: 201 });
@@ -80,14 +94,25 @@ describe('access on an incident row', () => {
     );
     await renderInTestApp(
       <TestApiProvider apis={[[mttrApiRef, clientForTests()]]}>
-        <AccessRequestButtons entity={checkoutWeb} incident={incidentOf({ status: 'open' })} />
+        <AccessRequestButtons
+          entity={checkoutWeb}
+          incident={incidentOf({ status: 'open' })}
+        />
       </TestApiProvider>,
     );
-    await userEvent.click(await screen.findByRole('button', { name: 'Request access: Production DB' }));
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Request access: Production DB',
+      }),
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Send request' }));
-    expect(await screen.findByRole('timer')).toHaveTextContent(/^expires in (59m|1h 00m) \d\ds$/);
+    expect(await screen.findByRole('timer')).toHaveTextContent(
+      /^expires in (59m|1h 00m) \d\ds$/,
+    );
     expect(screen.getByText('Active')).toBeInTheDocument();
-    expect(screen.getAllByRole('region', { name: 'Access request Production DB' })).toHaveLength(1);
+    expect(
+      screen.getAllByRole('region', { name: 'Access request Production DB' }),
+    ).toHaveLength(1);
   });
 });
 
@@ -102,14 +127,21 @@ describe('the approvals list', () => {
       targetId: 'k8s-namespace-admin',
       grantedAt: undefined,
       expiresAt: undefined,
-      viewer: { canApprove: true, canRevoke: true, canExtend: false, canReview: false },
+      viewer: {
+        canApprove: true,
+        canRevoke: true,
+        canExtend: false,
+        canReview: false,
+      },
     };
     let decided: unknown;
     let approved = false;
     server.use(
       http.get(`${BASE}/access-requests`, ({ request }) => {
         const toApprove = new URL(request.url).searchParams.get('toApprove');
-        return HttpResponse.json({ items: toApprove && !approved ? [pending] : [] });
+        return HttpResponse.json({
+          items: toApprove && !approved ? [pending] : [],
+        });
       }),
       http.post(`${BASE}/access-requests/p1/approve`, async ({ request }) => {
         decided = await request.json();
@@ -122,11 +154,15 @@ describe('the approvals list', () => {
         <AccessRequestApprovals />
       </TestApiProvider>,
     );
-    expect(await screen.findByText('Waiting for your approval (1)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Waiting for your approval (1)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Restart the stuck workers')).toBeInTheDocument();
     await userEvent.type(screen.getByLabelText('Comment'), 'ok, go');
     await userEvent.click(screen.getByRole('button', { name: 'Approve' }));
     await waitFor(() => expect(decided).toEqual({ comment: 'ok, go' }));
-    expect(await screen.findByText('Waiting for your approval (0)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Waiting for your approval (0)'),
+    ).toBeInTheDocument();
   });
 });

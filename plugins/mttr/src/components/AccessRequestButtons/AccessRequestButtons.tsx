@@ -38,7 +38,10 @@ function AccessRequestButtonsForEntity(props: IncidentActionsProps) {
   const [version, setVersion] = useState(0);
   const [created, setCreated] = useState<AccessRequest[]>([]);
 
-  const targets = useAsync(() => api.getAccessTargets(entityRef), [api, entityRef]);
+  const targets = useAsync(
+    () => api.getAccessTargets(entityRef),
+    [api, entityRef],
+  );
   const mine = useAsync(
     () =>
       api.listAccessRequests({

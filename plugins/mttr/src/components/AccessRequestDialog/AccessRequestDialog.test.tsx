@@ -3,7 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { AccessRequest, AccessTarget } from '@mttr-backstage/plugin-mttr-common';
+import {
+  AccessRequest,
+  AccessTarget,
+} from '@mttr-backstage/plugin-mttr-common';
 import { mttrApiRef } from '../../api';
 import { incidentOf } from '../../__testUtils__/fixtures';
 import { backstageError, clientForTests } from '../../__testUtils__/mttrServer';
@@ -66,7 +69,9 @@ describe('the access request dialog', () => {
     );
     expect(screen.getByLabelText('Duration (minutes)')).toHaveValue(60);
     expect(screen.getByText('Up to 4h')).toBeInTheDocument();
-    expect(screen.getByText(/if you are on call for this service/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/if you are on call for this service/),
+    ).toBeInTheDocument();
   });
 
   it('refuses a duration above the target maximum and a blank reason before sending', async () => {
@@ -105,14 +110,19 @@ describe('the access request dialog', () => {
       targetId: 'prod-db-readonly',
       incident: { source: 'pagerduty', incidentId: 'Q7' },
       durationMinutes: 90,
-      reason: 'Checkout error rate above 2% (https://pagerduty.example.com/incidents/Q7)',
+      reason:
+        'Checkout error rate above 2% (https://pagerduty.example.com/incidents/Q7)',
     });
   });
 
   it('shows the backend refusal and stays open', async () => {
     server.use(
       http.post(`${BASE}/access-requests`, () =>
-        backstageError(403, 'NotAllowedError', 'You lack the mttr.access.request permission'),
+        backstageError(
+          403,
+          'NotAllowedError',
+          'You lack the mttr.access.request permission',
+        ),
       ),
     );
     const { onCreated, onClose } = await renderDialog();
@@ -127,8 +137,12 @@ describe('the access request dialog', () => {
   it('warns loudly when the chosen target is break-glass', async () => {
     await renderDialog();
     await userEvent.click(screen.getByLabelText('Target'));
-    await userEvent.click(await screen.findByRole('option', { name: 'Cloud break-glass' }));
-    expect(screen.getByText(/BREAK-GLASS: granted at once/)).toBeInTheDocument();
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Cloud break-glass' }),
+    );
+    expect(
+      screen.getByText(/BREAK-GLASS: granted at once/),
+    ).toBeInTheDocument();
     expect(screen.getByLabelText('Duration (minutes)')).toHaveValue(30);
   });
 });

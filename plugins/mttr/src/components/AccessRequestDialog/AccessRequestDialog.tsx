@@ -32,8 +32,21 @@ const POLICY_TEXT: Record<AccessTarget['approval'], string> = {
 /** The reason the dialog proposes: the incident's title and link. */
 export function reasonForIncident(incident?: Incident): string {
   if (!incident) return '';
-  const title = incident.title ?? `${incident.source} incident ${incident.incidentId}`;
+  const title =
+    incident.title ?? `${incident.source} incident ${incident.incidentId}`;
   return incident.url ? `${title} (${incident.url})` : title;
+}
+
+function checkDuration(minutes: number, target: AccessTarget) {
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    return 'Whole minutes, at least 1';
+  }
+  if (minutes > target.maxDurationMinutes) {
+    return `At most ${target.maxDurationMinutes} minutes (${formatDuration(
+      target.maxDurationMinutes * 60_000,
+    )})`;
+  }
+  return undefined;
 }
 
 /** @public */
@@ -73,13 +86,7 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
   }, [props.open]);
 
   const minutes = Number(duration);
-  const durationError = !target
-    ? undefined
-    : !Number.isInteger(minutes) || minutes < 1
-      ? 'Whole minutes, at least 1'
-      : minutes > target.maxDurationMinutes
-        ? `At most ${target.maxDurationMinutes} minutes (${formatDuration(target.maxDurationMinutes * 60_000)})`
-        : undefined;
+  const durationError = target ? checkDuration(minutes, target) : undefined;
   const reasonError = reason.trim() ? undefined : 'Say why you need access';
   const canSend = Boolean(target) && !durationError && !reasonError && !sending;
 
@@ -139,7 +146,9 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
         {target && (
           <Typography
             variant="body2"
-            color={target.approval === 'break-glass' ? 'error' : 'textSecondary'}
+            color={
+              target.approval === 'break-glass' ? 'error' : 'textSecondary'
+            }
           >
             {POLICY_TEXT[target.approval]}
           </Typography>
@@ -173,11 +182,7 @@ export function AccessRequestDialog(props: AccessRequestDialogProps) {
           error={Boolean(reasonError)}
           helperText={reasonError}
         />
-        {error && (
-          <Alert severity="error">
-            {error}
-          </Alert>
-        )}
+        {error && <Alert severity="error">{error}</Alert>}
       </DialogContent>
       <DialogActions>
         <Button onClick={props.onClose}>Cancel</Button>

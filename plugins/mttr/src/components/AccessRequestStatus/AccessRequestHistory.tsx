@@ -28,7 +28,9 @@ export function AccessRequestHistory(props: { requestId: string }) {
       {(value.history ?? []).map((entry, i) => (
         <li key={i}>
           <Typography variant="body2" component="span">
-            {DateTime.fromISO(entry.at).toLocaleString(DateTime.DATETIME_SHORT_WITH_SECONDS)}
+            {DateTime.fromISO(entry.at).toLocaleString(
+              DateTime.DATETIME_SHORT_WITH_SECONDS,
+            )}
             {' · '}
             <strong>{entry.action}</strong> by {entry.actor}
             {entry.comment ? ` — ${entry.comment}` : ''}

@@ -33,7 +33,12 @@ function requestOf(overrides: Partial<AccessRequest> = {}): AccessRequest {
     expiresAt: new Date(Date.now() + 90 * MIN + 30_000).toISOString(),
     approvals: [],
     approvalsRequired: 1,
-    viewer: { canApprove: false, canRevoke: true, canExtend: true, canReview: false },
+    viewer: {
+      canApprove: false,
+      canRevoke: true,
+      canExtend: true,
+      canReview: false,
+    },
     ...overrides,
   };
 }
@@ -41,7 +46,11 @@ function requestOf(overrides: Partial<AccessRequest> = {}): AccessRequest {
 async function renderStatus(request: AccessRequest, onChange = vi.fn()) {
   await renderInTestApp(
     <TestApiProvider apis={[[mttrApiRef, clientForTests()]]}>
-      <AccessRequestStatus request={request} targetTitle="Production DB" onChange={onChange} />
+      <AccessRequestStatus
+        request={request}
+        targetTitle="Production DB"
+        onChange={onChange}
+      />
     </TestApiProvider>,
   );
   return onChange;
@@ -57,16 +66,22 @@ describe('the access request status', () => {
   it('counts an active grant down to its expiry and revokes it on "Revoke now"', async () => {
     server.use(
       http.post(`${BASE}/access-requests/r1/revoke`, () =>
-        HttpResponse.json(requestOf({ status: 'revoked', endedAt: new Date().toISOString() })),
+        HttpResponse.json(
+          requestOf({ status: 'revoked', endedAt: new Date().toISOString() }),
+        ),
       ),
     );
     const onChange = await renderStatus(requestOf());
     expect(screen.getByText('Active')).toBeInTheDocument();
     // 90 minutes and 30 seconds from when the fixture was made.
-    expect(screen.getByRole('timer')).toHaveTextContent(/^expires in 1h 30m [0-3]\ds$/);
+    expect(screen.getByRole('timer')).toHaveTextContent(
+      /^expires in 1h 30m [0-3]\ds$/,
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Revoke now' }));
     await waitFor(() =>
-      expect(onChange).toHaveBeenCalledWith(expect.objectContaining({ status: 'revoked' })),
+      expect(onChange).toHaveBeenCalledWith(
+        expect.objectContaining({ status: 'revoked' }),
+      ),
     );
   });
 
@@ -75,24 +90,36 @@ describe('the access request status', () => {
       requestOf({
         status: 'pending',
         approvalsRequired: 2,
-        approvals: [{ approver: 'user:default/bob', at: new Date().toISOString() }],
+        approvals: [
+          { approver: 'user:default/bob', at: new Date().toISOString() },
+        ],
         grantedAt: undefined,
         expiresAt: undefined,
       }),
     );
     expect(screen.getByText('Pending approval')).toBeInTheDocument();
     expect(screen.getByText('1 of 2 approvals')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Withdraw' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Withdraw' }),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('timer')).not.toBeInTheDocument();
   });
 
   it('shows an ended grant without countdown or revoke, and a refused grant with its error', async () => {
     await renderStatus(
-      requestOf({ status: 'failed', error: 'grant failed: webhook answered 503', viewer: undefined }),
+      requestOf({
+        status: 'failed',
+        error: 'grant failed: webhook answered 503',
+        viewer: undefined,
+      }),
     );
     expect(screen.getByText('Failed')).toBeInTheDocument();
-    expect(screen.getByText('grant failed: webhook answered 503')).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Revoke now' })).not.toBeInTheDocument();
+    expect(
+      screen.getByText('grant failed: webhook answered 503'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Revoke now' }),
+    ).not.toBeInTheDocument();
     expect(screen.queryByRole('timer')).not.toBeInTheDocument();
   });
 
@@ -110,7 +137,9 @@ describe('the access request status', () => {
     );
     expect(screen.getByText('ending…')).toBeInTheDocument();
     expect(
-      screen.getByText(/Revocation not confirmed yet \(attempt 3\): revocation failed: webhook unreachable/),
+      screen.getByText(
+        /Revocation not confirmed yet \(attempt 3\): revocation failed: webhook unreachable/,
+      ),
     ).toBeInTheDocument();
   });
 
@@ -121,8 +150,19 @@ describe('the access request status', () => {
           requestOf({
             breakGlass: true,
             history: [
-              { at: '2026-03-02T10:00:00.000Z', actor: 'user:default/guest', action: 'requested', status: 'pending', comment: 'Checkout errors' },
-              { at: '2026-03-02T10:00:00.000Z', actor: 'user:default/guest', action: 'break-glass', status: 'active' },
+              {
+                at: '2026-03-02T10:00:00.000Z',
+                actor: 'user:default/guest',
+                action: 'requested',
+                status: 'pending',
+                comment: 'Checkout errors',
+              },
+              {
+                at: '2026-03-02T10:00:00.000Z',
+                actor: 'user:default/guest',
+                action: 'break-glass',
+                status: 'active',
+              },
             ],
           }),
         ),
@@ -131,8 +171,12 @@ describe('the access request status', () => {
     await renderStatus(requestOf({ breakGlass: true }));
     expect(screen.getByText('BREAK-GLASS')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'History' }));
-    const history = await screen.findByRole('list', { name: 'Request history' });
-    expect(history).toHaveTextContent('requested by user:default/guest — Checkout errors');
+    const history = await screen.findByRole('list', {
+      name: 'Request history',
+    });
+    expect(history).toHaveTextContent(
+      'requested by user:default/guest — Checkout errors',
+    );
     expect(history).toHaveTextContent('break-glass by user:default/guest');
   });
 });

@@ -48,7 +48,8 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
   const [showHistory, setShowHistory] = useState(false);
 
   const leftMs = request.expiresAt ? Date.parse(request.expiresAt) - now : 0;
-  const ending = request.status === 'active' && (leftMs <= 0 || request.revocation);
+  const ending =
+    request.status === 'active' && (leftMs <= 0 || request.revocation);
 
   const revoke = async () => {
     setBusy(true);
@@ -72,7 +73,12 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
       py={0.5}
       style={{ gap: 4 }}
     >
-      <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 8 }}>
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        alignItems="center"
+        style={{ gap: 8 }}
+      >
         <Typography variant="body2" component="span">
           <strong>{props.targetTitle ?? request.targetId}</strong>
         </Typography>
@@ -96,7 +102,8 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
         )}
         {request.status === 'pending' && (
           <Typography variant="body2" component="span" color="textSecondary">
-            {request.approvals.length} of {request.approvalsRequired ?? 1} approval
+            {request.approvals.length} of {request.approvalsRequired ?? 1}{' '}
+            approval
             {(request.approvalsRequired ?? 1) > 1 ? 's' : ''}
           </Typography>
         )}
@@ -107,15 +114,21 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
           </Typography>
         )}
         {request.status === 'active' && request.viewer?.canRevoke !== false && (
-          <Button size="small" variant="outlined" onClick={revoke} disabled={busy}>
+          <Button
+            size="small"
+            variant="outlined"
+            onClick={revoke}
+            disabled={busy}
+          >
             Revoke now
           </Button>
         )}
-        {request.status === 'pending' && request.viewer?.canRevoke !== false && (
-          <Button size="small" onClick={revoke} disabled={busy}>
-            Withdraw
-          </Button>
-        )}
+        {request.status === 'pending' &&
+          request.viewer?.canRevoke !== false && (
+            <Button size="small" onClick={revoke} disabled={busy}>
+              Withdraw
+            </Button>
+          )}
         <Button size="small" onClick={() => setShowHistory(s => !s)}>
           {showHistory ? 'Hide history' : 'History'}
         </Button>
