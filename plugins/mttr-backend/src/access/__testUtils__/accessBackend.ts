@@ -214,7 +214,7 @@ export async function startAccessBackend(options: AccessBackendOptions) {
     pluginId: 'mttr',
     register(env) {
       const extensions = new AccessExtensions();
-      for (const p of options.providers ?? []) {
+      for (const p of options.providers ?? [new CountingProvider()]) {
         extensions.accessProviders.addAccessProvider(p);
       }
       if (options.onCall) extensions.onCall.setOnCallLookup(options.onCall);
