@@ -1,6 +1,7 @@
 import { ReactElement } from 'react';
 import { ServicesTab } from './ServicesTab';
 import { AccessRequestApprovals } from '../AccessRequestApprovals';
+import { UnmappedTab } from '../UnmappedTab';
 
 /** A tab of the comparison page. */
 export interface ComparisonTab {
@@ -22,4 +23,5 @@ export const comparisonTabs: ComparisonTab[] = [
     label: 'Access requests',
     element: <AccessRequestApprovals />,
   },
+  { id: 'unmapped', label: 'Unmapped', element: <UnmappedTab /> },
 ];

@@ -6,6 +6,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { UnmappedIncident } from '@mttr-backstage/plugin-mttr-common';
 import { mttrApiRef } from '../../api';
 import { backstageError, clientForTests } from '../../__testUtils__/mttrServer';
+import { MttrComparisonPage } from '../MttrComparisonPage';
 import { UnmappedTab } from './UnmappedTab';
 
 const BASE = 'http://localhost:7007/api/mttr';
@@ -182,5 +183,18 @@ describe('UnmappedTab', () => {
     await waitFor(() =>
       expect(screen.getByText(/Only admins see unmapped incidents/)).toBeInTheDocument(),
     );
+  });
+
+  it('is the Unmapped tab of the comparison page', async () => {
+    fakeBackend([alert]);
+    await renderInTestApp(
+      <TestApiProvider apis={[[mttrApiRef, clientForTests()]]}>
+        <MttrComparisonPage />
+      </TestApiProvider>,
+      { routeEntries: ['/mttr?tab=unmapped'] },
+    );
+
+    expect(await screen.findByRole('tab', { name: 'Unmapped', selected: true })).toBeInTheDocument();
+    expect(await screen.findByText('Unmapped incidents (1)')).toBeInTheDocument();
   });
 });
