@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, TestProjectInlineConfiguration } from 'vitest/config';
 
 /**
  * One vitest project per workspace package (plugins/* and packages/*), so that
@@ -28,7 +28,7 @@ const INLINE_IN_BROWSER = [/material-ui-popup-state/];
 
 const setupDir = resolve(__dirname, 'test/setup');
 
-function workspaceProjects() {
+function workspaceProjects(): TestProjectInlineConfiguration[] {
   return ['plugins', 'packages']
     .flatMap(parent =>
       readdirSync(resolve(__dirname, parent)).map(name => `${parent}/${name}`),
@@ -41,11 +41,11 @@ function workspaceProjects() {
       );
       const browser = BROWSER_ROLES.has(pkg.backstage?.role);
       return {
-        extends: true,
+        extends: true as const,
         test: {
           name: pkg.name as string,
           root: resolve(__dirname, dir),
-          environment: browser ? 'jsdom' : 'node',
+          environment: browser ? ('jsdom' as const) : ('node' as const),
           ...(browser
             ? { server: { deps: { inline: INLINE_IN_BROWSER } } }
             : {}),

@@ -24,6 +24,7 @@ describe('isSafeHttpUrl', () => {
   });
 
   it.each([
+    // eslint-disable-next-line no-script-url -- the URL a link must refuse
     'javascript:alert(1)',
     'data:text/html,<script>alert(1)</script>',
     'ftp://files.example.com/runbook.txt',
