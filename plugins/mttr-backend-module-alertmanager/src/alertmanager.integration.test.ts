@@ -4,7 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBackend } from './__testUtils__/startBackend';
+import {
+  AlertmanagerTestBackend,
+  startBackend,
+} from './__testUtils__/startBackend';
 
 /**
  * Debian's prometheus-alertmanager package (installed by .ci/run). Without
@@ -54,7 +57,7 @@ describe.skipIf(!available)(
     ? 'a real Alertmanager sending to the portal'
     : `a real Alertmanager sending to the portal (SKIPPED: ${ALERTMANAGER_BINARY} is not installed; apt-get install -y prometheus-alertmanager)`,
   () => {
-    let backend: Awaited<ReturnType<typeof startBackend>>;
+    let backend: AlertmanagerTestBackend;
     let alertmanager: ChildProcess | undefined;
     let alertmanagerUrl: string;
     let workDir: string;
@@ -113,7 +116,9 @@ receivers:
 
     afterAll(async () => {
       if (alertmanager && alertmanager.exitCode === null) {
-        const exited = new Promise(resolve => alertmanager!.once('exit', resolve));
+        const exited = new Promise(resolve =>
+          alertmanager!.once('exit', resolve),
+        );
         alertmanager.kill('SIGTERM');
         await exited;
       }
@@ -153,7 +158,8 @@ receivers:
           summary: 'Checkout error rate above 5%',
           runbook_url: 'https://runbooks.example.com/checkout/errors',
         },
-        generatorURL: 'http://prometheus.example.com/graph?g0.expr=checkout_errors',
+        generatorURL:
+          'http://prometheus.example.com/graph?g0.expr=checkout_errors',
         startsAt,
       };
 
@@ -171,21 +177,30 @@ receivers:
 
       const endsAt = secondsAgo(5);
       await postAlerts([{ ...alert, endsAt }]);
-      const resolved = await incidentOf('component:default/checkout-web', 'resolved');
+      const resolved = await incidentOf(
+        'component:default/checkout-web',
+        'resolved',
+      );
 
       expect(resolved.incidentId).toBe(open.incidentId);
       expect(resolved.startedAt).toBe(startsAt);
       expect(resolved.resolvedAt).toBe(endsAt);
       // 600 s - 5 s between firing and resolution.
-      expect(Date.parse(resolved.resolvedAt) - Date.parse(resolved.startedAt)).toBe(595_000);
+      expect(
+        Date.parse(resolved.resolvedAt) - Date.parse(resolved.startedAt),
+      ).toBe(595_000);
     });
 
-    it('maps an alert through an entity\'s alert matchers, with its severity label', async () => {
+    it("maps an alert through an entity's alert matchers, with its severity label", async () => {
       const startsAt = secondsAgo(120);
 
       await postAlerts([
         {
-          labels: { alertname: 'SearchLatency', service: 'search', severity: 'warning' },
+          labels: {
+            alertname: 'SearchLatency',
+            service: 'search',
+            severity: 'warning',
+          },
           annotations: { summary: 'Search p99 above 2s' },
           startsAt,
         },
@@ -196,7 +211,11 @@ receivers:
         title: 'Search p99 above 2s',
         severity: 'sev3',
         startedAt: startsAt,
-        labels: ['alertname=SearchLatency', 'service=search', 'severity=warning'],
+        labels: [
+          'alertname=SearchLatency',
+          'service=search',
+          'severity=warning',
+        ],
       });
     });
   },

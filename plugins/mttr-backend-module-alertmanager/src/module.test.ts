@@ -1,6 +1,9 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { startBackend } from './__testUtils__/startBackend';
+import {
+  AlertmanagerTestBackend,
+  startBackend,
+} from './__testUtils__/startBackend';
 
 const TOKEN = 'am-webhook-token';
 
@@ -22,7 +25,11 @@ function notification(alerts: unknown[], status = 'firing') {
 
 const searchAlert = {
   status: 'firing',
-  labels: { alertname: 'SearchLatency', service: 'search', severity: 'warning' },
+  labels: {
+    alertname: 'SearchLatency',
+    service: 'search',
+    severity: 'warning',
+  },
   annotations: { summary: 'Search p99 above 2s' },
   startsAt: '2026-05-04T09:00:00Z',
   endsAt: '0001-01-01T00:00:00Z',
@@ -31,7 +38,7 @@ const searchAlert = {
 };
 
 describe('the Alertmanager module', () => {
-  let backend: Awaited<ReturnType<typeof startBackend>>;
+  let backend: AlertmanagerTestBackend;
 
   beforeEach(async () => {
     backend = await startBackend({ token: TOKEN });
@@ -52,7 +59,9 @@ describe('the Alertmanager module', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ accepted: 1, duplicates: 0 });
 
-    const incidents = await backend.incidentsOf('component:default/search-service');
+    const incidents = await backend.incidentsOf(
+      'component:default/search-service',
+    );
     expect(incidents.body.items).toHaveLength(1);
     expect(incidents.body.items[0]).toMatchObject({
       source: 'alertmanager',
@@ -66,7 +75,7 @@ describe('the Alertmanager module', () => {
     });
   });
 
-  it('takes Alertmanager\'s repeated notifications as duplicates', async () => {
+  it("takes Alertmanager's repeated notifications as duplicates", async () => {
     await post(notification([searchAlert]), `Bearer ${TOKEN}`);
 
     const repeat = await post(notification([searchAlert]), `Bearer ${TOKEN}`);
@@ -76,19 +85,27 @@ describe('the Alertmanager module', () => {
 
   it('refuses calls without the configured bearer token with 401 and keeps nothing', async () => {
     const missing = await post(notification([searchAlert]));
-    const wrong = await post(notification([searchAlert]), 'Bearer not-the-token');
+    const wrong = await post(
+      notification([searchAlert]),
+      'Bearer not-the-token',
+    );
     const basic = await post(notification([searchAlert]), `Basic ${TOKEN}`);
 
     for (const res of [missing, wrong, basic]) {
       expect(res.status).toBe(401);
       expect(res.body.error.name).toBe('AuthenticationError');
     }
-    const incidents = await backend.incidentsOf('component:default/search-service');
+    const incidents = await backend.incidentsOf(
+      'component:default/search-service',
+    );
     expect(incidents.body.items).toEqual([]);
   });
 
   it('answers 400 naming the field for a payload of another version', async () => {
-    const res = await post({ ...notification([searchAlert]), version: '3' }, `Bearer ${TOKEN}`);
+    const res = await post(
+      { ...notification([searchAlert]), version: '3' },
+      `Bearer ${TOKEN}`,
+    );
 
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/version/);

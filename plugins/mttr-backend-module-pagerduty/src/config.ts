@@ -93,7 +93,9 @@ export function readPagerDutyConfig(rootConfig: Config): PagerDutyModuleConfig {
     };
   }
 
-  const webhookSecrets = (config?.getOptionalStringArray('webhookSecrets') ?? [])
+  const webhookSecrets = (
+    config?.getOptionalStringArray('webhookSecrets') ?? []
+  )
     .map(s => s.trim())
     .filter(Boolean);
 
@@ -116,7 +118,8 @@ export function readPagerDutyConfig(rootConfig: Config): PagerDutyModuleConfig {
   }
 
   const patternText =
-    config?.getOptionalString('mitigationPattern') ?? DEFAULT_MITIGATION_PATTERN;
+    config?.getOptionalString('mitigationPattern') ??
+    DEFAULT_MITIGATION_PATTERN;
   let mitigationPattern: RegExp;
   try {
     mitigationPattern = new RegExp(patternText, 'i');
@@ -126,7 +129,8 @@ export function readPagerDutyConfig(rootConfig: Config): PagerDutyModuleConfig {
     );
   }
 
-  const requestsPerMinute = config?.getOptionalNumber('requestsPerMinute') ?? 600;
+  const requestsPerMinute =
+    config?.getOptionalNumber('requestsPerMinute') ?? 600;
   if (!(requestsPerMinute > 0)) {
     throw new Error(
       `Invalid config at ${key('requestsPerMinute')}: must be a positive number`,
@@ -172,6 +176,8 @@ function assertHttpUrl(value: string, key: string) {
     throw new Error(`Invalid config at ${key}: '${value}' is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`Invalid config at ${key}: '${value}' is not an http(s) URL`);
+    throw new Error(
+      `Invalid config at ${key}: '${value}' is not an http(s) URL`,
+    );
   }
 }

@@ -6,6 +6,8 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
+// The module is tested through the real plugin it extends.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import mttrPlugin from '@mttr-backstage/plugin-mttr-backend';
 import request from 'supertest';
 import {
@@ -19,12 +21,21 @@ import { signPagerDutyBody } from './webhooks/signature';
 const SECRET = 'whsec-current';
 const NEXT_SECRET = 'whsec-next';
 
-function entity(kind: string, name: string, extra: Partial<Entity> = {}): Entity {
+function entity(
+  kind: string,
+  name: string,
+  extra: Partial<Entity> = {},
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind,
     metadata: { name, namespace: 'default', ...extra.metadata },
-    spec: { type: 'service', lifecycle: 'production', owner: 'team-payments', ...extra.spec },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'team-payments',
+      ...extra.spec,
+    },
   };
 }
 
@@ -98,7 +109,11 @@ function webhook(
       event_type: eventType,
       resource_type: 'incident',
       occurred_at: occurredAt,
-      agent: { id: 'PLH1HKV', type: 'user_reference', summary: 'Tenex Engineer' },
+      agent: {
+        id: 'PLH1HKV',
+        type: 'user_reference',
+        summary: 'Tenex Engineer',
+      },
       client: { name: 'PagerDuty' },
       data: incident,
     },
@@ -114,7 +129,7 @@ describe('the PagerDuty module', () => {
     });
     afterEach(() => started.backend.stop());
 
-    it('keeps correctly signed deliveries as the incident of the service\'s entity', async () => {
+    it("keeps correctly signed deliveries as the incident of the service's entity", async () => {
       const { server } = started.backend;
       const incident = pdIncident('PGR0VU2', '2026-05-04T10:00:00Z', {
         status: 'triggered',
@@ -123,7 +138,9 @@ describe('the PagerDuty module', () => {
 
       const triggered = await deliver(
         server,
-        webhook('01EV1', 'incident.triggered', '2026-05-04T10:00:00.000Z', { ...incident }),
+        webhook('01EV1', 'incident.triggered', '2026-05-04T10:00:00.000Z', {
+          ...incident,
+        }),
       );
       expect(triggered.status).toBe(200);
       expect(triggered.body).toEqual({ accepted: 1, duplicates: 0 });
@@ -159,12 +176,9 @@ describe('the PagerDuty module', () => {
         url: 'https://acme.pagerduty.com/incidents/PGR0VU2',
         entityRefs: ['component:default/payments-api'],
       });
-      expect(res.body.items[0].timeline.map((e: { type: string }) => e.type)).toEqual([
-        'triggered',
-        'triggered',
-        'acknowledged',
-        'resolved',
-      ]);
+      expect(
+        res.body.items[0].timeline.map((e: { type: string }) => e.type),
+      ).toEqual(['triggered', 'triggered', 'acknowledged', 'resolved']);
     });
 
     it('counts a repeated delivery as a duplicate', async () => {
@@ -184,9 +198,14 @@ describe('the PagerDuty module', () => {
 
     it('refuses unsigned, wrongly signed and tampered deliveries with 401 and keeps nothing', async () => {
       const { server } = started.backend;
-      const payload = webhook('01EVBAD', 'incident.triggered', '2026-05-04T12:00:00.000Z', {
-        ...pdIncident('PBAD', '2026-05-04T12:00:00Z'),
-      });
+      const payload = webhook(
+        '01EVBAD',
+        'incident.triggered',
+        '2026-05-04T12:00:00.000Z',
+        {
+          ...pdIncident('PBAD', '2026-05-04T12:00:00Z'),
+        },
+      );
       const body = JSON.stringify(payload);
 
       const unsigned = await request(server)
@@ -210,7 +229,10 @@ describe('the PagerDuty module', () => {
         expect(res.status).toBe(401);
         expect(res.body.error.name).toBe('AuthenticationError');
       }
-      const incidents = await incidentsOf(server, 'component:default/payments-api');
+      const incidents = await incidentsOf(
+        server,
+        'component:default/payments-api',
+      );
       expect(incidents.body.items).toEqual([]);
     });
 
@@ -222,7 +244,9 @@ describe('the PagerDuty module', () => {
     });
 
     it('runs on webhooks only without credentials: no sync is scheduled', async () => {
-      expect([...started.tasks.keys()]).not.toContain('mttr-pagerduty-incident-sync');
+      expect([...started.tasks.keys()]).not.toContain(
+        'mttr-pagerduty-incident-sync',
+      );
     });
   });
 
@@ -237,7 +261,8 @@ describe('the PagerDuty module', () => {
 
     it('backfills incidents from the PagerDuty API on its scheduled sync', async () => {
       const created = Date.now() - 3 * 86_400_000;
-      const at = (minutes: number) => new Date(created + minutes * 60_000).toISOString();
+      const at = (minutes: number) =>
+        new Date(created + minutes * 60_000).toISOString();
       api.incidents = [
         pdIncident('PSYNC1', at(0), {
           priority: { id: 'PRIO1', summary: 'P1' },
@@ -256,7 +281,10 @@ describe('the PagerDuty module', () => {
       try {
         await tasks.get('mttr-pagerduty-incident-sync')!();
 
-        const res = await incidentsOf(backend.server, 'component:default/payments-api');
+        const res = await incidentsOf(
+          backend.server,
+          'component:default/payments-api',
+        );
         expect(res.body.items).toHaveLength(1);
         expect(res.body.items[0]).toMatchObject({
           incidentId: 'PSYNC1',
@@ -270,10 +298,13 @@ describe('the PagerDuty module', () => {
       }
     });
 
-    it('answers who is on call for an entity from its service\'s escalation policy', async () => {
+    it("answers who is on call for an entity from its service's escalation policy", async () => {
       api.services.set('PPAYAPI', {
         id: 'PPAYAPI',
-        escalation_policy: { id: 'PEPPAY', type: 'escalation_policy_reference' },
+        escalation_policy: {
+          id: 'PEPPAY',
+          type: 'escalation_policy_reference',
+        },
       });
       api.onCalls.set('PEPPAY', [
         {
@@ -294,7 +325,10 @@ describe('the PagerDuty module', () => {
       try {
         const res = await request(backend.server)
           .get('/api/mttr/on-call?entityRef=component:default/payments-api')
-          .set('Authorization', mockCredentials.user.header('user:default/alice'));
+          .set(
+            'Authorization',
+            mockCredentials.user.header('user:default/alice'),
+          );
 
         expect(res.status).toBe(200);
         expect(res.body.items).toEqual([

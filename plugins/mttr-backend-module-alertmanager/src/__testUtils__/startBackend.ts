@@ -6,16 +6,25 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
+// The module is tested through the real plugin it extends.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import mttrPlugin from '@mttr-backstage/plugin-mttr-backend';
 import request from 'supertest';
 import { mttrBackendModuleAlertmanager } from '../module';
 
-function component(name: string, annotations: Record<string, string> = {}): Entity {
+function component(
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', lifecycle: 'production', owner: 'team-storefront' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'team-storefront',
+    },
   };
 }
 
@@ -29,8 +38,19 @@ export const testCatalog = [
   component('search-service', { 'mttr.dev/alert-matchers': 'service=search' }),
 ];
 
+/** A running test backend and what the tests ask of it. */
+export interface AlertmanagerTestBackend {
+  server: Parameters<typeof request>[0];
+  /** Where the backend listens, for a real Alertmanager to call. */
+  port: number;
+  stop(): Promise<void>;
+  incidentsOf(entityRef: string): request.Test;
+}
+
 /** Starts the real mttr backend plugin with the Alertmanager module. */
-export async function startBackend(alertmanager: JsonObject) {
+export async function startBackend(
+  alertmanager: JsonObject,
+): Promise<AlertmanagerTestBackend> {
   const tasks = new Map<string, () => Promise<void>>();
   const scheduler = mockServices.scheduler.mock({
     async scheduleTask(task) {
@@ -58,6 +78,9 @@ export async function startBackend(alertmanager: JsonObject) {
     incidentsOf: (entityRef: string) =>
       request(server)
         .get(`/api/mttr/incidents?entityRef=${encodeURIComponent(entityRef)}`)
-        .set('Authorization', mockCredentials.user.header('user:default/carol')),
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/carol'),
+        ),
   };
 }

@@ -4,7 +4,10 @@ import {
   eventsFromAlertmanagerPayload,
 } from './alertEvents';
 
-const options = { entityLabel: 'backstage_entity', severityMap: DEFAULT_SEVERITY_MAP };
+const options = {
+  entityLabel: 'backstage_entity',
+  severityMap: DEFAULT_SEVERITY_MAP,
+};
 
 /** An alert as Alertmanager's webhook (version 4) sends it. */
 function alert(overrides: Partial<AlertmanagerAlert> = {}): AlertmanagerAlert {
@@ -74,8 +77,16 @@ describe('eventsFromAlertmanagerPayload', () => {
     );
 
     expect(events.map(e => [e.eventId, e.type, e.at])).toEqual([
-      ['c0ffee1234567890@2026-05-04T10:00:00.123Z/triggered', 'triggered', '2026-05-04T10:00:00.123Z'],
-      ['c0ffee1234567890@2026-05-04T10:00:00.123Z/resolved', 'resolved', '2026-05-04T10:25:00.000Z'],
+      [
+        'c0ffee1234567890@2026-05-04T10:00:00.123Z/triggered',
+        'triggered',
+        '2026-05-04T10:00:00.123Z',
+      ],
+      [
+        'c0ffee1234567890@2026-05-04T10:00:00.123Z/resolved',
+        'resolved',
+        '2026-05-04T10:25:00.000Z',
+      ],
     ]);
   });
 
@@ -106,12 +117,22 @@ describe('eventsFromAlertmanagerPayload', () => {
 
   it('uses a configured severity map and entity label', () => {
     const [event] = eventsFromAlertmanagerPayload(
-      payload([alert({ labels: { alertname: 'X', severity: 'P1', team_service: 'payments-api' } })]),
+      payload([
+        alert({
+          labels: {
+            alertname: 'X',
+            severity: 'P1',
+            team_service: 'payments-api',
+          },
+        }),
+      ]),
       { entityLabel: 'team_service', severityMap: { P1: 'sev1' } },
     );
     expect(event.incident?.severity).toBe('sev1');
     // A bare name is a component in the default namespace.
-    expect(event.incident?.entityRefs).toEqual(['component:default/payments-api']);
+    expect(event.incident?.entityRefs).toEqual([
+      'component:default/payments-api',
+    ]);
   });
 
   it('falls back to the alert name as title, and drops links that are not http(s)', () => {
@@ -119,6 +140,7 @@ describe('eventsFromAlertmanagerPayload', () => {
       payload([
         alert({
           labels: { alertname: 'DiskFull' },
+          // eslint-disable-next-line no-script-url
           annotations: { runbook_url: 'javascript:alert(1)' },
           generatorURL: 'file:///etc/passwd',
         }),

@@ -1,4 +1,9 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  createServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
   PagerDutyIncident,
@@ -129,7 +134,6 @@ export class FakePagerDutyApi {
     }
 
     const limit = Number(url.searchParams.get('limit') ?? 25);
-    let match: RegExpExecArray | null;
     if (path === '/incidents') {
       const since = Date.parse(url.searchParams.get('since')!);
       const until = Date.parse(url.searchParams.get('until')!);
@@ -141,21 +145,24 @@ export class FakePagerDutyApi {
         .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
       return send(res, 200, page('incidents', all, offset, limit));
     }
-    if ((match = /^\/incidents\/([^/]+)\/log_entries$/.exec(path))) {
+    const logEntriesOf = /^\/incidents\/([^/]+)\/log_entries$/.exec(path);
+    if (logEntriesOf) {
       // PagerDuty lists log entries newest first.
-      const entries = [...(this.logEntries.get(match[1]) ?? [])].sort(
+      const entries = [...(this.logEntries.get(logEntriesOf[1]) ?? [])].sort(
         (a, b) => Date.parse(b.created_at) - Date.parse(a.created_at),
       );
       return send(res, 200, page('log_entries', entries, offset, limit));
     }
-    if ((match = /^\/incidents\/([^/]+)$/.exec(path))) {
-      const incident = this.incidents.find(i => i.id === match![1]);
+    const incidentOf = /^\/incidents\/([^/]+)$/.exec(path);
+    if (incidentOf) {
+      const incident = this.incidents.find(i => i.id === incidentOf[1]);
       return incident
         ? send(res, 200, { incident })
         : send(res, 404, { error: { message: 'Not Found', code: 2100 } });
     }
-    if ((match = /^\/services\/([^/]+)$/.exec(path))) {
-      const service = this.services.get(match[1]);
+    const serviceOf = /^\/services\/([^/]+)$/.exec(path);
+    if (serviceOf) {
+      const service = this.services.get(serviceOf[1]);
       return service
         ? send(res, 200, { service })
         : send(res, 404, { error: { message: 'Not Found', code: 2100 } });

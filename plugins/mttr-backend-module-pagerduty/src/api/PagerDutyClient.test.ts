@@ -8,7 +8,10 @@ import { PagerDutyClient, PagerDutyRequestError } from './PagerDutyClient';
 
 /** A clock that only moves when the client sleeps, and what it slept. */
 function testClock() {
-  const clock = { nowMs: Date.parse('2026-06-01T00:00:00Z'), sleeps: [] as number[] };
+  const clock = {
+    nowMs: Date.parse('2026-06-01T00:00:00Z'),
+    sleeps: [] as number[],
+  };
   return {
     clock,
     now: () => clock.nowMs,
@@ -71,7 +74,9 @@ describe('PagerDutyClient', () => {
     expect(entries).toHaveLength(250);
     expect(new Set(entries.map(e => e.id)).size).toBe(250);
     expect(
-      api.requestsTo('/incidents/PINC1/log_entries').map(r => r.query.get('offset')),
+      api
+        .requestsTo('/incidents/PINC1/log_entries')
+        .map(r => r.query.get('offset')),
     ).toEqual(['0', '100', '200']);
   });
 
@@ -186,7 +191,9 @@ describe('PagerDutyClient', () => {
     expect(api.tokenRequests[0].get('scope')).toBe(
       'as_account-eu.acme services.read',
     );
-    expect(api.requestsTo('/services/PPAYAPI').map(r => r.authorization)).toEqual([
+    expect(
+      api.requestsTo('/services/PPAYAPI').map(r => r.authorization),
+    ).toEqual([
       `Bearer ${api.oauthAccessToken}`,
       `Bearer ${api.oauthAccessToken}`,
     ]);

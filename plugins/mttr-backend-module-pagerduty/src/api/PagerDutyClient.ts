@@ -82,17 +82,16 @@ export class PagerDutyClient {
     offset: number;
     limit: number;
   }): Promise<{ incidents: PagerDutyIncident[]; more: boolean }> {
-    const page = await this.get<PagerDutyPage & { incidents?: PagerDutyIncident[] }>(
-      '/incidents',
-      {
-        since: options.since,
-        until: options.until,
-        offset: options.offset,
-        limit: options.limit,
-        sort_by: 'created_at:asc',
-        time_zone: 'UTC',
-      },
-    );
+    const page = await this.get<
+      PagerDutyPage & { incidents?: PagerDutyIncident[] }
+    >('/incidents', {
+      since: options.since,
+      until: options.until,
+      offset: options.offset,
+      limit: options.limit,
+      sort_by: 'created_at:asc',
+      time_zone: 'UTC',
+    });
     return { incidents: page.incidents ?? [], more: Boolean(page.more) };
   }
 
@@ -108,10 +107,14 @@ export class PagerDutyClient {
     const entries: PagerDutyLogEntry[] = [];
     const limit = 100;
     for (let offset = 0; ; offset += limit) {
-      const page = await this.get<PagerDutyPage & { log_entries?: PagerDutyLogEntry[] }>(
-        `/incidents/${encodeURIComponent(incidentId)}/log_entries`,
-        { offset, limit, is_overview: 'false', time_zone: 'UTC' },
-      );
+      const page = await this.get<
+        PagerDutyPage & { log_entries?: PagerDutyLogEntry[] }
+      >(`/incidents/${encodeURIComponent(incidentId)}/log_entries`, {
+        offset,
+        limit,
+        is_overview: 'false',
+        time_zone: 'UTC',
+      });
       entries.push(...(page.log_entries ?? []));
       if (!page.more || !page.log_entries?.length) {
         return entries;
@@ -131,15 +134,14 @@ export class PagerDutyClient {
     const oncalls: PagerDutyOnCall[] = [];
     const limit = 100;
     for (let offset = 0; ; offset += limit) {
-      const page = await this.get<PagerDutyPage & { oncalls?: PagerDutyOnCall[] }>(
-        '/oncalls',
-        {
-          'escalation_policy_ids[]': [escalationPolicyId],
-          'include[]': ['users'],
-          offset,
-          limit,
-        },
-      );
+      const page = await this.get<
+        PagerDutyPage & { oncalls?: PagerDutyOnCall[] }
+      >('/oncalls', {
+        'escalation_policy_ids[]': [escalationPolicyId],
+        'include[]': ['users'],
+        offset,
+        limit,
+      });
       oncalls.push(...(page.oncalls ?? []));
       if (!page.more || !page.oncalls?.length) {
         return oncalls;
@@ -287,7 +289,8 @@ export class PagerDutyClient {
 /** Retry-After in seconds or as an HTTP date; PagerDuty also sends ratelimit-reset. */
 function retryAfterMs(response: Response, nowMs: number): number | undefined {
   const header =
-    response.headers.get('retry-after') ?? response.headers.get('ratelimit-reset');
+    response.headers.get('retry-after') ??
+    response.headers.get('ratelimit-reset');
   if (!header) {
     return undefined;
   }

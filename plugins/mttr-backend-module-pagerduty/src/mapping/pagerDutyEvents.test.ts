@@ -30,7 +30,9 @@ const incident = pdIncident('PGR0VU2', '2026-05-04T10:00:00Z', {
 describe('eventsFromWebhook', () => {
   it('turns incident.triggered into a triggered event with the webhook event id', () => {
     const events = eventsFromWebhook(
-      webhook('incident.triggered', '2026-05-04T10:00:01.000Z', { ...incident }),
+      webhook('incident.triggered', '2026-05-04T10:00:01.000Z', {
+        ...incident,
+      }),
       options,
     );
 
@@ -57,17 +59,24 @@ describe('eventsFromWebhook', () => {
     ['incident.acknowledged', 'acknowledged'],
     ['incident.resolved', 'resolved'],
     ['incident.reopened', 'reopened'],
-  ])('turns %s into %s, with the incident creation as its start', (type, expected) => {
-    const events = eventsFromWebhook(
-      webhook(type, '2026-05-04T10:20:00.000Z', { ...incident }),
-      options,
-    );
+  ])(
+    'turns %s into %s, with the incident creation as its start',
+    (type, expected) => {
+      const events = eventsFromWebhook(
+        webhook(type, '2026-05-04T10:20:00.000Z', { ...incident }),
+        options,
+      );
 
-    expect(events.map(e => [e.eventId, e.type, e.at])).toEqual([
-      ['PGR0VU2:created', 'triggered', '2026-05-04T10:00:00Z'],
-      [`01${type.replace(/\W/g, '').toUpperCase()}`, expected, '2026-05-04T10:20:00.000Z'],
-    ]);
-  });
+      expect(events.map(e => [e.eventId, e.type, e.at])).toEqual([
+        ['PGR0VU2:created', 'triggered', '2026-05-04T10:00:00Z'],
+        [
+          `01${type.replace(/\W/g, '').toUpperCase()}`,
+          expected,
+          '2026-05-04T10:20:00.000Z',
+        ],
+      ]);
+    },
+  );
 
   it('carries a new priority as the severity from the time it changed', () => {
     const events = eventsFromWebhook(
@@ -78,7 +87,9 @@ describe('eventsFromWebhook', () => {
       options,
     );
 
-    const change = events.find(e => e.eventId === '01INCIDENTPRIORITY_UPDATED')!;
+    const change = events.find(
+      e => e.eventId === '01INCIDENTPRIORITY_UPDATED',
+    )!;
     // An attributes-only change travels as a later `triggered`, which the
     // engine never takes as a start or a new cycle.
     expect(change.type).toBe('triggered');
@@ -134,9 +145,13 @@ describe('eventsFromWebhook', () => {
       content: 'Looking into the database now',
       type: 'incident_note',
     });
-    const escalated = webhook('incident.escalated', '2026-05-04T10:07:00.000Z', {
-      ...incident,
-    });
+    const escalated = webhook(
+      'incident.escalated',
+      '2026-05-04T10:07:00.000Z',
+      {
+        ...incident,
+      },
+    );
     expect(eventsFromWebhook(note, options)).toEqual([]);
     expect(eventsFromWebhook(escalated, options)).toEqual([]);
   });
@@ -168,7 +183,9 @@ describe('eventsFromLogEntries', () => {
 
     const events = eventsFromLogEntries(resolved, entries, options);
 
-    expect(events.map(e => [e.eventId, e.type, e.at, e.incident?.severity])).toEqual([
+    expect(
+      events.map(e => [e.eventId, e.type, e.at, e.incident?.severity]),
+    ).toEqual([
       ['PINC7:created', 'triggered', '2026-05-04T10:00:00Z', 'sev3'],
       ['R1', 'triggered', '2026-05-04T10:00:00Z', 'sev3'],
       ['R2', 'acknowledged', '2026-05-04T10:10:00Z', 'sev3'],
@@ -179,6 +196,10 @@ describe('eventsFromLogEntries', () => {
       ['R5', 'reopened', '2026-05-04T12:00:00Z', 'sev1'],
       ['R6', 'resolved', '2026-05-04T13:00:00Z', 'sev1'],
     ]);
-    expect(events.every(e => e.incident?.mappingKeys?.[0] === 'pagerduty:service:PPAYAPI')).toBe(true);
+    expect(
+      events.every(
+        e => e.incident?.mappingKeys?.[0] === 'pagerduty:service:PPAYAPI',
+      ),
+    ).toBe(true);
   });
 });

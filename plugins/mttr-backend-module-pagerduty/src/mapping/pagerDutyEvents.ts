@@ -175,7 +175,7 @@ export function eventsFromLogEntries(
   const sorted = [...logEntries].sort(
     (a, b) =>
       Date.parse(a.created_at) - Date.parse(b.created_at) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      a.id.localeCompare(b.id, 'en'),
   );
   // The priority before the first change is that change's old priority;
   // without changes it is the incident's current one.

@@ -10,7 +10,10 @@ describe('PagerDutyOnCallLookup', () => {
 
   beforeAll(async () => {
     baseUrl = await api.start();
-    api.services.set('PCHECK', { id: 'PCHECK', escalation_policy: { id: 'PEPCHK' } });
+    api.services.set('PCHECK', {
+      id: 'PCHECK',
+      escalation_policy: { id: 'PEPCHK' },
+    });
     api.onCalls.set('PEPCHK', [
       // Carol is on two schedules of the policy: she counts once, at level 1.
       { escalation_level: 3, user: { id: 'PCAROL', summary: 'Carol' } },
@@ -38,13 +41,21 @@ describe('PagerDutyOnCallLookup', () => {
               namespace: 'default',
               annotations: { 'pagerduty.com/service-id': 'PCHECK' },
             },
-            spec: { type: 'website', owner: 'team-storefront', lifecycle: 'production' },
+            spec: {
+              type: 'website',
+              owner: 'team-storefront',
+              lifecycle: 'production',
+            },
           },
           {
             apiVersion: 'backstage.io/v1alpha1',
             kind: 'Component',
             metadata: { name: 'no-pagerduty', namespace: 'default' },
-            spec: { type: 'service', owner: 'team-storefront', lifecycle: 'production' },
+            spec: {
+              type: 'service',
+              owner: 'team-storefront',
+              lifecycle: 'production',
+            },
           },
         ],
       }),

@@ -36,7 +36,11 @@ export class PagerDutyOnCallLookup implements OnCallLookup {
     this.now = options.now ?? Date.now;
   }
 
-  async getOnCall({ entityRef }: { entityRef: string }): Promise<OnCallEntry[]> {
+  async getOnCall({
+    entityRef,
+  }: {
+    entityRef: string;
+  }): Promise<OnCallEntry[]> {
     const cached = this.cache.get(entityRef);
     if (cached && cached.expiresAtMs > this.now()) {
       return cached.entries;

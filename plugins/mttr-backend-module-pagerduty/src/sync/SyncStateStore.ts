@@ -59,7 +59,11 @@ export class DatabaseSyncStateStore implements SyncStateStore {
 
   async set(state: SyncState): Promise<void> {
     await this.db(TABLE)
-      .insert({ id: ROW_ID, state: JSON.stringify(state), updated_at: new Date() })
+      .insert({
+        id: ROW_ID,
+        state: JSON.stringify(state),
+        updated_at: new Date(),
+      })
       .onConflict('id')
       .merge(['state', 'updated_at']);
   }

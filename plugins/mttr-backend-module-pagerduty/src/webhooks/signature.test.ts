@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { isValidPagerDutySignature, signPagerDutyBody } from './signature';
 
-const body = Buffer.from('{"event":{"id":"01ABC","event_type":"incident.triggered"}}');
+const body = Buffer.from(
+  '{"event":{"id":"01ABC","event_type":"incident.triggered"}}',
+);
 
 function v1(secret: string, payload: Buffer = body) {
   return `v1=${createHmac('sha256', secret).update(payload).digest('hex')}`;
@@ -9,16 +11,24 @@ function v1(secret: string, payload: Buffer = body) {
 
 describe('isValidPagerDutySignature', () => {
   it('accepts the HMAC-SHA256 of the raw body under the configured secret', () => {
-    expect(isValidPagerDutySignature(body, v1('s3cret'), ['s3cret'])).toBe(true);
+    expect(isValidPagerDutySignature(body, v1('s3cret'), ['s3cret'])).toBe(
+      true,
+    );
   });
 
   it('refuses a signature made with another secret', () => {
-    expect(isValidPagerDutySignature(body, v1('other'), ['s3cret'])).toBe(false);
+    expect(isValidPagerDutySignature(body, v1('other'), ['s3cret'])).toBe(
+      false,
+    );
   });
 
   it('refuses a signature of a different body', () => {
-    const tampered = Buffer.from(body.toString().replace('triggered', 'resolved'));
-    expect(isValidPagerDutySignature(tampered, v1('s3cret'), ['s3cret'])).toBe(false);
+    const tampered = Buffer.from(
+      body.toString().replace('triggered', 'resolved'),
+    );
+    expect(isValidPagerDutySignature(tampered, v1('s3cret'), ['s3cret'])).toBe(
+      false,
+    );
   });
 
   it('refuses a missing header, and everything when no secret is configured', () => {
@@ -39,7 +49,9 @@ describe('isValidPagerDutySignature', () => {
 
   it('ignores values of signature versions other than v1', () => {
     const hex = v1('s3cret').slice(3);
-    expect(isValidPagerDutySignature(body, `v0=${hex}`, ['s3cret'])).toBe(false);
+    expect(isValidPagerDutySignature(body, `v0=${hex}`, ['s3cret'])).toBe(
+      false,
+    );
   });
 
   it('produces the header PagerDuty would send', () => {

@@ -47,6 +47,8 @@ export function isValidPagerDutySignature(
  */
 export function signPagerDutyBody(body: string | Buffer, secrets: string[]) {
   return secrets
-    .map(secret => `v1=${createHmac('sha256', secret).update(body).digest('hex')}`)
+    .map(
+      secret => `v1=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    )
     .join(',');
 }

@@ -34,7 +34,10 @@ const alert: UnmappedIncident = {
   status: 'open',
   startedAt: '2026-05-05T08:00:00.000Z',
   labels: ['alertname=QueueBacklog', 'service=orders-queue'],
-  mappingKeys: ['alertmanager:alertname=QueueBacklog', 'alertmanager:service=orders-queue'],
+  mappingKeys: [
+    'alertmanager:alertname=QueueBacklog',
+    'alertmanager:service=orders-queue',
+  ],
   entityRefs: ['component:default/orders-queue'],
 };
 
@@ -58,13 +61,24 @@ function fakeBackend(initial: UnmappedIncident[]) {
       });
     }),
     http.put(`${BASE}/mappings`, async ({ request }) => {
-      const body = (await request.json()) as { mappingKey: string; entityRef: string };
+      const body = (await request.json()) as {
+        mappingKey: string;
+        entityRef: string;
+      };
       puts.push(body);
       if (!body.entityRef.startsWith('component:')) {
-        return backstageError(400, 'InputError', `entityRef '${body.entityRef}' is not known`);
+        return backstageError(
+          400,
+          'InputError',
+          `entityRef '${body.entityRef}' is not known`,
+        );
       }
       unmapped = unmapped.filter(i => !i.mappingKeys.includes(body.mappingKey));
-      return HttpResponse.json({ ...body, origin: 'manual', createdBy: 'user:default/guest' });
+      return HttpResponse.json({
+        ...body,
+        origin: 'manual',
+        createdBy: 'user:default/guest',
+      });
     }),
   );
   return { puts, queries };
@@ -83,19 +97,26 @@ describe('UnmappedTab', () => {
     fakeBackend([pagerDutyIncident, alert]);
     await renderTab();
 
-    expect(await screen.findByText('Unmapped incidents (2)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Unmapped incidents (2)'),
+    ).toBeInTheDocument();
     const rows = screen.getAllByRole('row').slice(1);
     expect(within(rows[0]).getByText('pagerduty')).toBeInTheDocument();
-    expect(within(rows[0]).getByRole('link', { name: /Ledger replication lag/ })).toHaveAttribute(
-      'href',
-      'https://acme.pagerduty.com/incidents/PGR0VU2',
-    );
-    expect(within(rows[0]).getByText('urgency=high')).toBeInTheDocument();
-    expect(within(rows[0]).getByText('pagerduty:service:PNEWSVC')).toBeInTheDocument();
-    expect(within(rows[1]).getByText('alertmanager')).toBeInTheDocument();
-    expect(within(rows[1]).getByText('service=orders-queue')).toBeInTheDocument();
     expect(
-      within(rows[1]).getByText(/does not know: component:default\/orders-queue/),
+      within(rows[0]).getByRole('link', { name: /Ledger replication lag/ }),
+    ).toHaveAttribute('href', 'https://acme.pagerduty.com/incidents/PGR0VU2');
+    expect(within(rows[0]).getByText('urgency=high')).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByText('pagerduty:service:PNEWSVC'),
+    ).toBeInTheDocument();
+    expect(within(rows[1]).getByText('alertmanager')).toBeInTheDocument();
+    expect(
+      within(rows[1]).getByText('service=orders-queue'),
+    ).toBeInTheDocument();
+    expect(
+      within(rows[1]).getByText(
+        /does not know: component:default\/orders-queue/,
+      ),
     ).toBeInTheDocument();
   });
 
@@ -104,8 +125,12 @@ describe('UnmappedTab', () => {
     await renderTab();
     await screen.findByText('Unmapped incidents (2)');
 
-    await userEvent.click(screen.getByRole('button', { name: 'Map pagerduty:service:PNEWSVC' }));
-    expect(screen.getByLabelText('Mapping key')).toHaveValue('pagerduty:service:PNEWSVC');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Map pagerduty:service:PNEWSVC' }),
+    );
+    expect(screen.getByLabelText('Mapping key')).toHaveValue(
+      'pagerduty:service:PNEWSVC',
+    );
     // A bare name is a component in the default namespace.
     await userEvent.type(screen.getByLabelText('Entity'), 'ledger-db');
     await userEvent.click(screen.getByRole('button', { name: 'Map' }));
@@ -116,10 +141,17 @@ describe('UnmappedTab', () => {
       ),
     ).toBeInTheDocument();
     expect(backend.puts).toEqual([
-      { mappingKey: 'pagerduty:service:PNEWSVC', entityRef: 'component:default/ledger-db' },
+      {
+        mappingKey: 'pagerduty:service:PNEWSVC',
+        entityRef: 'component:default/ledger-db',
+      },
     ]);
-    expect(await screen.findByText('Unmapped incidents (1)')).toBeInTheDocument();
-    expect(screen.queryByText('Ledger replication lag')).not.toBeInTheDocument();
+    expect(
+      await screen.findByText('Unmapped incidents (1)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText('Ledger replication lag'),
+    ).not.toBeInTheDocument();
   });
 
   it('shows why the backend refused a mapping', async () => {
@@ -127,11 +159,19 @@ describe('UnmappedTab', () => {
     await renderTab();
     await screen.findByText('Unmapped incidents (1)');
 
-    await userEvent.type(screen.getByLabelText('Mapping key'), 'alertmanager:service=orders-queue');
-    await userEvent.type(screen.getByLabelText('Entity'), 'system:default/orders');
+    await userEvent.type(
+      screen.getByLabelText('Mapping key'),
+      'alertmanager:service=orders-queue',
+    );
+    await userEvent.type(
+      screen.getByLabelText('Entity'),
+      'system:default/orders',
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Map' }));
 
-    expect(await screen.findByText(/Not mapped: .*is not known/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Not mapped: .*is not known/),
+    ).toBeInTheDocument();
     expect(screen.getByText('Unmapped incidents (1)')).toBeInTheDocument();
   });
 
@@ -140,7 +180,10 @@ describe('UnmappedTab', () => {
     await renderTab();
     await screen.findByText('Unmapped incidents (1)');
 
-    await userEvent.type(screen.getByLabelText('Mapping key'), 'alertmanager:service=orders-queue');
+    await userEvent.type(
+      screen.getByLabelText('Mapping key'),
+      'alertmanager:service=orders-queue',
+    );
     await userEvent.type(screen.getByLabelText('Entity'), 'component:');
 
     expect(screen.getByText('Not an entity ref')).toBeInTheDocument();
@@ -169,7 +212,9 @@ describe('UnmappedTab', () => {
     fakeBackend([]);
     await renderTab();
 
-    expect(await screen.findByText('Every incident maps to an entity.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Every incident maps to an entity.'),
+    ).toBeInTheDocument();
   });
 
   it('tells non-admins the list is for admins', async () => {
@@ -181,7 +226,9 @@ describe('UnmappedTab', () => {
     await renderTab();
 
     await waitFor(() =>
-      expect(screen.getByText(/Only admins see unmapped incidents/)).toBeInTheDocument(),
+      expect(
+        screen.getByText(/Only admins see unmapped incidents/),
+      ).toBeInTheDocument(),
     );
   });
 
@@ -194,7 +241,11 @@ describe('UnmappedTab', () => {
       { routeEntries: ['/mttr?tab=unmapped'] },
     );
 
-    expect(await screen.findByRole('tab', { name: 'Unmapped', selected: true })).toBeInTheDocument();
-    expect(await screen.findByText('Unmapped incidents (1)')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('tab', { name: 'Unmapped', selected: true }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Unmapped incidents (1)'),
+    ).toBeInTheDocument();
   });
 });

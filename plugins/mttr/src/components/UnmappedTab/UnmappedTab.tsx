@@ -54,8 +54,7 @@ export function UnmappedTab(props: UnmappedTabProps) {
     if ((data.error as { statusCode?: number }).statusCode === 403) {
       return (
         <Alert severity="info">
-          Only admins see unmapped incidents (permission
-          mttr.mappings.manage).
+          Only admins see unmapped incidents (permission mttr.mappings.manage).
         </Alert>
       );
     }
@@ -179,7 +178,12 @@ function UnmappedRow(props: {
       <TableCell>
         <Box display="flex" flexDirection="column" style={{ gap: 4 }}>
           {incident.mappingKeys.map(key => (
-            <Box key={key} display="flex" alignItems="center" style={{ gap: 4 }}>
+            <Box
+              key={key}
+              display="flex"
+              alignItems="center"
+              style={{ gap: 4 }}
+            >
               <code>{key}</code>
               <Button
                 size="small"
@@ -223,7 +227,8 @@ function MappingForm(props: {
     { ok: true; text: string } | { ok: false; text: string } | undefined
   >();
   const ref = normalisedRef(entityRef);
-  const canSubmit = props.mappingKey.trim() !== '' && ref !== undefined && !busy;
+  const canSubmit =
+    props.mappingKey.trim() !== '' && ref !== undefined && !busy;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -288,7 +293,12 @@ function MappingForm(props: {
           size="small"
           variant="outlined"
         />
-        <Button type="submit" variant="contained" color="primary" disabled={!canSubmit}>
+        <Button
+          type="submit"
+          variant="contained"
+          color="primary"
+          disabled={!canSubmit}
+        >
           Map
         </Button>
       </Box>
