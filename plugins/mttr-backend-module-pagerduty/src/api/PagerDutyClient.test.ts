@@ -198,4 +198,25 @@ describe('PagerDutyClient', () => {
       `Bearer ${api.oauthAccessToken}`,
     ]);
   });
+
+  it('fetches a new OAuth token once when PagerDuty refuses the current one', async () => {
+    api.services.set('PPAYAPI', { id: 'PPAYAPI' });
+    api.failures = [{ path: /^\/services\//, status: 401, times: 1 }];
+    const { client: pd } = client({
+      credentials: {
+        type: 'oauth',
+        clientId: api.oauthClient.id,
+        clientSecret: api.oauthClient.secret,
+        subdomain: 'acme',
+        region: 'us',
+        tokenUrl: `${baseUrl}/oauth/token`,
+        scopes: 'services.read',
+      },
+    });
+
+    await pd.getService('PPAYAPI');
+
+    expect(api.tokenRequests).toHaveLength(2);
+    expect(api.requestsTo('/services/PPAYAPI')).toHaveLength(2);
+  });
 });

@@ -25,7 +25,7 @@ import { SafeLink } from '../shared/SafeLink';
 
 const PAGE_SIZE = 25;
 
-/** @public */
+/** @internal */
 export interface UnmappedTabProps {
   /** Incidents per page. Default 25. */
   pageSize?: number;
