@@ -78,6 +78,20 @@ describe('eventsFromWebhook', () => {
     },
   );
 
+  it('keeps the step of a delivery whose incident has no creation time', () => {
+    const { created_at: _omitted, ...withoutCreation } = incident;
+    const events = eventsFromWebhook(
+      webhook('incident.resolved', '2026-05-04T10:30:00.000Z', {
+        ...withoutCreation,
+      }),
+      options,
+    );
+
+    expect(events.map(e => [e.type, e.at])).toEqual([
+      ['resolved', '2026-05-04T10:30:00.000Z'],
+    ]);
+  });
+
   it('carries a new priority as the severity from the time it changed', () => {
     const events = eventsFromWebhook(
       webhook('incident.priority_updated', '2026-05-04T10:05:00.000Z', {

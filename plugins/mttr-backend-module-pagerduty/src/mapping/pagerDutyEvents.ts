@@ -109,7 +109,7 @@ export function eventsFromWebhook(
   const type = LIFECYCLE_WEBHOOKS[event.event_type];
   if (type) {
     const incident = event.data as unknown as PagerDutyIncident;
-    if (typeof incident?.id !== 'string' || !incident.created_at) {
+    if (typeof incident?.id !== 'string') {
       return [];
     }
     const attributes = attributesOfIncident(
@@ -126,7 +126,7 @@ export function eventsFromWebhook(
         incident: attributes,
       },
     ];
-    if (event.event_type !== 'incident.triggered') {
+    if (event.event_type !== 'incident.triggered' && incident.created_at) {
       events.unshift(createdEvent(incident, attributes));
     }
     return events;
