@@ -166,6 +166,7 @@ function DecisionCard(props: {
     <Card
       variant="outlined"
       style={{ marginTop: 8 }}
+      role="region"
       aria-label={`Request by ${request.requester}`}
     >
       <CardContent>
