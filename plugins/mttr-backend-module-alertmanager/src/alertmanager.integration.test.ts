@@ -70,6 +70,9 @@ describe.skipIf(!available)(
       alertmanagerUrl = `http://127.0.0.1:${port}`;
       // Each alert its own group ('...'), notified at once and re-checked
       // every second, so that firing and resolution arrive within seconds.
+      // resolve_timeout only ends alerts posted without endsAt that are not
+      // posted again; the test resolves by posting endsAt, so it stays long
+      // enough never to end an alert while the test still expects it open.
       await writeFile(
         join(workDir, 'alertmanager.yml'),
         `
