@@ -37,7 +37,7 @@ const mttrComparisonPage = PageBlueprint.make({
 const entityMttrCard = EntityCardBlueprint.make({
   name: 'recovery',
   params: {
-    filter: 'kind:component',
+    filter: { kind: 'component' },
     loader: () =>
       import('./components/EntityMttrCard').then(m => <m.EntityMttrCard />),
   },
@@ -48,7 +48,7 @@ const entityMttrContent = EntityContentBlueprint.make({
   params: {
     path: 'recovery',
     title: 'Recovery',
-    filter: 'kind:component',
+    filter: { kind: 'component' },
     loader: () =>
       import('./components/EntityMttrContent').then(m => (
         <m.EntityMttrContent />

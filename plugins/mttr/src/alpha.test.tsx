@@ -1,0 +1,70 @@
+import { screen } from '@testing-library/react';
+import {
+  createExtensionTester,
+  renderInTestApp,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import mttrAlphaPlugin from './alpha';
+import { mttrApiRef } from './api';
+import { HOUR, metricsOf, paymentsApi, rowOf } from './__testUtils__/fixtures';
+import { clientForTests, createMttrServer } from './__testUtils__/mttrServer';
+
+const mttr = createMttrServer();
+beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  mttr.server.resetHandlers();
+  mttr.requests.length = 0;
+});
+afterAll(() => mttr.server.close());
+
+describe('the new frontend system plugin', () => {
+  it('serves the comparison page at /mttr', async () => {
+    mttr.setBackend({
+      byEntity: () => ({
+        items: [rowOf({ entityRef: 'component:default/payments-api', count: 6, medianMs: HOUR })],
+        totalCount: 1,
+      }),
+    });
+    renderTestApp({
+      features: [mttrAlphaPlugin],
+      apis: [[mttrApiRef, clientForTests()]],
+      initialRouteEntries: ['/mttr'],
+      // rows link to entity pages, which the catalog plugin serves in an app
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': convertLegacyRouteRef(entityRouteRef),
+      },
+    });
+    expect(
+      await screen.findByRole('tab', { name: 'Services' }, { timeout: 15_000 }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole(
+        'table',
+        { name: /Services compared/ },
+        { timeout: 15_000 },
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('offers the recovery card for entity pages', async () => {
+    mttr.setBackend({
+      metrics: () => metricsOf({ count: 6, recovered: 6, medianMs: HOUR, meanMs: HOUR }),
+      series: () => ({ entityRef: 'component:default/payments-api', definition: 'resolved', bucket: 'week', items: [] }),
+    });
+    const card = mttrAlphaPlugin.getExtension('entity-card:mttr/recovery');
+    renderInTestApp(
+      <EntityProvider entity={paymentsApi}>
+        {createExtensionTester(card).reactElement()}
+      </EntityProvider>,
+      { apis: [[mttrApiRef, clientForTests()]] },
+    );
+    expect(
+      await screen.findByTestId('mttr-median', {}, { timeout: 15_000 }),
+    ).toHaveTextContent('1h');
+  });
+});
