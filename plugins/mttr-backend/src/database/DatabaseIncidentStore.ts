@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { IncidentStatus } from '@mttr-backstage/plugin-mttr-common';
 import { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import {
   DerivedIncident,
   EngineEvent,
@@ -32,7 +33,25 @@ const migrationsDir = resolvePackagePath(
  * no statement comes near either.
  */
 const IN_CHUNK = 500;
-const INSERT_ROWS = 100;
+/** Bound values per multi-row insert. */
+const INSERT_VALUES = 4000;
+
+/**
+ * Rows per multi-row insert: knex writes them for SQLite as a compound
+ * SELECT, which SQLite limits to 500 terms.
+ */
+function insertRows(columns: number): number {
+  return Math.min(400, Math.max(1, Math.floor(INSERT_VALUES / columns)));
+}
+
+/** The indexed key of a unit group. */
+function groupHash(group: UnitGroup): string {
+  return createHash('sha1')
+    .update(
+      `${group.definitionId}\u0000${group.entityRef}\u0000${group.groupKey}`,
+    )
+    .digest('hex');
+}
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -145,6 +164,12 @@ export class DatabaseIncidentStore implements IncidentStore {
         loadExtensions: ['.js'],
       });
     }
+    if (client.client.config.client === 'better-sqlite3') {
+      // The plugin's own database file: write-ahead logging lets reads go on
+      // while a batch is written, and makes each batch's commit cheaper.
+      await client.raw('PRAGMA journal_mode = WAL');
+      await client.raw('PRAGMA synchronous = NORMAL');
+    }
     return new DatabaseIncidentStore(client);
   }
 
@@ -191,7 +216,7 @@ export class DatabaseIncidentStore implements IncidentStore {
     const inserted = [...unique.entries()]
       .filter(([key]) => !existing.has(key))
       .map(([, event]) => event);
-    for (const chunk of chunks(inserted, INSERT_ROWS)) {
+    for (const chunk of chunks(inserted, insertRows(7))) {
       await this.db('mttr_events')
         .insert(
           chunk.map(e => ({
@@ -277,7 +302,8 @@ export class DatabaseIncidentStore implements IncidentStore {
         }
       }
     }
-    for (const chunk of chunks(incidents, INSERT_ROWS)) {
+    // Rows carry the derived JSON: smaller chunks keep statements small.
+    for (const chunk of chunks(incidents, 100)) {
       await this.db('mttr_incidents')
         .insert(
           chunk.map(({ derived, entityRefs }) => ({
@@ -304,7 +330,7 @@ export class DatabaseIncidentStore implements IncidentStore {
         start_ms: derived.startMs,
       })),
     );
-    for (const chunk of chunks(entityRows, INSERT_ROWS)) {
+    for (const chunk of chunks(entityRows, insertRows(5))) {
       await this.db('mttr_incident_entities').insert(chunk);
     }
     const keyRows = incidents.flatMap(({ derived }) =>
@@ -314,7 +340,7 @@ export class DatabaseIncidentStore implements IncidentStore {
         mapping_key: mappingKey,
       })),
     );
-    for (const chunk of chunks(keyRows, INSERT_ROWS)) {
+    for (const chunk of chunks(keyRows, insertRows(3))) {
       await this.db('mttr_incident_keys').insert(chunk);
     }
   }
@@ -322,22 +348,22 @@ export class DatabaseIncidentStore implements IncidentStore {
   async findIncidentsByFingerprint(
     pairs: Array<{ entityRef: string; fingerprint: string }>,
   ): Promise<IncidentKey[]> {
+    // Entities IN (...) AND fingerprints IN (...) over-selects the cross
+    // product; the exact pairs are kept here. Both lists use the index.
+    const wanted = new Set(
+      pairs.map(p => `${p.entityRef}\u0000${p.fingerprint}`),
+    );
     const found = new Map<string, IncidentKey>();
-    for (const chunk of chunks(pairs, IN_CHUNK / 2)) {
+    for (const chunk of chunks(pairs, IN_CHUNK)) {
       const rows = await this.db('mttr_incident_entities')
-        .select('source', 'incident_id')
-        .where(builder => {
-          for (const pair of chunk) {
-            builder.orWhere(b =>
-              b
-                .where('entity_ref', pair.entityRef)
-                .andWhere('fingerprint', pair.fingerprint),
-            );
-          }
-        });
+        .select('source', 'incident_id', 'entity_ref', 'fingerprint')
+        .whereIn('entity_ref', [...new Set(chunk.map(p => p.entityRef))])
+        .whereIn('fingerprint', [...new Set(chunk.map(p => p.fingerprint))]);
       for (const row of rows) {
-        const key = { source: row.source, incidentId: row.incident_id };
-        found.set(keyOfIncident(key), key);
+        if (wanted.has(`${row.entity_ref}\u0000${row.fingerprint}`)) {
+          const key = { source: row.source, incidentId: row.incident_id };
+          found.set(keyOfIncident(key), key);
+        }
       }
     }
     return [...found.values()];
@@ -469,34 +495,25 @@ export class DatabaseIncidentStore implements IncidentStore {
 
   // --- units --------------------------------------------------------------
 
-  private whereGroups(builder: Knex.QueryBuilder, groups: UnitGroup[]) {
-    builder.where(outer => {
-      for (const group of groups) {
-        outer.orWhere(b =>
-          b
-            .where('definition_id', group.definitionId)
-            .andWhere('entity_ref', group.entityRef)
-            .andWhere('group_key', group.groupKey),
-        );
-      }
-    });
-  }
-
   async replaceUnits(
     groups: UnitGroup[],
     units: RecoveryUnit[],
   ): Promise<void> {
-    for (const chunk of chunks(groups, IN_CHUNK / 2)) {
-      const query = this.db('mttr_units');
-      this.whereGroups(query, chunk);
-      await query.delete();
+    const hashes = [...new Set(groups.map(groupHash))];
+    for (const chunk of chunks(hashes, IN_CHUNK)) {
+      await this.db('mttr_units').whereIn('group_hash', chunk).delete();
     }
-    for (const chunk of chunks(units, INSERT_ROWS)) {
+    for (const chunk of chunks(units, insertRows(17))) {
       await this.db('mttr_units').insert(
         chunk.map(u => ({
           definition_id: u.definitionId,
           entity_ref: u.entityRef,
           group_key: u.groupKey,
+          group_hash: groupHash({
+            definitionId: u.definitionId,
+            entityRef: u.entityRef,
+            groupKey: u.groupKey,
+          }),
           start_ms: u.startMs,
           end_ms: u.endMs,
           duration_ms: u.durationMs,
@@ -520,10 +537,12 @@ export class DatabaseIncidentStore implements IncidentStore {
 
   async readUnitsOfGroups(groups: UnitGroup[]): Promise<RecoveryUnit[]> {
     const units: RecoveryUnit[] = [];
-    for (const chunk of chunks(groups, IN_CHUNK / 2)) {
-      const query = this.db('mttr_units').select('*');
-      this.whereGroups(query, chunk);
-      units.push(...(await query).map(toRecoveryUnit));
+    const hashes = [...new Set(groups.map(groupHash))];
+    for (const chunk of chunks(hashes, IN_CHUNK)) {
+      const rows = await this.db('mttr_units')
+        .select('*')
+        .whereIn('group_hash', chunk);
+      units.push(...rows.map(toRecoveryUnit));
     }
     return units;
   }
@@ -614,7 +633,7 @@ export class DatabaseIncidentStore implements IncidentStore {
 
   async addMappings(mappings: EntityMapping[]): Promise<void> {
     const now = Date.now();
-    for (const chunk of chunks(mappings, INSERT_ROWS)) {
+    for (const chunk of chunks(mappings, insertRows(5))) {
       await this.db('mttr_entity_mappings')
         .insert(
           chunk.map(m => ({
