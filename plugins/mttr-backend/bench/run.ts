@@ -1,0 +1,354 @@
+/*
+ * The mttr backend benchmark (`npm run bench` in plugins/mttr-backend).
+ *
+ * Starts the plugin in a backend of its own process (bench/backend.ts:
+ * startTestBackend, a real HTTP server, mock auth, an in-memory catalog of
+ * the generated entities) on SQLite (a file) and on PostgreSQL when
+ * reachable, ingests a generated history through
+ * POST /api/mttr/events in batches of 1,000, then measures entity metrics
+ * (GET /metrics, 200 random entities) and the comparison of all entities
+ * (GET /metrics/by-entity over 90 days). Prints a table.
+ *
+ * Flags: --incidents N (default 1,000,000), --entities N (default 10,000),
+ *        --engine sqlite|postgres|all (default all: PostgreSQL when reachable)
+ *        --pg postgresql://postgres@127.0.0.1:5432
+ */
+import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
+import knexFactory from 'knex';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+
+function flag(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+
+const INCIDENTS = Number(flag('incidents', '1000000'));
+const ENTITIES = Number(flag('entities', '10000'));
+const ENGINE = flag('engine', 'all');
+const PG = flag('pg', 'postgresql://postgres@127.0.0.1:5432');
+const BATCH = 1000;
+const HISTORY_DAYS = 365;
+
+/** Mulberry32. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+import { entityName } from './entities';
+
+/**
+ * The events of the history, lazily, about four per incident: triggered,
+ * acknowledged, mitigated (60%), resolved, and a reopen with a second
+ * resolution (15%). Half the incidents name their entity, half carry a
+ * PagerDuty mapping key; one in five has one of three fingerprints of its
+ * entity (recurrence chains).
+ */
+function* history(nowMs: number): Generator<IncidentEvent> {
+  const random = prng(42);
+  const startOfHistory = nowMs - HISTORY_DAYS * DAY;
+  const step = (HISTORY_DAYS * DAY) / INCIDENTS;
+  const severities = ['sev1', 'sev2', 'sev3', 'sev4', 'sev5'] as const;
+  for (let n = 0; n < INCIDENTS; n++) {
+    const entity = Math.floor(random() * ENTITIES);
+    const id = `B${n}`;
+    const start = Math.round(startOfHistory + n * step);
+    const duration = Math.round((2 + random() * random() * 600) * MIN);
+    const incident: IncidentEvent['incident'] = {
+      title: `Incident ${n} on ${entityName(entity)}`,
+      severity: severities[Math.floor(random() * 5)],
+      url: `https://example.pagerduty.com/incidents/${id}`,
+      ...(random() < 0.5
+        ? { entityRefs: [`component:default/${entityName(entity)}`] }
+        : { mappingKeys: [`pagerduty:service:PB${entity}`] }),
+      ...(random() < 0.2
+        ? { fingerprint: `${entityName(entity)}:${Math.floor(random() * 3)}` }
+        : {}),
+      ...(random() < 0.03 ? { labels: ['drill'] } : {}),
+    };
+    const ev = (type: IncidentEvent['type'], at: number, suffix: string) =>
+      ({
+        source: 'bench',
+        incidentId: id,
+        eventId: `${id}-${suffix}`,
+        type,
+        at: new Date(at).toISOString(),
+      }) as IncidentEvent;
+    yield { ...ev('triggered', start, 't'), incident };
+    yield ev('acknowledged', start + Math.round(duration * 0.1), 'a');
+    if (random() < 0.6) {
+      yield ev('mitigated', start + Math.round(duration * 0.5), 'm');
+    }
+    yield ev('resolved', start + duration, 'r');
+    if (random() < 0.15) {
+      const reopen = start + duration + Math.round(random() * 120 * MIN);
+      yield ev('reopened', reopen, 'o');
+      yield ev('resolved', reopen + Math.round(duration * 0.3), 'r2');
+    }
+  }
+}
+
+function percentile(sorted: number[], q: number) {
+  const rank = q * (sorted.length - 1);
+  const lower = Math.floor(rank);
+  const upper = Math.ceil(rank);
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * (rank - lower);
+}
+
+async function pgReachable(): Promise<boolean> {
+  const knex = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
+  try {
+    await knex.raw('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await knex.destroy();
+  }
+}
+
+async function resetPg() {
+  const knex = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
+  try {
+    await knex.raw('drop database if exists bench_plugin_mttr with (force)');
+  } finally {
+    await knex.destroy();
+  }
+}
+
+interface Result {
+  engine: string;
+  incidents: number;
+  events: number;
+  ingestSeconds: number;
+  eventsPerSecond: number;
+  entityP50: number;
+  entityP95: number;
+  comparisonColdMs: number[];
+  comparisonWarmMs: number[];
+  rows: number;
+  peakRssMiB: number;
+}
+
+async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
+  if (engine === 'postgres') {
+    await resetPg();
+  }
+  // The backend runs in a process of its own, so that its peak RSS is its
+  // own and the load generator does not take its CPU.
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=4096',
+      '--import',
+      'tsx',
+      join(__dirname, 'backend.ts'),
+      '--engine',
+      engine,
+      '--entities',
+      String(ENTITIES),
+      '--pg',
+      PG,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', chunk => {
+      output += chunk;
+      const match = /READY (\d+)/.exec(output);
+      if (match) {
+        resolve(Number(match[1]));
+      }
+    });
+    child.on('exit', code => reject(new Error(`backend exited with ${code}`)));
+  });
+  const base = `http://127.0.0.1:${port}/api/mttr`;
+  const service = { Authorization: 'Bearer mock-service-token' };
+  const user = (name: string) => ({
+    Authorization: `Bearer mock-user-token:${JSON.stringify({
+      sub: `user:default/${name}`,
+    })}`,
+  });
+  const peakRssMiB = () => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+    return kb / 1024;
+  };
+
+  try {
+    // The catalog mappings are synced by a task at start-up: wait for them,
+    // so that mapped incidents are mapped when they arrive.
+    let waited = 0;
+    for (;;) {
+      const res = await fetch(`${base}/mappings?origin=catalog&limit=1`, {
+        headers: service,
+      });
+      const body = (await res.json()) as { totalCount: number };
+      if (waited++ % 50 === 0) {
+        process.stderr.write(
+          `  waiting for catalog mappings: ${res.status} ${JSON.stringify(body).slice(0, 200)}\n`,
+        );
+      }
+      if (body.totalCount >= ENTITIES) {
+        break;
+      }
+      await new Promise(r => setTimeout(r, 200));
+    }
+
+    const nowMs = Date.now();
+    let events = 0;
+    let batch: IncidentEvent[] = [];
+    const ingestStart = performance.now();
+    let lastReport = ingestStart;
+    const post = async () => {
+      const res = await fetch(`${base}/events`, {
+        method: 'POST',
+        headers: { ...service, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ events: batch }),
+      });
+      if (res.status !== 200) {
+        throw new Error(`POST /events: ${res.status} ${await res.text()}`);
+      }
+      events += batch.length;
+      batch = [];
+      const now = performance.now();
+      if (now - lastReport > 30_000) {
+        lastReport = now;
+        process.stderr.write(
+          `  ${engine}: ${events} events, ${Math.round(
+            events / ((now - ingestStart) / 1000),
+          )}/s\n`,
+        );
+      }
+    };
+    for (const event of history(nowMs)) {
+      batch.push(event);
+      if (batch.length === BATCH) {
+        await post();
+      }
+    }
+    if (batch.length) {
+      await post();
+    }
+    const ingestSeconds = (performance.now() - ingestStart) / 1000;
+
+    const random = prng(7);
+    const latencies: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const ref = `component:default/${entityName(
+        Math.floor(random() * ENTITIES),
+      )}`;
+      const started = performance.now();
+      const res = await fetch(
+        `${base}/metrics?entityRef=${encodeURIComponent(ref)}`,
+        { headers: user('alice') },
+      );
+      await res.json();
+      latencies.push(performance.now() - started);
+      if (res.status !== 200) {
+        throw new Error(`GET /metrics: ${res.status}`);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+
+    // The comparison: every entity over the default 90 days, first page of
+    // 1,000 rows sorted by mean. Cold: a user whose catalog answers are not
+    // cached yet; warm: the same user again within the cache's 30 s.
+    const comparison = async (name: string) => {
+      const started = performance.now();
+      const res = await fetch(
+        `${base}/metrics/by-entity?limit=1000&sort=meanMs`,
+        { headers: user(name) },
+      );
+      const body = (await res.json()) as { totalCount: number };
+      if (res.status !== 200) {
+        throw new Error(`GET /metrics/by-entity: ${res.status}`);
+      }
+      return { ms: performance.now() - started, rows: body.totalCount };
+    };
+    const cold: number[] = [];
+    const warm: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < 3; i++) {
+      const first = await comparison(`bench-${i}`);
+      cold.push(first.ms);
+      rows = first.rows;
+      warm.push((await comparison(`bench-${i}`)).ms);
+    }
+
+    return {
+      engine,
+      incidents: INCIDENTS,
+      events,
+      ingestSeconds,
+      eventsPerSecond: events / ingestSeconds,
+      entityP50: percentile(latencies, 0.5),
+      entityP95: percentile(latencies, 0.95),
+      comparisonColdMs: cold,
+      comparisonWarmMs: warm,
+      rows,
+      peakRssMiB: peakRssMiB(),
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise(resolve => child.once('exit', resolve));
+  }
+}
+
+async function main() {
+  const engines: Array<'sqlite' | 'postgres'> = [];
+  if (ENGINE === 'sqlite' || ENGINE === 'all') {
+    engines.push('sqlite');
+  }
+  if (ENGINE === 'postgres' || (ENGINE === 'all' && (await pgReachable()))) {
+    engines.push('postgres');
+  }
+  const results: Result[] = [];
+  for (const engine of engines) {
+    process.stderr.write(
+      `${engine}: ${INCIDENTS} incidents on ${ENTITIES} entities...\n`,
+    );
+    results.push(await run(engine));
+  }
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const fmt = (n: number, digits = 0) => n.toFixed(digits);
+  console.log(
+    '| engine | incidents | events | ingest events/s | entity p50 ms | entity p95 ms | comparison cold ms (median of 3) | comparison warm ms (median of 3) | rows | peak RSS MiB |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.engine} | ${r.incidents} | ${r.events} | ${fmt(
+        r.eventsPerSecond,
+      )} | ${fmt(r.entityP50, 1)} | ${fmt(r.entityP95, 1)} | ${fmt(
+        median(r.comparisonColdMs),
+      )} | ${fmt(median(r.comparisonWarmMs))} | ${r.rows} | ${fmt(
+        r.peakRssMiB,
+      )} |`,
+    );
+  }
+  console.log(JSON.stringify(results));
+}
+
+// The backend leaves timers behind after stop(): end the process here.
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
