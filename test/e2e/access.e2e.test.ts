@@ -3,16 +3,21 @@
  * in the demo config, requests read-only database access from its open demo
  * incident and sees the grant active, counting down to its expiry.
  */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Locator, Page } from 'playwright-core';
 import { launchBrowser, openPortal, PortalBrowser, screenshot } from './portal';
 
 /**
- * Scrolls the element into view vertically only: the page is a little wider
- * than the window, and a horizontal scroll would cut the sidebar off.
+ * Saves a screenshot of one part of the page to test/e2e/screenshots/: the
+ * portal scrolls inside its content area, which a full-page shot misses.
  */
-async function showVertically(page: Page, element: Locator) {
+async function screenshotOf(element: Locator, name: string) {
+  mkdirSync(resolve(__dirname, 'screenshots'), { recursive: true });
   await element.scrollIntoViewIfNeeded();
-  await page.evaluate(() => window.scrollTo({ left: 0, top: window.scrollY }));
+  await element.screenshot({
+    path: resolve(__dirname, 'screenshots', `${name}.png`),
+  });
 }
 
 describe('just-in-time access in the portal', () => {
@@ -36,8 +41,9 @@ describe('just-in-time access in the portal', () => {
       })
       .first();
     // On a fresh portal the demo incidents count for checkout-web once the
-    // catalog mapping task has run (every 2 minutes): reload until then.
-    const deadline = Date.now() + 180_000;
+    // catalog mapping task has run (every 2 minutes, slower on a busy
+    // machine): reload until then.
+    const deadline = Date.now() + 360_000;
     for (;;) {
       await page
         .getByText(/Open incidents \(\d+\)/)
@@ -85,12 +91,14 @@ describe('just-in-time access in the portal', () => {
     // Away from the sidebar, which expands under the pointer.
     await page.mouse.move(1400, 880);
     await screenshot(page, 'access-active-grant');
-  }, 300_000);
+  }, 480_000);
 
   it('lets the guest, an owner of payments-api, approve the pending request alice made', async () => {
     await openPortal(page, '/catalog/default/component/payments-api/recovery');
-    const panel = page.getByText('Just-in-time access').first();
-    await panel.waitFor({ timeout: 60_000 });
+    await page
+      .getByText('Just-in-time access', { exact: true })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await page.getByText(/^Waiting for your approval \(\d+\)$/).waitFor();
     const card = page
       .getByRole('region', { name: 'Request by user:default/alice' })
@@ -101,8 +109,11 @@ describe('just-in-time access in the portal', () => {
     await card
       .getByLabel('Comment')
       .fill('Go ahead, I am watching the charges dashboard');
-    await showVertically(page, card);
-    await screenshot(page, 'access-approval-pending');
+    const panel = page
+      .locator('.MuiCard-root')
+      .filter({ has: page.getByText('Just-in-time access', { exact: true }) })
+      .first();
+    await screenshotOf(panel, 'access-approval-pending');
     await card.getByRole('button', { name: 'Approve' }).click();
     await card.waitFor({ state: 'detached' });
 
@@ -113,7 +124,6 @@ describe('just-in-time access in the portal', () => {
     await recent.getByText('Active', { exact: true }).first().waitFor();
     await recent.getByRole('timer').first().waitFor();
     await page.mouse.move(1400, 880);
-    await showVertically(page, recent.first());
-    await screenshot(page, 'access-approval-approved');
+    await screenshotOf(panel, 'access-approval-approved');
   }, 180_000);
 });

@@ -85,6 +85,40 @@ describe('the access request status', () => {
     );
   });
 
+  it('asks for a longer total duration with a reason, and hands back the answer', async () => {
+    let sent: unknown;
+    server.use(
+      http.post(`${BASE}/access-requests/r1/extend`, async ({ request }) => {
+        sent = await request.json();
+        return HttpResponse.json(requestOf({ durationMinutes: 180 }));
+      }),
+    );
+    const onChange = await renderStatus(requestOf());
+    await userEvent.click(screen.getByRole('button', { name: 'Extend' }));
+    const total = screen.getByLabelText('New total (minutes from the grant)');
+    await userEvent.clear(total);
+    await userEvent.type(total, '180');
+    expect(
+      screen.getByRole('button', { name: 'Ask to extend' }),
+    ).toBeDisabled();
+    await userEvent.type(
+      screen.getByLabelText('Why longer'),
+      'rollback still running',
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Ask to extend' }),
+    );
+    await waitFor(() =>
+      expect(onChange).toHaveBeenCalledWith(
+        expect.objectContaining({ durationMinutes: 180 }),
+      ),
+    );
+    expect(sent).toEqual({
+      durationMinutes: 180,
+      reason: 'rollback still running',
+    });
+  });
+
   it('shows a pending request with its approvals so far and lets the requester withdraw it', async () => {
     await renderStatus(
       requestOf({

@@ -9,6 +9,7 @@ import { mttrApiRef } from '../../api';
 import { AccessRequestHistory } from './AccessRequestHistory';
 import { formatCountdown, useNow } from './countdown';
 import { describeError } from './describeError';
+import { ExtendAccessForm } from './ExtendAccessForm';
 
 const LABELS: Record<Status, string> = {
   pending: 'Pending approval',
@@ -36,7 +37,7 @@ export interface AccessRequestStatusProps {
 
 /**
  * Where one access request stands: its status, for an active grant the time
- * left (counting down to the second) and "Revoke now", for a pending one how
+ * left (counting down to the second), "Revoke now" and "Extend", for a pending one how
  * many approvals it has, and its history on demand.
  */
 export function AccessRequestStatus(props: AccessRequestStatusProps) {
@@ -46,6 +47,7 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [showHistory, setShowHistory] = useState(false);
+  const [extending, setExtending] = useState(false);
 
   const leftMs = request.expiresAt ? Date.parse(request.expiresAt) - now : 0;
   const ending =
@@ -123,6 +125,11 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
             Revoke now
           </Button>
         )}
+        {request.viewer?.canExtend && !ending && !extending && (
+          <Button size="small" onClick={() => setExtending(true)}>
+            Extend
+          </Button>
+        )}
         {request.status === 'pending' &&
           request.viewer?.canRevoke !== false && (
             <Button size="small" onClick={revoke} disabled={busy}>
@@ -148,6 +155,16 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
         <Typography variant="body2" color="error">
           {error}
         </Typography>
+      )}
+      {extending && (
+        <ExtendAccessForm
+          request={request}
+          onCancel={() => setExtending(false)}
+          onDone={updated => {
+            setExtending(false);
+            props.onChange?.(updated);
+          }}
+        />
       )}
       {showHistory && <AccessRequestHistory requestId={request.id} />}
     </Box>

@@ -254,14 +254,15 @@ function RecoveryTab(props: {
               incidentActions={props.incidentActions}
             />
           </Grid>
-          {hasAccessTargets(entity) && (
-            <Grid item xs={12}>
-              <InfoCard title="Just-in-time access">
-                <AccessRequestApprovals entityRef={entityRef} showRecent />
-              </InfoCard>
-            </Grid>
-          )}
         </Grid>
+      )}
+      {/* Access does not depend on the figures: shown even without incidents in the window. */}
+      {hasAccessTargets(entity) && (
+        <Box mt={2}>
+          <InfoCard title="Just-in-time access">
+            <AccessRequestApprovals entityRef={entityRef} showRecent />
+          </InfoCard>
+        </Box>
       )}
     </Box>
   );
