@@ -175,6 +175,71 @@ export class DatabaseIncidentStore implements IncidentStore {
 
   private constructor(private readonly db: Knex | Knex.Transaction) {}
 
+  private get isSqlite(): boolean {
+    return this.db.client.config.client === 'better-sqlite3';
+  }
+
+  /**
+   * Inserts rows. On SQLite one prepared statement runs per row, inside
+   * the surrounding transaction: knex would write a compound SELECT per
+   * chunk, which SQLite parses and plans anew each time (the largest cost of
+   * ingesting). Elsewhere, chunked multi-row inserts.
+   */
+  private async insertMany(
+    table: string,
+    rows: Array<Record<string, unknown>>,
+    conflict?: { target: string[]; merge: boolean },
+  ): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
+    const columns = Object.keys(rows[0]);
+    if (this.isSqlite) {
+      const quoted = columns.map(c => `"${c}"`);
+      let sql = `INSERT INTO "${table}" (${quoted.join(', ')}) VALUES (${columns
+        .map(() => '?')
+        .join(', ')})`;
+      if (conflict) {
+        sql += ` ON CONFLICT (${conflict.target
+          .map(c => `"${c}"`)
+          .join(', ')}) DO ${
+          conflict.merge
+            ? `UPDATE SET ${quoted
+                .filter((_, i) => !conflict.target.includes(columns[i]))
+                .map(c => `${c} = excluded.${c}`)
+                .join(', ')}`
+            : 'NOTHING'
+        }`;
+      }
+      const client = this.db.client;
+      const connection = await client.acquireConnection();
+      try {
+        const statement = connection.prepare(sql);
+        for (const row of rows) {
+          statement.run(
+            columns.map(c => {
+              const value = row[c];
+              return typeof value === 'boolean' ? Number(value) : value;
+            }),
+          );
+        }
+      } finally {
+        await client.releaseConnection(connection);
+      }
+      return;
+    }
+    for (const chunk of chunks(rows, insertRows(columns.length))) {
+      const query = this.db(table).insert(chunk);
+      if (conflict?.merge) {
+        await query.onConflict(conflict.target).merge();
+      } else if (conflict) {
+        await query.onConflict(conflict.target).ignore();
+      } else {
+        await query;
+      }
+    }
+  }
+
   async transaction<T>(fn: (tx: IncidentStore) => Promise<T>): Promise<T> {
     return this.db.transaction(async trx => fn(new DatabaseIncidentStore(trx)));
   }
@@ -216,24 +281,21 @@ export class DatabaseIncidentStore implements IncidentStore {
     const inserted = [...unique.entries()]
       .filter(([key]) => !existing.has(key))
       .map(([, event]) => event);
-    for (const chunk of chunks(inserted, insertRows(7))) {
-      await this.db('mttr_events')
-        .insert(
-          chunk.map(e => ({
-            source: e.source,
-            event_id: e.eventId,
-            incident_id: e.incidentId,
-            type: e.type,
-            at_ms: e.atMs,
-            received_at_ms: receivedAtMs,
-            attributes: e.incident ? JSON.stringify(e.incident) : null,
-          })),
-        )
-        // A concurrent batch may have stored the same event since the check
-        // above: it is a duplicate all the same.
-        .onConflict(['source', 'event_id'])
-        .ignore();
-    }
+    // A concurrent batch may have stored the same event since the check
+    // above: it is a duplicate all the same.
+    await this.insertMany(
+      'mttr_events',
+      inserted.map(e => ({
+        source: e.source,
+        event_id: e.eventId,
+        incident_id: e.incidentId,
+        type: e.type,
+        at_ms: e.atMs,
+        received_at_ms: receivedAtMs,
+        attributes: e.incident ? JSON.stringify(e.incident) : null,
+      })),
+      { target: ['source', 'event_id'], merge: false },
+    );
     return { inserted, duplicates: events.length - inserted.length };
   }
 
@@ -302,25 +364,21 @@ export class DatabaseIncidentStore implements IncidentStore {
         }
       }
     }
-    // Rows carry the derived JSON: smaller chunks keep statements small.
-    for (const chunk of chunks(incidents, 100)) {
-      await this.db('mttr_incidents')
-        .insert(
-          chunk.map(({ derived, entityRefs }) => ({
-            source: derived.source,
-            incident_id: derived.incidentId,
-            status: derived.status,
-            severity: derived.severity ?? null,
-            fingerprint: derived.fingerprint ?? null,
-            start_ms: derived.startMs,
-            last_event_ms: derived.timeline[derived.timeline.length - 1].atMs,
-            entity_refs: JSON.stringify(entityRefs),
-            derived: JSON.stringify(derived),
-          })),
-        )
-        .onConflict(['source', 'incident_id'])
-        .merge();
-    }
+    await this.insertMany(
+      'mttr_incidents',
+      incidents.map(({ derived, entityRefs }) => ({
+        source: derived.source,
+        incident_id: derived.incidentId,
+        status: derived.status,
+        severity: derived.severity ?? null,
+        fingerprint: derived.fingerprint ?? null,
+        start_ms: derived.startMs,
+        last_event_ms: derived.timeline[derived.timeline.length - 1].atMs,
+        entity_refs: JSON.stringify(entityRefs),
+        derived: JSON.stringify(derived),
+      })),
+      { target: ['source', 'incident_id'], merge: true },
+    );
     const entityRows = incidents.flatMap(({ derived, entityRefs }) =>
       entityRefs.map(entityRef => ({
         source: derived.source,
@@ -330,9 +388,7 @@ export class DatabaseIncidentStore implements IncidentStore {
         start_ms: derived.startMs,
       })),
     );
-    for (const chunk of chunks(entityRows, insertRows(5))) {
-      await this.db('mttr_incident_entities').insert(chunk);
-    }
+    await this.insertMany('mttr_incident_entities', entityRows);
     const keyRows = incidents.flatMap(({ derived }) =>
       [...new Set(derived.mappingKeys)].map(mappingKey => ({
         source: derived.source,
@@ -340,9 +396,7 @@ export class DatabaseIncidentStore implements IncidentStore {
         mapping_key: mappingKey,
       })),
     );
-    for (const chunk of chunks(keyRows, insertRows(3))) {
-      await this.db('mttr_incident_keys').insert(chunk);
-    }
+    await this.insertMany('mttr_incident_keys', keyRows);
   }
 
   async findIncidentsByFingerprint(
@@ -503,32 +557,31 @@ export class DatabaseIncidentStore implements IncidentStore {
     for (const chunk of chunks(hashes, IN_CHUNK)) {
       await this.db('mttr_units').whereIn('group_hash', chunk).delete();
     }
-    for (const chunk of chunks(units, insertRows(17))) {
-      await this.db('mttr_units').insert(
-        chunk.map(u => ({
-          definition_id: u.definitionId,
-          entity_ref: u.entityRef,
-          group_key: u.groupKey,
-          group_hash: groupHash({
-            definitionId: u.definitionId,
-            entityRef: u.entityRef,
-            groupKey: u.groupKey,
-          }),
-          start_ms: u.startMs,
-          end_ms: u.endMs,
-          duration_ms: u.durationMs,
-          reopened: u.reopened,
-          outcome: u.outcome,
-          severity: u.severity ?? null,
-          detect_ms: u.detectMs,
-          acknowledge_ms: u.acknowledgeMs,
-          mitigate_ms: u.mitigateMs,
-          resolve_ms: u.resolveMs,
-          incident_keys: JSON.stringify(u.incidentKeys),
-          reasons: JSON.stringify(u.reasons),
-        })),
-      );
-    }
+    await this.insertMany(
+      'mttr_units',
+      units.map(u => ({
+        definition_id: u.definitionId,
+        entity_ref: u.entityRef,
+        group_key: u.groupKey,
+        group_hash: groupHash({
+          definitionId: u.definitionId,
+          entityRef: u.entityRef,
+          groupKey: u.groupKey,
+        }),
+        start_ms: u.startMs,
+        end_ms: u.endMs,
+        duration_ms: u.durationMs,
+        reopened: u.reopened,
+        outcome: u.outcome,
+        severity: u.severity ?? null,
+        detect_ms: u.detectMs,
+        acknowledge_ms: u.acknowledgeMs,
+        mitigate_ms: u.mitigateMs,
+        resolve_ms: u.resolveMs,
+        incident_keys: JSON.stringify(u.incidentKeys),
+        reasons: JSON.stringify(u.reasons),
+      })),
+    );
   }
 
   async deleteUnitsOfDefinition(definitionId: string): Promise<void> {
@@ -556,9 +609,17 @@ export class DatabaseIncidentStore implements IncidentStore {
   }): Promise<MetricUnit[]> {
     const { definitionId, fromMs, toMs, entityRefs } = options;
     const withKeys = Boolean(options.withIncidentKeys);
-    const columns = withKeys
-      ? [...METRIC_UNIT_COLUMNS, 'incident_keys']
-      : METRIC_UNIT_COLUMNS;
+    // PostgreSQL answers bigint as text, which costs a conversion per value
+    // on hundreds of thousands of rows: read the times as float8 (exact for
+    // epoch milliseconds) instead.
+    const pg = this.db.client.config.client === 'pg';
+    const bigints = new Set(METRIC_UNIT_COLUMNS.filter(c => c.endsWith('_ms')));
+    const columns: Array<string | Knex.Raw> = [
+      ...METRIC_UNIT_COLUMNS.map(c =>
+        pg && bigints.has(c) ? this.db.raw(`??::float8 as ??`, [c, c]) : c,
+      ),
+      ...(withKeys ? ['incident_keys'] : []),
+    ];
     const base = () =>
       this.db('mttr_units')
         .select(columns)

@@ -229,7 +229,7 @@ export class RecoveryDerivation {
           }
         }
       }
-      await store.replaceUnits([], units);
+      await store.transaction(tx => tx.replaceUnits([], units));
       entities += page.length;
       after = page[page.length - 1].entityRef;
     }
