@@ -112,6 +112,30 @@ async function catalogLoaded() {
   }
 }
 
+// The demo incidents reach an entity once the mttr plugin has matched them to
+// the catalog (its mapping sync runs on a schedule), which on a fresh
+// database can be a while after the catalog itself is loaded.
+async function demoIncidentsMapped() {
+  try {
+    const token = await guestToken();
+    const from = new Date(Date.now() - 90 * 86_400_000).toISOString();
+    const to = new Date().toISOString();
+    const response = await fetch(
+      `${BACKEND_URL}/api/mttr/incidents?entityRef=${encodeURIComponent(
+        'component:default/payments-api',
+      )}&from=${from}&to=${to}&limit=1`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    if (!response.ok) {
+      return false;
+    }
+    const body = await response.json();
+    return (body.items ?? []).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 async function waitFor(what, check) {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -164,6 +188,7 @@ async function main() {
   try {
     await waitFor('backend ready', backendReady);
     await waitFor('demo catalog loaded', catalogLoaded);
+    await waitFor('demo incidents mapped to payments-api', demoIncidentsMapped);
     await waitFor('app ready', appReady);
     const vitest = spawn(
       process.execPath,
