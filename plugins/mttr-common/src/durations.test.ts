@@ -41,6 +41,25 @@ describe('formatDuration', () => {
     expect(formatDuration(ms)).toBe(expected);
   });
 
+  it.each([
+    // 59.6 s rounds to 60 s, which is a whole minute
+    [59_600, '1m'],
+    // 9 min 59.6 s rounds to 10 min
+    [599_600, '10m'],
+    // 59 min 59.5 s rounds to 1 h
+    [3_599_500, '1h'],
+  ])(
+    'carries rounded seconds into the next unit: %d ms is %j',
+    (ms, expected) => {
+      expect(formatDuration(ms)).toBe(expected);
+    },
+  );
+
+  it('shows less than half a second as 0s, without a sign', () => {
+    expect(formatDuration(400)).toBe('0s');
+    expect(formatDuration(-400)).toBe('0s');
+  });
+
   it('keeps the sign of a negative duration', () => {
     expect(formatDuration(-90_000)).toBe('-1m 30s');
   });

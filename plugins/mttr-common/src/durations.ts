@@ -1,3 +1,12 @@
+const UNIT_MS = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+};
+
 /**
  * Durations as written in configuration: `90s`, `2m`, `24h`, `7d` (also `ms`
  * and `w`). Returns milliseconds, or undefined when the text is not a duration.
@@ -14,15 +23,6 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(value * UNIT_MS[unit]);
 }
 
-const UNIT_MS = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
-
 /**
  * A short human reading of a duration in milliseconds: `45s`, `12m`,
  * `3h 20m`, `2d 4h`.
@@ -33,8 +33,9 @@ export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) {
     return '–';
   }
-  const negative = ms < 0;
-  let rest = Math.abs(ms);
+  // Round to whole seconds first, so that 59.6 s reads "1m" and not "60s".
+  let rest = Math.round(Math.abs(ms) / UNIT_MS.s) * UNIT_MS.s;
+  const negative = ms < 0 && rest > 0;
   const d = Math.floor(rest / UNIT_MS.d);
   rest -= d * UNIT_MS.d;
   const h = Math.floor(rest / UNIT_MS.h);
