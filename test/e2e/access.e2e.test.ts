@@ -109,10 +109,10 @@ describe('just-in-time access in the portal', () => {
     await card
       .getByLabel('Comment')
       .fill('Go ahead, I am watching the charges dashboard');
-    const panel = page
-      .locator('.MuiCard-root')
-      .filter({ has: page.getByText('Just-in-time access', { exact: true }) })
-      .first();
+    const panel = page.getByRole('region', {
+      name: 'Access requests',
+      exact: true,
+    });
     await screenshotOf(panel, 'access-approval-pending');
     await card.getByRole('button', { name: 'Approve' }).click();
     await card.waitFor({ state: 'detached' });

@@ -61,7 +61,13 @@ export function AccessRequestApprovals(props: AccessRequestApprovalsProps) {
   const { toApprove, toReview, recent } = data.value!;
 
   return (
-    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+    <Box
+      component="section"
+      aria-label="Access requests"
+      display="flex"
+      flexDirection="column"
+      style={{ gap: 16 }}
+    >
       <section aria-labelledby="mttr-approvals-heading">
         <Typography variant="h6" component="h2" id="mttr-approvals-heading">
           Waiting for your approval ({toApprove.length})
