@@ -73,7 +73,7 @@ const reopened = incidentOf({
       units: [
         { startAt: '2026-11-25T08:00:00.000Z', endAt: null, durationMs: null, reopened: true },
       ],
-      reasons: ['reopened twice'],
+      reasons: ['open', 'reopened twice'],
     },
   ],
 });

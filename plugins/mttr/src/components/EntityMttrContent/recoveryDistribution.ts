@@ -43,7 +43,11 @@ export function countUnder(
 
 /** One sentence: how long it counted and why. */
 export function countSentence(summary: IncidentCountSummary, duration: string) {
-  const why = summary.reasons.length ? ` (${summary.reasons.join(', ')})` : '';
+  // "open" is already said by "still open"; the other reasons explain.
+  const reasons = summary.open
+    ? summary.reasons.filter(r => r !== 'open')
+    : summary.reasons;
+  const why = reasons.length ? ` (${reasons.join(', ')})` : '';
   switch (summary.outcome) {
     case 'counted':
       return summary.open

@@ -34,6 +34,9 @@ const COLUMNS: Array<{ field: SortField; title: string; numeric: boolean }> = [
   { field: 'change', title: 'Change (median)', numeric: true },
 ];
 
+/** Durations and headers stay on one line: "11h 46m" must not break. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 /** Rows per page: the table renders one page, so 10,000 rows cost what 50 do. */
 const PAGE_SIZES = [25, 50, 100];
 
@@ -72,6 +75,7 @@ export function ComparisonTable(props: {
                   key={column.field}
                   align={column.numeric ? 'right' : 'left'}
                   sortDirection={sort === column.field ? order : false}
+                  style={NO_WRAP}
                 >
                   <TableSortLabel
                     active={sort === column.field}
@@ -91,7 +95,8 @@ export function ComparisonTable(props: {
                   <EntityRefLink entityRef={row.entityRef} title={row.name} />
                   {grouped && row.entityCount !== undefined && (
                     <Typography variant="caption" color="textSecondary" component="div">
-                      {row.entityCount} services
+                      {row.entityCount}{' '}
+                      {row.entityCount === 1 ? 'service' : 'services'}
                     </Typography>
                   )}
                 </TableCell>
@@ -104,14 +109,14 @@ export function ComparisonTable(props: {
                     )}
                   </TableCell>
                 )}
-                <TableCell align="right">
+                <TableCell align="right" style={NO_WRAP}>
                   {formatDuration(row.medianMs)}
                   <div>
                     <SeverityMix mix={row.severityMix} />
                   </div>
                 </TableCell>
-                <TableCell align="right">{formatDuration(row.p90Ms)}</TableCell>
-                <TableCell align="right">{formatDuration(row.meanMs)}</TableCell>
+                <TableCell align="right" style={NO_WRAP}>{formatDuration(row.p90Ms)}</TableCell>
+                <TableCell align="right" style={NO_WRAP}>{formatDuration(row.meanMs)}</TableCell>
                 <TableCell align="right">
                   {row.count}
                   {row.lowSample && (
@@ -127,11 +132,11 @@ export function ComparisonTable(props: {
                 <TableCell align="right">
                   {formatFrequency(row.frequencyPer30d)}
                 </TableCell>
-                <TableCell align="right">
+                <TableCell align="right" style={NO_WRAP}>
                   {formatDuration(row.totalDowntimeMs)}
                 </TableCell>
                 <TableCell align="right">{formatRate(row.reopenRate)}</TableCell>
-                <TableCell align="right">
+                <TableCell align="right" style={NO_WRAP}>
                   {formatChange(row.change)}
                   {row.change !== undefined && row.change !== 0 && (
                     <Typography variant="caption" component="div">

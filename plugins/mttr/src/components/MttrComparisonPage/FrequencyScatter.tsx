@@ -90,7 +90,8 @@ export function FrequencyScatter(props: { rows: ComparisonRow[]; caption: string
             dataKey="medianMs"
             name="Median MTTR"
             tickFormatter={v => formatDuration(Number(v))}
-            width={80}
+            width={90}
+            label={{ value: 'Median MTTR', angle: -90, position: 'insideLeft' }}
           />
           <ZAxis range={[50, 50]} />
           <Tooltip content={<PointTooltip />} />

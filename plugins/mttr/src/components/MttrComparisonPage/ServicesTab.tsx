@@ -80,6 +80,12 @@ const FILTER_LABELS: Array<{ key: Exclude<keyof ComparisonFilters, 'search'>; la
   { key: 'tag', label: 'Tag' },
 ];
 
+/** `group:default/team-payments` reads as `team-payments` in a picker; plain values stay. */
+function optionLabel(value: string): string {
+  const ref = /^[\w-]+:[\w.-]+\/(.+)$/.exec(value);
+  return ref ? ref[1] : value;
+}
+
 /** The "Services" tab of the comparison page. */
 export function ServicesTab() {
   const definitions = useDefinitions();
@@ -236,7 +242,7 @@ function Comparison(props: {
               <option value="">Any</option>
               {options[f.key].map(value => (
                 <option key={value} value={value}>
-                  {value}
+                  {optionLabel(value)}
                 </option>
               ))}
             </TextField>
