@@ -66,13 +66,10 @@ const componentOverviewContent = (
     <Grid item md={6} xs={12}>
       <EntityAboutCard />
     </Grid>
-    <EntitySwitch>
-      <EntitySwitch.Case if={isMttrAvailable}>
-        <Grid item md={6} xs={12}>
-          <EntityMttrCard />
-        </Grid>
-      </EntitySwitch.Case>
-    </EntitySwitch>
+    {/* Always shown: without an incident source the card explains how to map one. */}
+    <Grid item md={6} xs={12}>
+      <EntityMttrCard />
+    </Grid>
     <Grid item md={6} xs={12}>
       <EntityLinksCard />
     </Grid>
