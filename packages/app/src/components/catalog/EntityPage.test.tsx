@@ -102,7 +102,7 @@ describe('the component entity page', () => {
     ).toBeInTheDocument();
   });
 
-  it('leaves the Recovery tab out for a component without an incident source', async () => {
+  it('leaves the Recovery tab out for a component without an incident source, but keeps the card that explains how to map one', async () => {
     await renderEntityPage(component({}));
 
     expect(
@@ -112,5 +112,10 @@ describe('the component entity page', () => {
       screen.getByRole('tab', { name: 'Dependencies' }),
     ).toBeInTheDocument();
     expect(screen.queryByRole('tab', { name: 'Recovery' })).toBeNull();
+    expect(
+      await screen.findByText('Recovery (MTTR)', undefined, {
+        timeout: 15_000,
+      }),
+    ).toBeInTheDocument();
   });
 });
