@@ -12,11 +12,24 @@ import { launchBrowser, openPortal, PortalBrowser, screenshot } from './portal';
  * Saves a screenshot of one part of the page to test/e2e/screenshots/: the
  * portal scrolls inside its content area, which a full-page shot misses.
  */
-async function screenshotOf(element: Locator, name: string) {
+async function screenshotOf(page: Page, element: Locator, name: string) {
   mkdirSync(resolve(__dirname, 'screenshots'), { recursive: true });
   await element.scrollIntoViewIfNeeded();
-  await element.screenshot({
+  // The page is a little wider than the window: undo the horizontal scroll
+  // that bringing the element into view may cause, so the fixed sidebar does
+  // not cover it.
+  await page.evaluate(() => window.scrollTo({ left: 0, top: window.scrollY }));
+  const box = (await element.boundingBox())!;
+  const viewport = page.viewportSize()!;
+  const y = Math.max(0, box.y - 16);
+  await page.screenshot({
     path: resolve(__dirname, 'screenshots', `${name}.png`),
+    clip: {
+      x: 0,
+      y,
+      width: viewport.width,
+      height: Math.min(box.height + 32, viewport.height - y),
+    },
   });
 }
 
@@ -113,7 +126,7 @@ describe('just-in-time access in the portal', () => {
       name: 'Access requests',
       exact: true,
     });
-    await screenshotOf(panel, 'access-approval-pending');
+    await screenshotOf(page, panel, 'access-approval-pending');
     await card.getByRole('button', { name: 'Approve' }).click();
     await card.waitFor({ state: 'detached' });
 
@@ -124,6 +137,6 @@ describe('just-in-time access in the portal', () => {
     await recent.getByText('Active', { exact: true }).first().waitFor();
     await recent.getByRole('timer').first().waitFor();
     await page.mouse.move(1400, 880);
-    await screenshotOf(panel, 'access-approval-approved');
+    await screenshotOf(page, panel, 'access-approval-approved');
   }, 180_000);
 });
