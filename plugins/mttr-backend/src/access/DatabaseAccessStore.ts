@@ -195,6 +195,33 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+function isDeadlock(error: unknown): boolean {
+  const e = error as { code?: string; errno?: number };
+  return (
+    e?.code === 'ER_LOCK_DEADLOCK' || // MySQL / MariaDB
+    e?.code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    e?.code === '40P01' || // PostgreSQL deadlock
+    e?.code === '40001' // serialization failure
+  );
+}
+
+/**
+ * Runs a transaction again when the engine picked it as a deadlock victim:
+ * InnoDB may do so when several deciders queue on the same request row. On
+ * the retry the request is no longer pending and the caller gets the
+ * ConflictError it should have had.
+ */
+async function retryOnDeadlock<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= 5) throw error;
+      await new Promise(r => setTimeout(r, 10 * attempt + Math.random() * 20));
+    }
+  }
+}
+
 /**
  * The knex-backed {@link AccessStore}.
  */
@@ -313,16 +340,25 @@ export class DatabaseAccessStore implements AccessStore {
       reviewed?: boolean;
     },
   ): Promise<boolean> {
-    const changed = await this.conditional(
-      this.db,
-      id,
-      from,
-      conditions,
-    ).update(toPatchRow(patch));
+    const changed = await retryOnDeadlock(() =>
+      this.conditional(this.db, id, from, conditions).update(toPatchRow(patch)),
+    );
     return changed === 1;
   }
 
   async addApproval(options: {
+    id: string;
+    round: number;
+    from: AccessRequestStatus[];
+    approver: string;
+    at: number;
+    comment?: string;
+    decide: Patch;
+  }): Promise<ApprovalOutcome> {
+    return retryOnDeadlock(() => this.addApprovalOnce(options));
+  }
+
+  private async addApprovalOnce(options: {
     id: string;
     round: number;
     from: AccessRequestStatus[];
