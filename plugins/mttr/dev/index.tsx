@@ -1,4 +1,5 @@
 import { createDevApp } from '@backstage/dev-utils';
+import { CatalogEntityPage, catalogPlugin } from '@backstage/plugin-catalog';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { Content, Header, Page } from '@backstage/core-components';
@@ -34,6 +35,9 @@ const paymentsApi: Entity = {
 
 createDevApp()
   .registerPlugin(mttrPlugin)
+  // The comparison rows link to entity pages: the catalog's entity route
+  // must exist for those links (the pages themselves need a real catalog).
+  .registerPlugin(catalogPlugin)
   .registerApi({
     api: mttrApiRef,
     deps: {},
@@ -74,4 +78,5 @@ createDevApp()
     ),
   })
   .addPage({ title: 'Comparison', path: '/mttr', element: <MttrComparisonPage /> })
+  .addPage({ path: '/catalog/:namespace/:kind/:name', element: <CatalogEntityPage /> })
   .render();

@@ -91,7 +91,7 @@ export function ComparisonTable(props: {
           <TableBody>
             {visible.map(row => (
               <TableRow key={row.entityRef} hover>
-                <TableCell component="th" scope="row">
+                <TableCell component="th" scope="row" style={NO_WRAP}>
                   <EntityRefLink entityRef={row.entityRef} title={row.name} />
                   {grouped && row.entityCount !== undefined && (
                     <Typography variant="caption" color="textSecondary" component="div">
@@ -101,7 +101,7 @@ export function ComparisonTable(props: {
                   )}
                 </TableCell>
                 {!grouped && (
-                  <TableCell>
+                  <TableCell style={NO_WRAP}>
                     {row.owner ? (
                       <EntityRefLink entityRef={row.owner} defaultKind="group" />
                     ) : (
