@@ -87,7 +87,7 @@ const busyService = {
               title: 'Checkout latency',
               severity: 'sev1' as const,
               status: 'open' as const,
-              // started 2h 1m ago: the card (whose clock read a moment earlier) says 2h
+              // started 2h 1m ago, as the card (whose clock read a moment earlier) says
               startedAt: new Date(Date.now() - 2 * HOUR - MINUTE).toISOString(),
               runbookUrl: 'https://runbooks.example.com/latency',
               url: 'https://pagerduty.example.com/incidents/Q9',
@@ -171,7 +171,7 @@ describe('EntityMttrCard', () => {
     const rows = within(section);
     expect(rows.getByText('Checkout latency')).toBeInTheDocument();
     expect(rows.getByText('sev1')).toBeInTheDocument();
-    expect(rows.getByText(/open · started 2h ago/)).toBeInTheDocument();
+    expect(rows.getByText(/open · started 2h( 1m)? ago/)).toBeInTheDocument();
     expect(rows.getByRole('link', { name: /^View in pagerduty/ })).toHaveAttribute(
       'href',
       'https://pagerduty.example.com/incidents/Q9',
