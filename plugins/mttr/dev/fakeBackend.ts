@@ -258,6 +258,11 @@ export function createFakeBackendFetch(baseUrl: string): typeof fetch {
     }
   };
 
-  return async (input: RequestInfo | URL) =>
-    answer(new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url));
+  const urlOf = (input: RequestInfo | URL): string => {
+    if (typeof input === 'string') {
+      return input;
+    }
+    return input instanceof URL ? input.href : input.url;
+  };
+  return async (input: RequestInfo | URL) => answer(new URL(urlOf(input)));
 }
