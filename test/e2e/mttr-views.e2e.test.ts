@@ -31,14 +31,19 @@ async function waitForDemoFigures(timeoutMs = 240_000) {
         )}&from=${from.toISOString()}&to=${to.toISOString()}`,
         { headers: { Authorization: `Bearer ${token}` } },
       );
-      if (response.ok && ((await response.json()) as { count: number }).count > 0) {
+      if (
+        response.ok &&
+        ((await response.json()) as { count: number }).count > 0
+      ) {
         return;
       }
     } catch {
       // the backend is (re)starting: try again
     }
     if (Date.now() > deadline) {
-      throw new Error('payments-api has no recovery figures: is the demo seeded?');
+      throw new Error(
+        'payments-api has no recovery figures: is the demo seeded?',
+      );
     }
     await new Promise(r => setTimeout(r, 5000));
   }
@@ -65,18 +70,27 @@ const DURATION = /^\d+(d|h|m|s)( \d+(h|m|s))?$/;
 
 /** "1h 30m" → milliseconds; the inverse of formatDuration, for comparing cells. */
 function durationMs(text: string): number {
-  const unit: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+  const unit: Record<string, number> = {
+    d: 86_400_000,
+    h: 3_600_000,
+    m: 60_000,
+    s: 1000,
+  };
   return text
     .trim()
     .split(' ')
-    .reduce((sum, part) => sum + Number(part.slice(0, -1)) * unit[part.slice(-1)], 0);
+    .reduce(
+      (sum, part) => sum + Number(part.slice(0, -1)) * unit[part.slice(-1)],
+      0,
+    );
 }
 
 async function cellTexts(table: Locator, column: number): Promise<string[]> {
   return table
     .locator('tbody tr')
     .evaluateAll(
-      (rows, index) => rows.map(row => (row.children[index] as HTMLElement)?.innerText ?? ''),
+      (rows, index) =>
+        rows.map(row => (row.children[index] as HTMLElement)?.innerText ?? ''),
       column,
     );
 }
@@ -101,17 +115,28 @@ describe('the recovery views with demo data', () => {
     const median = page.getByTestId('mttr-median');
     await median.waitFor({ timeout: 60_000 });
     expect((await median.innerText()).trim()).toMatch(DURATION);
-    expect((await page.getByTestId('mttr-mean').innerText()).trim()).toMatch(DURATION);
-    expect((await page.getByTestId('mttr-frequency').innerText()).trim()).toMatch(/^\d+(\.\d)?$/);
-    const basis = await page.getByText(/based on \d+ incidents?/).first().innerText();
+    expect((await page.getByTestId('mttr-mean').innerText()).trim()).toMatch(
+      DURATION,
+    );
+    expect(
+      (await page.getByTestId('mttr-frequency').innerText()).trim(),
+    ).toMatch(/^\d+(\.\d)?$/);
+    const basis = await page
+      .getByText(/based on \d+ incidents?/)
+      .first()
+      .innerText();
     expect(Number(/based on (\d+)/.exec(basis)![1])).toBeGreaterThan(0);
     await page.getByText('Time to resolve · last 90 days').first().waitFor();
     await page.getByLabel(/^DORA band: /).waitFor();
 
-    const runbooks = page.locator('section[aria-labelledby="mttr-runbooks-heading"]');
+    const runbooks = page.locator(
+      'section[aria-labelledby="mttr-runbooks-heading"]',
+    );
     const links = runbooks.getByRole('link');
     expect(await links.count()).toBeGreaterThan(0);
-    for (const href of await links.evaluateAll(as => as.map(a => a.getAttribute('href')))) {
+    for (const href of await links.evaluateAll(as =>
+      as.map(a => a.getAttribute('href')),
+    )) {
       expect(href).toMatch(/^https?:\/\//);
     }
     await screenshot(page, 'mttr-card');
@@ -126,12 +151,24 @@ describe('the recovery views with demo data', () => {
     await page.getByText('Distribution of recovery times').waitFor();
     // recharts draws each chart as an svg surface with its marks inside
     await page.locator('svg.recharts-surface').nth(2).waitFor();
-    expect(await page.locator('svg.recharts-surface').count()).toBeGreaterThanOrEqual(3);
-    expect(await page.locator('.recharts-line-curve').count()).toBeGreaterThanOrEqual(2);
-    expect(await page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
-    await page.getByRole('table', { name: /Figures under every definition/ }).waitFor();
+    expect(
+      await page.locator('svg.recharts-surface').count(),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      await page.locator('.recharts-line-curve').count(),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      await page.locator('.recharts-bar-rectangle').count(),
+    ).toBeGreaterThan(0);
+    await page
+      .getByRole('table', { name: /Figures under every definition/ })
+      .waitFor();
 
-    const firstIncident = page.locator('table').filter({ hasText: 'Started' }).locator('tbody tr').first();
+    const firstIncident = page
+      .locator('table')
+      .filter({ hasText: 'Started' })
+      .locator('tbody tr')
+      .first();
     await firstIncident.getByRole('button').first().click();
     await page.getByText('Timeline', { exact: true }).waitFor();
     await page.getByText(/^Under “Time to resolve”$/).waitFor();
@@ -146,7 +183,9 @@ describe('the recovery views with demo data', () => {
     const rows = table.locator('tbody tr');
     expect(await rows.count()).toBeGreaterThanOrEqual(10);
     await page.locator('svg.recharts-surface').first().waitFor();
-    expect(await page.locator('.recharts-scatter-symbol').count()).toBeGreaterThanOrEqual(10);
+    expect(
+      await page.locator('.recharts-scatter-symbol').count(),
+    ).toBeGreaterThanOrEqual(10);
 
     // Incidents (column 5): the first click sorts most first, the second least first.
     await table.getByRole('button', { name: 'Incidents', exact: true }).click();
@@ -172,7 +211,11 @@ describe('the recovery views with demo data', () => {
     const owner = page.getByRole('combobox', { name: 'Owner' });
     const payments = await owner
       .locator('option')
-      .evaluateAll(os => os.map(o => (o as HTMLOptionElement).value).find(v => /team-payments$/.test(v)));
+      .evaluateAll(os =>
+        os
+          .map(o => (o as HTMLOptionElement).value)
+          .find(v => /team-payments$/.test(v)),
+      );
     expect(payments).toBeDefined();
     await owner.selectOption(payments!);
     const owners = await cellTexts(table, 1);
@@ -185,7 +228,9 @@ describe('the recovery views with demo data', () => {
 
     // Search narrows to one service.
     await owner.selectOption('');
-    await page.getByRole('searchbox', { name: 'Search services' }).fill('fraud');
+    await page
+      .getByRole('searchbox', { name: 'Search services' })
+      .fill('fraud');
     await expectRows(table, ['fraud-detector']);
 
     // Grouped by owner: one row per team.
@@ -193,13 +238,18 @@ describe('the recovery views with demo data', () => {
     await page.getByRole('checkbox', { name: 'Group by owner' }).check();
     const teams = page.getByRole('table', { name: /Services compared/ });
     await teams.getByRole('button', { name: 'Team' }).waitFor();
-    await teams.getByText(/\d+ services/).first().waitFor();
+    await teams
+      .getByText(/\d+ services/)
+      .first()
+      .waitFor();
     await screenshot(page, 'mttr-comparison-teams');
   });
 });
 
 async function expectRows(table: Locator, names: string[]) {
   await expect
-    .poll(async () => (await cellTexts(table, 0)).map(t => t.split('\n')[0]), { timeout: 15_000 })
+    .poll(async () => (await cellTexts(table, 0)).map(t => t.split('\n')[0]), {
+      timeout: 15_000,
+    })
     .toEqual(names);
 }

@@ -42,9 +42,18 @@ const SYSTEMS = ['payments', 'storefront', 'platform', 'platform'];
 
 function makeServices(): Service[] {
   const names = [
-    'payments-api', 'billing-worker', 'fraud-detector', 'ledger-db',
-    'checkout-web', 'product-catalog', 'search-service', 'recommendations',
-    'auth-service', 'api-gateway', 'notifications-service', 'metrics-pipeline',
+    'payments-api',
+    'billing-worker',
+    'fraud-detector',
+    'ledger-db',
+    'checkout-web',
+    'product-catalog',
+    'search-service',
+    'recommendations',
+    'auth-service',
+    'api-gateway',
+    'notifications-service',
+    'metrics-pipeline',
   ];
   for (let i = 0; i < 28; i++) {
     names.push(`service-${String(i + 1).padStart(2, '0')}`);
@@ -79,8 +88,16 @@ function makeIncidents(services: Service[], now: number): Incident[] {
         ...(open
           ? []
           : [
-              { eventId: `${id}-m`, type: 'mitigated' as const, at: iso(mitigated) },
-              { eventId: `${id}-r`, type: 'resolved' as const, at: iso(resolved) },
+              {
+                eventId: `${id}-m`,
+                type: 'mitigated' as const,
+                at: iso(mitigated),
+              },
+              {
+                eventId: `${id}-r`,
+                type: 'resolved' as const,
+                at: iso(resolved),
+              },
             ]),
       ];
       const unit = (end: number) => ({
@@ -104,8 +121,18 @@ function makeIncidents(services: Service[], now: number): Incident[] {
         reopenCount: 0,
         timeline,
         counts: [
-          { definition: 'resolved', outcome: 'counted', units: [unit(resolved)], reasons: [] },
-          { definition: 'mitigated', outcome: 'counted', units: [unit(mitigated)], reasons: [] },
+          {
+            definition: 'resolved',
+            outcome: 'counted',
+            units: [unit(resolved)],
+            reasons: [],
+          },
+          {
+            definition: 'mitigated',
+            outcome: 'counted',
+            units: [unit(mitigated)],
+            reasons: [],
+          },
         ],
       });
     }
@@ -125,11 +152,15 @@ function figures(
     return start >= from && start < to;
   });
   const durations = inWindow
-    .map(i => i.counts.find(c => c.definition === definition)?.units[0]?.durationMs)
+    .map(
+      i =>
+        i.counts.find(c => c.definition === definition)?.units[0]?.durationMs,
+    )
     .filter((d): d is number => typeof d === 'number');
   const severityMix: Record<string, number> = {};
   for (const i of inWindow) {
-    severityMix[i.severity ?? 'none'] = (severityMix[i.severity ?? 'none'] ?? 0) + 1;
+    severityMix[i.severity ?? 'none'] =
+      (severityMix[i.severity ?? 'none'] ?? 0) + 1;
   }
   const stage = (a: string, b: string) =>
     percentileCont(
@@ -177,12 +208,15 @@ export function createFakeBackendFetch(baseUrl: string): typeof fetch {
   const now = Date.now();
   const services = makeServices();
   const incidents = makeIncidents(services, now);
-  const incidentsOf = (ref: string) => incidents.filter(i => i.entityRefs.includes(ref));
+  const incidentsOf = (ref: string) =>
+    incidents.filter(i => i.entityRefs.includes(ref));
 
   const answer = (url: URL): Response => {
     const q = url.searchParams;
     const path = url.pathname.slice(new URL(baseUrl).pathname.length);
-    const from = Date.parse(q.get('from') ?? new Date(now - 90 * DAY).toISOString());
+    const from = Date.parse(
+      q.get('from') ?? new Date(now - 90 * DAY).toISOString(),
+    );
     const to = Date.parse(q.get('to') ?? new Date(now).toISOString());
     const definition = q.get('definition') ?? 'resolved';
     switch (path) {
@@ -190,8 +224,22 @@ export function createFakeBackendFetch(baseUrl: string): typeof fetch {
         return json({
           defaultDefinition: 'resolved',
           items: [
-            { id: 'resolved', title: 'Time to resolve', start: 'triggered', end: 'resolved', reopens: 'extend', excludeLabels: ['drill'] },
-            { id: 'mitigated', title: 'Time to mitigate', start: 'triggered', end: 'mitigated', reopens: 'extend', excludeLabels: ['drill'] },
+            {
+              id: 'resolved',
+              title: 'Time to resolve',
+              start: 'triggered',
+              end: 'resolved',
+              reopens: 'extend',
+              excludeLabels: ['drill'],
+            },
+            {
+              id: 'mitigated',
+              title: 'Time to mitigate',
+              start: 'triggered',
+              end: 'mitigated',
+              reopens: 'extend',
+              excludeLabels: ['drill'],
+            },
           ],
         });
       case '/metrics': {
@@ -203,14 +251,23 @@ export function createFakeBackendFetch(baseUrl: string): typeof fetch {
         const items = [];
         for (let start = from; start < to; start += 7 * DAY) {
           const end = Math.min(start + 7 * DAY, to);
-          items.push({ ...figures(ref, definition, start, end, incidentsOf(ref)), bucket: 'week' });
+          items.push({
+            ...figures(ref, definition, start, end, incidentsOf(ref)),
+            bucket: 'week',
+          });
         }
         return json({ entityRef: ref, definition, bucket: 'week', items });
       }
       case '/metrics/by-entity': {
         const rows: EntityRecoveryMetrics[] = services
           .map(s => ({
-            ...figures(s.entityRef, definition, from, to, incidentsOf(s.entityRef)),
+            ...figures(
+              s.entityRef,
+              definition,
+              from,
+              to,
+              incidentsOf(s.entityRef),
+            ),
             title: s.title,
             kind: 'Component',
             owner: s.owner,
@@ -225,34 +282,58 @@ export function createFakeBackendFetch(baseUrl: string): typeof fetch {
                 const ref = `group:default/${team}`;
                 const members = services.filter(s => s.owner === ref);
                 const all = members.flatMap(m => incidentsOf(m.entityRef));
-                return { ...figures(ref, definition, from, to, all), title: team, entityCount: members.length };
+                return {
+                  ...figures(ref, definition, from, to, all),
+                  title: team,
+                  entityCount: members.length,
+                };
               })
             : rows;
         const offset = Number(q.get('offset') ?? 0);
         const limit = Number(q.get('limit') ?? 100);
-        return json({ items: grouped.slice(offset, offset + limit), totalCount: grouped.length });
+        return json({
+          items: grouped.slice(offset, offset + limit),
+          totalCount: grouped.length,
+        });
       }
       case '/incidents': {
         const ref = q.get('entityRef')!;
         const statuses = q.getAll('status');
         const items = incidentsOf(ref)
           .filter(i => !statuses.length || statuses.includes(i.status))
-          .filter(i => !q.get('from') || (Date.parse(i.startedAt) >= from && Date.parse(i.startedAt) < to))
+          .filter(
+            i =>
+              !q.get('from') ||
+              (Date.parse(i.startedAt) >= from && Date.parse(i.startedAt) < to),
+          )
           .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
         const offset = Number(q.get('offset') ?? 0);
         const limit = Number(q.get('limit') ?? 50);
-        return json({ items: items.slice(offset, offset + limit), totalCount: items.length });
+        return json({
+          items: items.slice(offset, offset + limit),
+          totalCount: items.length,
+        });
       }
       case '/on-call':
         return json({
           items: [
-            { name: 'Payments primary rota', escalationLevel: 1, until: new Date(now + 8 * 3_600_000).toISOString() },
+            {
+              name: 'Payments primary rota',
+              escalationLevel: 1,
+              until: new Date(now + 8 * 3_600_000).toISOString(),
+            },
             { name: 'Payments secondary rota', escalationLevel: 2 },
           ],
         });
       default:
         return json(
-          { error: { name: 'NotFoundError', message: `The fake backend has no ${path}` }, response: { statusCode: 404 } },
+          {
+            error: {
+              name: 'NotFoundError',
+              message: `The fake backend has no ${path}`,
+            },
+            response: { statusCode: 404 },
+          },
           404,
         );
     }

@@ -24,13 +24,23 @@ const paymentsApi: Entity = {
     namespace: 'default',
     annotations: {
       'pagerduty.com/service-id': 'PPAYAPI',
-      'mttr.dev/runbooks': 'https://runbooks.example.com/payments-api, javascript:alert(1)',
+      'mttr.dev/runbooks':
+        'https://runbooks.example.com/payments-api, javascript:alert(1)',
     },
     links: [
-      { url: 'https://wiki.example.com/payments-api/runbook', title: 'Payments API runbook', type: 'runbook' },
+      {
+        url: 'https://wiki.example.com/payments-api/runbook',
+        title: 'Payments API runbook',
+        type: 'runbook',
+      },
     ],
   },
-  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production', system: 'payments' },
+  spec: {
+    type: 'service',
+    owner: 'team-payments',
+    lifecycle: 'production',
+    system: 'payments',
+  },
 };
 
 createDevApp()
@@ -77,6 +87,13 @@ createDevApp()
       </Page>
     ),
   })
-  .addPage({ title: 'Comparison', path: '/mttr', element: <MttrComparisonPage /> })
-  .addPage({ path: '/catalog/:namespace/:kind/:name', element: <CatalogEntityPage /> })
+  .addPage({
+    title: 'Comparison',
+    path: '/mttr',
+    element: <MttrComparisonPage />,
+  })
+  .addPage({
+    path: '/catalog/:namespace/:kind/:name',
+    element: <CatalogEntityPage />,
+  })
   .render();

@@ -26,7 +26,13 @@ describe('the new frontend system plugin', () => {
   it('serves the comparison page at /mttr', async () => {
     mttr.setBackend({
       byEntity: () => ({
-        items: [rowOf({ entityRef: 'component:default/payments-api', count: 6, medianMs: HOUR })],
+        items: [
+          rowOf({
+            entityRef: 'component:default/payments-api',
+            count: 6,
+            medianMs: HOUR,
+          }),
+        ],
         totalCount: 1,
       }),
     });
@@ -36,7 +42,8 @@ describe('the new frontend system plugin', () => {
       initialRouteEntries: ['/mttr'],
       // rows link to entity pages, which the catalog plugin serves in an app
       mountedRoutes: {
-        '/catalog/:namespace/:kind/:name': convertLegacyRouteRef(entityRouteRef),
+        '/catalog/:namespace/:kind/:name':
+          convertLegacyRouteRef(entityRouteRef),
       },
     });
     expect(
@@ -53,8 +60,14 @@ describe('the new frontend system plugin', () => {
 
   it('offers the recovery card for entity pages', async () => {
     mttr.setBackend({
-      metrics: () => metricsOf({ count: 6, recovered: 6, medianMs: HOUR, meanMs: HOUR }),
-      series: () => ({ entityRef: 'component:default/payments-api', definition: 'resolved', bucket: 'week', items: [] }),
+      metrics: () =>
+        metricsOf({ count: 6, recovered: 6, medianMs: HOUR, meanMs: HOUR }),
+      series: () => ({
+        entityRef: 'component:default/payments-api',
+        definition: 'resolved',
+        bucket: 'week',
+        items: [],
+      }),
     });
     const card = mttrAlphaPlugin.getExtension('entity-card:mttr/recovery');
     renderInTestApp(

@@ -134,8 +134,16 @@ export const paymentsApi: Entity = {
         title: 'Payments API runbook',
         type: 'runbook',
       },
-      { url: 'ftp://files.example.com/runbook.txt', title: 'Old runbook', type: 'runbook' },
-      { url: 'https://grafana.example.com/d/payments', title: 'Dashboard', type: 'dashboard' },
+      {
+        url: 'ftp://files.example.com/runbook.txt',
+        title: 'Old runbook',
+        type: 'runbook',
+      },
+      {
+        url: 'https://grafana.example.com/d/payments',
+        title: 'Dashboard',
+        type: 'dashboard',
+      },
     ],
   },
   spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },

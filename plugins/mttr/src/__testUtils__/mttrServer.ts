@@ -62,7 +62,10 @@ export function createMttrServer() {
     route('/metrics/by-entity', q => backend.byEntity?.(q)),
     route('/metrics/series', q => backend.series?.(q)),
     route('/metrics', q => backend.metrics?.(q)),
-    route('/incidents', q => backend.incidents?.(q) ?? { items: [], totalCount: 0 }),
+    route(
+      '/incidents',
+      q => backend.incidents?.(q) ?? { items: [], totalCount: 0 },
+    ),
     route('/on-call', q => backend.onCall?.(q)),
   );
   return {

@@ -18,7 +18,9 @@ export interface IncidentActionsProps {
  *
  * @public
  */
-export type IncidentActionsRenderer = (props: IncidentActionsProps) => ReactNode;
+export type IncidentActionsRenderer = (
+  props: IncidentActionsProps,
+) => ReactNode;
 
 /**
  * The actions every incident row of the card and of the Recovery tab gets,

@@ -1,7 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http } from 'msw';
-import { renderInTestApp, TestApiProvider, mockApis } from '@backstage/test-utils';
+import {
+  renderInTestApp,
+  TestApiProvider,
+  mockApis,
+} from '@backstage/test-utils';
 import { configApiRef } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -59,7 +63,8 @@ const busyService = {
           recovered: 6,
           open: 1,
           // median 1h 30m against 1h before: 50% slower
-          medianMs: q.get('definition') === 'mitigated' ? 20 * MINUTE : 90 * MINUTE,
+          medianMs:
+            q.get('definition') === 'mitigated' ? 20 * MINUTE : 90 * MINUTE,
           meanMs: 2 * HOUR,
           p90Ms: 5 * HOUR,
           // 7 incidents over 90 days = 7 * 30 / 90 = 2.3 per 30 days
@@ -103,13 +108,19 @@ describe('EntityMttrCard', () => {
     mttr.setBackend(busyService);
     await renderCard();
 
-    expect(await screen.findByTestId('mttr-median')).toHaveTextContent('1h 30m');
+    expect(await screen.findByTestId('mttr-median')).toHaveTextContent(
+      '1h 30m',
+    );
     expect(screen.getByTestId('mttr-mean')).toHaveTextContent('2h');
     expect(screen.getByTestId('mttr-change')).toHaveTextContent('+50%');
     expect(screen.getByTestId('mttr-frequency')).toHaveTextContent('2.3');
-    expect(screen.getAllByText(/Time to resolve · last 90 days/).length).toBeGreaterThan(0);
+    expect(
+      screen.getAllByText(/Time to resolve · last 90 days/).length,
+    ).toBeGreaterThan(0);
     expect(screen.getByText(/based on 7 incidents/)).toBeInTheDocument();
-    expect(screen.getByText(/the median is 50% slower than in the previous 90 days/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/the median is 50% slower than in the previous 90 days/),
+    ).toBeInTheDocument();
     // 1h 30m is under a day: the "high" band by default.
     expect(screen.getByLabelText('DORA band: High')).toBeInTheDocument();
     expect(screen.queryByText(/Few incidents/)).not.toBeInTheDocument();
@@ -122,7 +133,10 @@ describe('EntityMttrCard', () => {
 
     const windows = mttr.requests
       .filter(u => u.pathname.endsWith('/metrics'))
-      .map(u => ({ from: Date.parse(u.searchParams.get('from')!), to: Date.parse(u.searchParams.get('to')!) }))
+      .map(u => ({
+        from: Date.parse(u.searchParams.get('from')!),
+        to: Date.parse(u.searchParams.get('to')!),
+      }))
       .sort((a, b) => a.from - b.from);
     expect(windows).toHaveLength(2);
     const day = 86_400_000;
@@ -144,19 +158,29 @@ describe('EntityMttrCard', () => {
     await waitFor(() =>
       expect(screen.getByTestId('mttr-median')).toHaveTextContent('20m'),
     );
-    expect(screen.getAllByText(/Time to mitigate · last 90 days/).length).toBeGreaterThan(0);
+    expect(
+      screen.getAllByText(/Time to mitigate · last 90 days/).length,
+    ).toBeGreaterThan(0);
   });
 
   it('uses the configured DORA thresholds', async () => {
     mttr.setBackend(busyService);
     await renderCard(paymentsApi, { mttr: { dora: { elite: '2h' } } });
-    expect(await screen.findByLabelText('DORA band: Elite')).toBeInTheDocument();
+    expect(
+      await screen.findByLabelText('DORA band: Elite'),
+    ).toBeInTheDocument();
   });
 
   it('hints that the sample is small below five incidents', async () => {
     mttr.setBackend({
       ...busyService,
-      metrics: () => metricsOf({ count: 3, recovered: 3, medianMs: 10 * MINUTE, frequencyPer30d: 1 }),
+      metrics: () =>
+        metricsOf({
+          count: 3,
+          recovered: 3,
+          medianMs: 10 * MINUTE,
+          frequencyPer30d: 1,
+        }),
     });
     await renderCard();
     expect(await screen.findByText(/Few incidents \(3\)/)).toBeInTheDocument();
@@ -167,15 +191,16 @@ describe('EntityMttrCard', () => {
     mttr.setBackend(busyService);
     await renderCard();
 
-    const section = (await screen.findByText('Open incidents (1)')).closest('section')!;
+    const section = (await screen.findByText('Open incidents (1)')).closest(
+      'section',
+    )!;
     const rows = within(section);
     expect(rows.getByText('Checkout latency')).toBeInTheDocument();
     expect(rows.getByText('sev1')).toBeInTheDocument();
     expect(rows.getByText(/open · started 2h( 1m)? ago/)).toBeInTheDocument();
-    expect(rows.getByRole('link', { name: /^View in pagerduty/ })).toHaveAttribute(
-      'href',
-      'https://pagerduty.example.com/incidents/Q9',
-    );
+    expect(
+      rows.getByRole('link', { name: /^View in pagerduty/ }),
+    ).toHaveAttribute('href', 'https://pagerduty.example.com/incidents/Q9');
     expect(rows.getByRole('link', { name: /^Runbook/ })).toHaveAttribute(
       'href',
       'https://runbooks.example.com/latency',
@@ -188,17 +213,22 @@ describe('EntityMttrCard', () => {
 
     const section = (await screen.findByText('Runbooks')).closest('section')!;
     const runbooks = within(section);
-    expect(runbooks.getByRole('link', { name: /^Payments API runbook/ })).toHaveAttribute(
-      'href',
-      'https://wiki.example.com/payments-api/runbook',
-    );
     expect(
-      runbooks.getByRole('link', { name: /^https:\/\/runbooks.example.com\/payments-api\/restart/ }),
+      runbooks.getByRole('link', { name: /^Payments API runbook/ }),
+    ).toHaveAttribute('href', 'https://wiki.example.com/payments-api/runbook');
+    expect(
+      runbooks.getByRole('link', {
+        name: /^https:\/\/runbooks.example.com\/payments-api\/restart/,
+      }),
     ).toBeInTheDocument();
     expect(runbooks.getAllByRole('link')).toHaveLength(2);
     // eslint-disable-next-line no-script-url -- such a URL must never become a link
     expect(runbooks.getByText('javascript:alert(1)')).toBeInTheDocument();
-    expect(runbooks.getByText(/Old runbook \(ftp:\/\/files.example.com\/runbook.txt\)/)).toBeInTheDocument();
+    expect(
+      runbooks.getByText(
+        /Old runbook \(ftp:\/\/files.example.com\/runbook.txt\)/,
+      ),
+    ).toBeInTheDocument();
     // the dashboard link is not a runbook
     expect(runbooks.queryByText('Dashboard')).not.toBeInTheDocument();
   });
@@ -206,10 +236,17 @@ describe('EntityMttrCard', () => {
   it('shows who is on call when the backend has an on-call lookup', async () => {
     mttr.setBackend({
       ...busyService,
-      onCall: () => ({ items: [{ name: 'Rota B', escalationLevel: 2 }, { name: 'Rota A', escalationLevel: 1 }] }),
+      onCall: () => ({
+        items: [
+          { name: 'Rota B', escalationLevel: 2 },
+          { name: 'Rota A', escalationLevel: 1 },
+        ],
+      }),
     });
     await renderCard();
-    const section = (await screen.findByText('On call now')).closest('section')!;
+    const section = (await screen.findByText('On call now')).closest(
+      'section',
+    )!;
     const items = within(section).getAllByRole('listitem');
     expect(items[0]).toHaveTextContent('Rota A (level 1)');
     expect(items[1]).toHaveTextContent('Rota B (level 2)');
@@ -220,21 +257,31 @@ describe('EntityMttrCard', () => {
     await renderCard();
     await screen.findByTestId('mttr-median');
     await waitFor(() =>
-      expect(mttr.requests.some(u => u.pathname.endsWith('/on-call'))).toBe(true),
+      expect(mttr.requests.some(u => u.pathname.endsWith('/on-call'))).toBe(
+        true,
+      ),
     );
     expect(screen.queryByText('On call now')).not.toBeInTheDocument();
-    expect(screen.queryByText(/could not be looked up/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByText(/could not be looked up/),
+    ).not.toBeInTheDocument();
   });
 
   it('explains how to map a source when the entity has none and no incidents', async () => {
-    mttr.setBackend({ ...busyService, metrics: () => metricsOf(), incidents: () => ({ items: [], totalCount: 0 }) });
+    mttr.setBackend({
+      ...busyService,
+      metrics: () => metricsOf(),
+      incidents: () => ({ items: [], totalCount: 0 }),
+    });
     const unmapped: Entity = {
       ...paymentsApi,
       metadata: { name: 'lonely', namespace: 'default' },
     };
     await renderCard(unmapped);
     expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
-    expect(screen.getAllByText(/pagerduty.com\/service-id/).length).toBeGreaterThan(0);
+    expect(
+      screen.getAllByText(/pagerduty.com\/service-id/).length,
+    ).toBeGreaterThan(0);
     expect(screen.queryByTestId('mttr-median')).not.toBeInTheDocument();
   });
 
@@ -246,6 +293,8 @@ describe('EntityMttrCard', () => {
       ),
     );
     await renderCard();
-    expect(await screen.findByText(/You may not read payments-api/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/You may not read payments-api/),
+    ).toBeInTheDocument();
   });
 });

@@ -179,11 +179,7 @@ function CardBody(props: {
     <InfoCard title={title} subheader={caption} action={selector}>
       <Grid container spacing={2}>
         <Grid item xs={12}>
-          <Headline
-            current={current}
-            previous={previous}
-            caption={caption}
-          />
+          <Headline current={current} previous={previous} caption={caption} />
         </Grid>
         <Grid item xs={12} sm={6}>
           <Typography variant="overline" component="h3">

@@ -29,16 +29,31 @@ export function DefinitionsSideBySide(props: {
       title="Under every definition"
       subheader={`${windowText}: the same incidents, counted each way`}
     >
-      <MuiTable size="small" aria-label={`Figures under every definition, ${windowText}`}>
+      <MuiTable
+        size="small"
+        aria-label={`Figures under every definition, ${windowText}`}
+      >
         <TableHead>
           <TableRow>
             <TableCell component="th">Definition</TableCell>
-            <TableCell component="th" align="right">Median</TableCell>
-            <TableCell component="th" align="right">p90</TableCell>
-            <TableCell component="th" align="right">Mean</TableCell>
-            <TableCell component="th" align="right">Counted</TableCell>
-            <TableCell component="th" align="right">Excluded</TableCell>
-            <TableCell component="th" align="right">Per 30 days</TableCell>
+            <TableCell component="th" align="right">
+              Median
+            </TableCell>
+            <TableCell component="th" align="right">
+              p90
+            </TableCell>
+            <TableCell component="th" align="right">
+              Mean
+            </TableCell>
+            <TableCell component="th" align="right">
+              Counted
+            </TableCell>
+            <TableCell component="th" align="right">
+              Excluded
+            </TableCell>
+            <TableCell component="th" align="right">
+              Per 30 days
+            </TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -58,7 +73,9 @@ export function DefinitionsSideBySide(props: {
                     </Typography>
                   )}
                 </TableCell>
-                <TableCell align="right">{formatDuration(m.medianMs)}</TableCell>
+                <TableCell align="right">
+                  {formatDuration(m.medianMs)}
+                </TableCell>
                 <TableCell align="right">{formatDuration(m.p90Ms)}</TableCell>
                 <TableCell align="right">{formatDuration(m.meanMs)}</TableCell>
                 <TableCell align="right">{m.count}</TableCell>

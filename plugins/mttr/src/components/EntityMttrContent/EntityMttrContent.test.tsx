@@ -71,7 +71,12 @@ const reopened = incidentOf({
       definition: 'resolved',
       outcome: 'counted',
       units: [
-        { startAt: '2026-11-25T08:00:00.000Z', endAt: null, durationMs: null, reopened: true },
+        {
+          startAt: '2026-11-25T08:00:00.000Z',
+          endAt: null,
+          durationMs: null,
+          reopened: true,
+        },
       ],
       reasons: ['open', 'reopened twice'],
     },
@@ -81,18 +86,50 @@ const reopened = incidentOf({
 const backend: FakeBackend = {
   metrics: q =>
     q.get('definition') === 'mitigated'
-      ? metricsOf({ definition: 'mitigated', count: 3, recovered: 3, medianMs: 25 * MINUTE, p90Ms: HOUR, meanMs: 30 * MINUTE, frequencyPer30d: 1 })
-      : metricsOf({ count: 3, recovered: 2, open: 1, excluded: 1, medianMs: 90 * MINUTE, p90Ms: 4 * HOUR, meanMs: 2 * HOUR, frequencyPer30d: 1, severityMix: { sev1: 1, sev2: 1, sev4: 1 } }),
+      ? metricsOf({
+          definition: 'mitigated',
+          count: 3,
+          recovered: 3,
+          medianMs: 25 * MINUTE,
+          p90Ms: HOUR,
+          meanMs: 30 * MINUTE,
+          frequencyPer30d: 1,
+        })
+      : metricsOf({
+          count: 3,
+          recovered: 2,
+          open: 1,
+          excluded: 1,
+          medianMs: 90 * MINUTE,
+          p90Ms: 4 * HOUR,
+          meanMs: 2 * HOUR,
+          frequencyPer30d: 1,
+          severityMix: { sev1: 1, sev2: 1, sev4: 1 },
+        }),
   series: q => ({
     entityRef: 'component:default/payments-api',
     definition: q.get('definition')!,
     bucket: 'week',
     items: [
-      { ...metricsOf({ from: '2026-11-09T00:00:00.000Z', count: 1 }), bucket: 'week' },
-      { ...metricsOf({ from: '2026-11-16T00:00:00.000Z', count: 1, medianMs: 90 * MINUTE, p90Ms: 90 * MINUTE }), bucket: 'week' },
+      {
+        ...metricsOf({ from: '2026-11-09T00:00:00.000Z', count: 1 }),
+        bucket: 'week',
+      },
+      {
+        ...metricsOf({
+          from: '2026-11-16T00:00:00.000Z',
+          count: 1,
+          medianMs: 90 * MINUTE,
+          p90Ms: 90 * MINUTE,
+        }),
+        bucket: 'week',
+      },
     ],
   }),
-  incidents: () => ({ items: [reopened, incidentOf(), flapping], totalCount: 3 }),
+  incidents: () => ({
+    items: [reopened, incidentOf(), flapping],
+    totalCount: 3,
+  }),
 };
 
 async function renderTab(entity: Entity = paymentsApi) {
@@ -106,9 +143,11 @@ async function renderTab(entity: Entity = paymentsApi) {
 }
 
 function incidentTitles() {
-  return ['Payouts stuck', 'Card payments failing', 'Ledger replica lag'].filter(
-    title => screen.queryByText(title),
-  );
+  return [
+    'Payouts stuck',
+    'Card payments failing',
+    'Ledger replica lag',
+  ].filter(title => screen.queryByText(title));
 }
 
 describe('EntityMttrContent', () => {
@@ -116,11 +155,17 @@ describe('EntityMttrContent', () => {
     mttr.setBackend(backend);
     await renderTab();
 
-    expect(await screen.findByText(/Median 1h 30m · p90 4h · mean 2h/)).toBeInTheDocument();
-    expect(screen.getAllByText(/Time to resolve · last 90 days/).length).toBeGreaterThan(0);
+    expect(
+      await screen.findByText(/Median 1h 30m · p90 4h · mean 2h/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/Time to resolve · last 90 days/).length,
+    ).toBeGreaterThan(0);
     expect(screen.getByText(/Few incidents \(3\)/)).toBeInTheDocument();
 
-    const sideBySide = screen.getByRole('table', { name: /Figures under every definition, last 90 days/ });
+    const sideBySide = screen.getByRole('table', {
+      name: /Figures under every definition, last 90 days/,
+    });
     const rows = within(sideBySide).getAllByRole('row');
     expect(rows[1]).toHaveTextContent(/Time to resolve.*1h 30m.*4h.*2h/);
     expect(rows[2]).toHaveTextContent(/Time to mitigate.*25m.*1h.*30m/);
@@ -133,10 +178,15 @@ describe('EntityMttrContent', () => {
 
     await userEvent.selectOptions(screen.getByLabelText('Time window'), '365');
 
-    expect(await screen.findAllByText(/Time to resolve · last 365 days/)).not.toHaveLength(0);
-    const series = mttr.requests.filter(u => u.pathname.endsWith('/series')).pop()!;
+    expect(
+      await screen.findAllByText(/Time to resolve · last 365 days/),
+    ).not.toHaveLength(0);
+    const series = mttr.requests
+      .filter(u => u.pathname.endsWith('/series'))
+      .pop()!;
     const days =
-      (Date.parse(series.searchParams.get('to')!) - Date.parse(series.searchParams.get('from')!)) /
+      (Date.parse(series.searchParams.get('to')!) -
+        Date.parse(series.searchParams.get('from')!)) /
       86_400_000;
     expect(days).toBe(365);
     expect(series.searchParams.get('bucket')).toBe('week');
@@ -148,8 +198,12 @@ describe('EntityMttrContent', () => {
     await screen.findByText('Ledger replica lag');
 
     expect(screen.getByText('Counted 1h 30m')).toBeInTheDocument();
-    expect(screen.getByText('Excluded (excluded: shorter than 2m)')).toBeInTheDocument();
-    expect(screen.getByText('Counted, still open (reopened twice)')).toBeInTheDocument();
+    expect(
+      screen.getByText('Excluded (excluded: shorter than 2m)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Counted, still open (reopened twice)'),
+    ).toBeInTheDocument();
   });
 
   it('opens a row into its timeline', async () => {
@@ -160,12 +214,18 @@ describe('EntityMttrContent', () => {
     await userEvent.click(within(row).getAllByRole('button')[0]);
 
     const timeline = (await screen.findByText('Timeline')).parentElement!;
-    const steps = within(timeline).getAllByRole('listitem').map(li => li.textContent);
+    const steps = within(timeline)
+      .getAllByRole('listitem')
+      .map(li => li.textContent);
     expect(steps[0]).toMatch(/^triggered at /);
     expect(steps[1]).toMatch(/^resolved at /);
     expect(steps[2]).toMatch(/^reopened at /);
-    expect(within(timeline).getByText(/Under “Time to resolve”/)).toBeInTheDocument();
-    expect(within(timeline).getByText(/now \(still open\): running, reopened/)).toBeInTheDocument();
+    expect(
+      within(timeline).getByText(/Under “Time to resolve”/),
+    ).toBeInTheDocument();
+    expect(
+      within(timeline).getByText(/now \(still open\): running, reopened/),
+    ).toBeInTheDocument();
   });
 
   it('filters incidents by severity, status and start date', async () => {
@@ -182,7 +242,10 @@ describe('EntityMttrContent', () => {
     expect(incidentTitles()).toEqual(['Payouts stuck']);
 
     await userEvent.selectOptions(screen.getByLabelText('Status'), '');
-    await userEvent.type(screen.getByLabelText('Started on or before'), '2026-11-15');
+    await userEvent.type(
+      screen.getByLabelText('Started on or before'),
+      '2026-11-15',
+    );
     expect(incidentTitles()).toEqual(['Ledger replica lag']);
   });
 
@@ -195,10 +258,21 @@ describe('EntityMttrContent', () => {
       screen
         .getAllByRole('row')
         .map(r => r.textContent ?? '')
-        .filter(t => /Payouts stuck|Card payments failing|Ledger replica lag/.test(t))
-        .map(t => t.match(/Payouts stuck|Card payments failing|Ledger replica lag/)![0]);
+        .filter(t =>
+          /Payouts stuck|Card payments failing|Ledger replica lag/.test(t),
+        )
+        .map(
+          t =>
+            t.match(
+              /Payouts stuck|Card payments failing|Ledger replica lag/,
+            )![0],
+        );
     // counted ones shortest first, then the open one, then the excluded one
-    const ascending = ['Card payments failing', 'Payouts stuck', 'Ledger replica lag'];
+    const ascending = [
+      'Card payments failing',
+      'Payouts stuck',
+      'Ledger replica lag',
+    ];
     const descending = [...ascending].reverse();
 
     await userEvent.click(screen.getByText('Counted (Time to resolve)'));
@@ -209,15 +283,28 @@ describe('EntityMttrContent', () => {
   });
 
   it('explains how to map a source when the entity has none and no incidents', async () => {
-    mttr.setBackend({ ...backend, metrics: () => metricsOf(), incidents: () => ({ items: [], totalCount: 0 }) });
-    await renderTab({ ...paymentsApi, metadata: { name: 'lonely', namespace: 'default' } });
+    mttr.setBackend({
+      ...backend,
+      metrics: () => metricsOf(),
+      incidents: () => ({ items: [], totalCount: 0 }),
+    });
+    await renderTab({
+      ...paymentsApi,
+      metadata: { name: 'lonely', namespace: 'default' },
+    });
     expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
   });
 
   it('says what to try when a mapped service had no incidents in the window', async () => {
-    mttr.setBackend({ ...backend, metrics: () => metricsOf(), incidents: () => ({ items: [], totalCount: 0 }) });
+    mttr.setBackend({
+      ...backend,
+      metrics: () => metricsOf(),
+      incidents: () => ({ items: [], totalCount: 0 }),
+    });
     await renderTab();
-    expect(await screen.findByText('No incidents in the last 90 days')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No incidents in the last 90 days'),
+    ).toBeInTheDocument();
     expect(screen.getByText(/Pick a longer window/)).toBeInTheDocument();
   });
 
@@ -229,7 +316,11 @@ describe('EntityMttrContent', () => {
       ),
     );
     await renderTab();
-    expect(await screen.findByText(/from must be before to/)).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByLabelText('Time window')).toBeInTheDocument());
+    expect(
+      await screen.findByText(/from must be before to/),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByLabelText('Time window')).toBeInTheDocument(),
+    );
   });
 });

@@ -60,7 +60,10 @@ export function filterIncidents(
     ? DateTime.fromISO(filters.startedTo).endOf('day').toMillis()
     : Infinity;
   return incidents.filter(incident => {
-    if (filters.severity && (incident.severity ?? 'none') !== filters.severity) {
+    if (
+      filters.severity &&
+      (incident.severity ?? 'none') !== filters.severity
+    ) {
       return false;
     }
     if (filters.status && incident.status !== filters.status) {
@@ -96,16 +99,16 @@ function Timeline(props: { row: Row; definitionTitle: string }) {
       {row.units.length > 0 && (
         <Box component="ul" m={0} pl={2}>
           {row.units.map(unit => (
-              <li key={unit.startAt}>
-                <Typography variant="body2" component="span">
-                  from {formatTime(unit.startAt)} to{' '}
-                  {unit.endAt ? formatTime(unit.endAt) : 'now (still open)'}:{' '}
-                  {unit.durationMs === null
-                    ? 'running'
-                    : formatDuration(unit.durationMs)}
-                  {unit.reopened ? ', reopened' : ''}
-                </Typography>
-              </li>
+            <li key={unit.startAt}>
+              <Typography variant="body2" component="span">
+                from {formatTime(unit.startAt)} to{' '}
+                {unit.endAt ? formatTime(unit.endAt) : 'now (still open)'}:{' '}
+                {unit.durationMs === null
+                  ? 'running'
+                  : formatDuration(unit.durationMs)}
+                {unit.reopened ? ', reopened' : ''}
+              </Typography>
+            </li>
           ))}
         </Box>
       )}
@@ -152,7 +155,11 @@ export function IncidentTable(props: {
       defaultSort: 'desc',
       render: row => formatTime(row.startedAt),
     },
-    { title: 'Incident', field: 'title', render: row => row.title ?? row.incidentId },
+    {
+      title: 'Incident',
+      field: 'title',
+      render: row => row.title ?? row.incidentId,
+    },
     {
       title: 'Severity',
       field: 'severity',
@@ -272,8 +279,8 @@ export function IncidentTable(props: {
         emptyContent={
           <Box p={2}>
             <Typography variant="body2">
-              No incidents match these filters. Clear a filter or pick a
-              longer window.
+              No incidents match these filters. Clear a filter or pick a longer
+              window.
             </Typography>
           </Box>
         }

@@ -51,7 +51,10 @@ export function RecoveryCharts(props: {
   return (
     <Grid container spacing={2}>
       <Grid item xs={12} md={6}>
-        <InfoCard title="MTTR per week" subheader={`median and p90 · ${caption}`}>
+        <InfoCard
+          title="MTTR per week"
+          subheader={`median and p90 · ${caption}`}
+        >
           <div
             role="img"
             aria-label={`MTTR per week, median and p90, ${caption}: ${weeksWithRecoveries} weeks with recoveries`}
@@ -60,7 +63,10 @@ export function RecoveryCharts(props: {
               <LineChart data={weekly}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="week" />
-                <YAxis tickFormatter={v => formatDuration(Number(v))} width={70} />
+                <YAxis
+                  tickFormatter={v => formatDuration(Number(v))}
+                  width={70}
+                />
                 <Tooltip formatter={v => formatDuration(Number(v))} />
                 <Legend />
                 <Line

@@ -31,7 +31,12 @@ export function countUnder(
 ): IncidentCountSummary {
   const count = incident.counts.find(c => c.definition === definition);
   if (!count) {
-    return { outcome: 'unknown', durationMs: undefined, open: false, reasons: [] };
+    return {
+      outcome: 'unknown',
+      durationMs: undefined,
+      open: false,
+      reasons: [],
+    };
   }
   const open = count.units.some(u => u.endAt === null);
   const durationMs =
@@ -82,7 +87,9 @@ export function recoveryDistribution(
       if (unit.durationMs === null) {
         continue;
       }
-      const index = DISTRIBUTION_BINS.findIndex(b => unit.durationMs! < b.upToMs);
+      const index = DISTRIBUTION_BINS.findIndex(
+        b => unit.durationMs! < b.upToMs,
+      );
       bins[index].units += 1;
     }
   }

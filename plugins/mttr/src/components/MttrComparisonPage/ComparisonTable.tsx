@@ -59,9 +59,9 @@ export function ComparisonTable(props: {
   useEffect(() => setPage(0), [rows]);
   const visible = rows.slice(page * pageSize, (page + 1) * pageSize);
   const columns = grouped
-    ? COLUMNS.map(c => (c.field === 'name' ? { ...c, title: 'Team' } : c)).filter(
-        c => c.field !== 'owner',
-      )
+    ? COLUMNS.map(c =>
+        c.field === 'name' ? { ...c, title: 'Team' } : c,
+      ).filter(c => c.field !== 'owner')
     : COLUMNS;
 
   return (
@@ -94,7 +94,11 @@ export function ComparisonTable(props: {
                 <TableCell component="th" scope="row" style={NO_WRAP}>
                   <EntityRefLink entityRef={row.entityRef} title={row.name} />
                   {grouped && row.entityCount !== undefined && (
-                    <Typography variant="caption" color="textSecondary" component="div">
+                    <Typography
+                      variant="caption"
+                      color="textSecondary"
+                      component="div"
+                    >
                       {row.entityCount}{' '}
                       {row.entityCount === 1 ? 'service' : 'services'}
                     </Typography>
@@ -103,7 +107,10 @@ export function ComparisonTable(props: {
                 {!grouped && (
                   <TableCell style={NO_WRAP}>
                     {row.owner ? (
-                      <EntityRefLink entityRef={row.owner} defaultKind="group" />
+                      <EntityRefLink
+                        entityRef={row.owner}
+                        defaultKind="group"
+                      />
                     ) : (
                       '–'
                     )}
@@ -115,8 +122,12 @@ export function ComparisonTable(props: {
                     <SeverityMix mix={row.severityMix} />
                   </div>
                 </TableCell>
-                <TableCell align="right" style={NO_WRAP}>{formatDuration(row.p90Ms)}</TableCell>
-                <TableCell align="right" style={NO_WRAP}>{formatDuration(row.meanMs)}</TableCell>
+                <TableCell align="right" style={NO_WRAP}>
+                  {formatDuration(row.p90Ms)}
+                </TableCell>
+                <TableCell align="right" style={NO_WRAP}>
+                  {formatDuration(row.meanMs)}
+                </TableCell>
                 <TableCell align="right">
                   {row.count}
                   {row.lowSample && (
@@ -135,7 +146,9 @@ export function ComparisonTable(props: {
                 <TableCell align="right" style={NO_WRAP}>
                   {formatDuration(row.totalDowntimeMs)}
                 </TableCell>
-                <TableCell align="right">{formatRate(row.reopenRate)}</TableCell>
+                <TableCell align="right">
+                  {formatRate(row.reopenRate)}
+                </TableCell>
                 <TableCell align="right" style={NO_WRAP}>
                   {formatChange(row.change)}
                   {row.change !== undefined && row.change !== 0 && (
@@ -152,7 +165,10 @@ export function ComparisonTable(props: {
       <TablePagination
         component="div"
         count={rows.length}
-        page={Math.min(page, Math.max(0, Math.ceil(rows.length / pageSize) - 1))}
+        page={Math.min(
+          page,
+          Math.max(0, Math.ceil(rows.length / pageSize) - 1),
+        )}
         rowsPerPage={pageSize}
         rowsPerPageOptions={PAGE_SIZES}
         onPageChange={(_, p) => setPage(p)}

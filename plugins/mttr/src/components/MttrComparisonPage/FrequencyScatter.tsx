@@ -23,14 +23,22 @@ interface Point {
   count: number;
 }
 
-function PointTooltip(props: { active?: boolean; payload?: Array<{ payload: Point }> }) {
+function PointTooltip(props: {
+  active?: boolean;
+  payload?: Array<{ payload: Point }>;
+}) {
   const point = props.active ? props.payload?.[0]?.payload : undefined;
   if (!point) {
     return null;
   }
   return (
     <div
-      style={{ background: '#fff', border: '1px solid #ccc', padding: 8, color: '#000' }}
+      style={{
+        background: '#fff',
+        border: '1px solid #ccc',
+        padding: 8,
+        color: '#000',
+      }}
     >
       <strong>{point.name}</strong>
       <div>Median MTTR {formatDuration(point.medianMs)}</div>
@@ -46,11 +54,16 @@ function PointTooltip(props: { active?: boolean; payload?: Array<{ payload: Poin
  * Frequency against median MTTR, one dot per row: top right fails often and
  * recovers slowly; top left fails rarely but recovers slowly; and so on.
  */
-export function FrequencyScatter(props: { rows: ComparisonRow[]; caption: string }) {
+export function FrequencyScatter(props: {
+  rows: ComparisonRow[];
+  caption: string;
+}) {
   const withMedian = props.rows.filter(r => r.medianMs !== null);
   const shown =
     withMedian.length > MAX_SCATTER_POINTS
-      ? [...withMedian].sort((a, b) => b.count - a.count).slice(0, MAX_SCATTER_POINTS)
+      ? [...withMedian]
+          .sort((a, b) => b.count - a.count)
+          .slice(0, MAX_SCATTER_POINTS)
       : withMedian;
   const points: Point[] = shown.map(r => ({
     name: r.name,

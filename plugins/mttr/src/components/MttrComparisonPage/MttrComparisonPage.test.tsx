@@ -22,14 +22,48 @@ afterEach(() => {
 afterAll(() => mttr.server.close());
 
 const services: EntityRecoveryMetrics[] = [
-  rowOf({ entityRef: 'component:default/payments-api', owner: 'group:default/team-payments', system: 'payments', count: 8, medianMs: 90 * MINUTE, p90Ms: 5 * HOUR, frequencyPer30d: 8 / 3, severityMix: { sev1: 2, sev2: 6 } }),
-  rowOf({ entityRef: 'component:default/billing-worker', owner: 'group:default/team-payments', system: 'payments', count: 6, medianMs: 40 * MINUTE, frequencyPer30d: 2 }),
-  rowOf({ entityRef: 'component:default/checkout-web', owner: 'group:default/team-storefront', system: 'storefront', count: 2, medianMs: 3 * HOUR, frequencyPer30d: 2 / 3, severityMix: { sev3: 2 } }),
+  rowOf({
+    entityRef: 'component:default/payments-api',
+    owner: 'group:default/team-payments',
+    system: 'payments',
+    count: 8,
+    medianMs: 90 * MINUTE,
+    p90Ms: 5 * HOUR,
+    frequencyPer30d: 8 / 3,
+    severityMix: { sev1: 2, sev2: 6 },
+  }),
+  rowOf({
+    entityRef: 'component:default/billing-worker',
+    owner: 'group:default/team-payments',
+    system: 'payments',
+    count: 6,
+    medianMs: 40 * MINUTE,
+    frequencyPer30d: 2,
+  }),
+  rowOf({
+    entityRef: 'component:default/checkout-web',
+    owner: 'group:default/team-storefront',
+    system: 'storefront',
+    count: 2,
+    medianMs: 3 * HOUR,
+    frequencyPer30d: 2 / 3,
+    severityMix: { sev3: 2 },
+  }),
 ];
 
 const teams: EntityRecoveryMetrics[] = [
-  rowOf({ entityRef: 'group:default/team-payments', count: 14, medianMs: HOUR, entityCount: 2 }),
-  rowOf({ entityRef: 'group:default/team-storefront', count: 2, medianMs: 3 * HOUR, entityCount: 1 }),
+  rowOf({
+    entityRef: 'group:default/team-payments',
+    count: 14,
+    medianMs: HOUR,
+    entityCount: 2,
+  }),
+  rowOf({
+    entityRef: 'group:default/team-storefront',
+    count: 2,
+    medianMs: 3 * HOUR,
+    entityCount: 1,
+  }),
 ];
 
 /** jsdom's Blob has no text(): read it the way a browser of 2015 would. */
@@ -77,17 +111,30 @@ describe('MttrComparisonPage', () => {
     serve(services);
     await renderPage();
 
-    expect(await screen.findByRole('tab', { name: 'Services' })).toBeInTheDocument();
-    await screen.findByRole('table', { name: /Services compared, Time to resolve · last 90 days/ });
-    expect(serviceNames()).toEqual(['checkout-web', 'payments-api', 'billing-worker']);
+    expect(
+      await screen.findByRole('tab', { name: 'Services' }),
+    ).toBeInTheDocument();
+    await screen.findByRole('table', {
+      name: /Services compared, Time to resolve · last 90 days/,
+    });
+    expect(serviceNames()).toEqual([
+      'checkout-web',
+      'payments-api',
+      'billing-worker',
+    ]);
     const payments = screen.getByRole('link', { name: 'payments-api' });
-    expect(payments).toHaveAttribute('href', '/catalog/default/component/payments-api');
+    expect(payments).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api',
+    );
     const row = payments.closest('tr')!;
     expect(within(row).getByText('1h 30m')).toBeInTheDocument();
     expect(within(row).getByText('5h')).toBeInTheDocument();
     expect(within(row).getByText('sev1 2 · sev2 6')).toBeInTheDocument();
     // 2 incidents: marked as a small sample
-    const checkout = screen.getByRole('link', { name: 'checkout-web' }).closest('tr')!;
+    const checkout = screen
+      .getByRole('link', { name: 'checkout-web' })
+      .closest('tr')!;
     expect(within(checkout).getByText(/few incidents/)).toBeInTheDocument();
     expect(within(row).queryByText(/few incidents/)).not.toBeInTheDocument();
   });
@@ -98,9 +145,17 @@ describe('MttrComparisonPage', () => {
     await screen.findByRole('table', { name: /Services compared/ });
 
     await userEvent.click(screen.getByRole('button', { name: 'Incidents' }));
-    expect(serviceNames()).toEqual(['payments-api', 'billing-worker', 'checkout-web']);
+    expect(serviceNames()).toEqual([
+      'payments-api',
+      'billing-worker',
+      'checkout-web',
+    ]);
     await userEvent.click(screen.getByRole('button', { name: 'Incidents' }));
-    expect(serviceNames()).toEqual(['checkout-web', 'billing-worker', 'payments-api']);
+    expect(serviceNames()).toEqual([
+      'checkout-web',
+      'billing-worker',
+      'payments-api',
+    ]);
   });
 
   it('filters by owner and by search text', async () => {
@@ -108,14 +163,22 @@ describe('MttrComparisonPage', () => {
     await renderPage();
     await screen.findByRole('table', { name: /Services compared/ });
 
-    await userEvent.selectOptions(screen.getByLabelText('Owner'), 'group:default/team-payments');
+    await userEvent.selectOptions(
+      screen.getByLabelText('Owner'),
+      'group:default/team-payments',
+    );
     expect(serviceNames()).toEqual(['payments-api', 'billing-worker']);
     await userEvent.type(screen.getByLabelText('Search services'), 'billing');
     await waitFor(() => expect(serviceNames()).toEqual(['billing-worker']));
     await userEvent.selectOptions(screen.getByLabelText('Owner'), '');
     await userEvent.clear(screen.getByLabelText('Search services'));
-    await userEvent.type(screen.getByLabelText('Search services'), 'nothing-like-this');
-    expect(await screen.findByText(/Nothing matches these filters/)).toBeInTheDocument();
+    await userEvent.type(
+      screen.getByLabelText('Search services'),
+      'nothing-like-this',
+    );
+    expect(
+      await screen.findByText(/Nothing matches these filters/),
+    ).toBeInTheDocument();
   });
 
   it('asks the backend for the chosen severity only', async () => {
@@ -136,9 +199,13 @@ describe('MttrComparisonPage', () => {
     await renderPage();
     await screen.findByRole('table', { name: /Services compared/ });
 
-    await userEvent.click(screen.getByRole('checkbox', { name: 'Group by owner' }));
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Group by owner' }),
+    );
 
-    await waitFor(() => expect(serviceNames()).toEqual(['team-storefront', 'team-payments']));
+    await waitFor(() =>
+      expect(serviceNames()).toEqual(['team-storefront', 'team-payments']),
+    );
     expect(screen.getByRole('button', { name: 'Team' })).toBeInTheDocument();
     expect(screen.getByText('2 services')).toBeInTheDocument();
     expect(
@@ -159,13 +226,18 @@ describe('MttrComparisonPage', () => {
     try {
       await renderPage();
       await screen.findByRole('table', { name: /Services compared/ });
-      await userEvent.selectOptions(screen.getByLabelText('Owner'), 'group:default/team-payments');
+      await userEvent.selectOptions(
+        screen.getByLabelText('Owner'),
+        'group:default/team-payments',
+      );
       await userEvent.click(screen.getByRole('button', { name: /Export CSV/ }));
 
       expect(created).toHaveLength(1);
       const lines = (await readBlob(created[0])).trim().split('\n');
       expect(lines).toHaveLength(3);
-      expect(lines[1]).toMatch(/^component:default\/payments-api,payments-api,group:default\/team-payments,payments,90.0,300.0,/);
+      expect(lines[1]).toMatch(
+        /^component:default\/payments-api,payments-api,group:default\/team-payments,payments,90.0,300.0,/,
+      );
       expect(lines[2]).toMatch(/^component:default\/billing-worker,/);
       expect(lines[2]).toMatch(/,Time to resolve,last 90 days$/);
     } finally {
@@ -186,12 +258,18 @@ describe('MttrComparisonPage', () => {
     );
     serve(many);
     await renderPage();
-    await screen.findByRole('table', { name: /Services compared/ }, { timeout: 20_000 });
+    await screen.findByRole(
+      'table',
+      { name: /Services compared/ },
+      { timeout: 20_000 },
+    );
 
     expect(serviceNames()).toHaveLength(25);
     expect(screen.getByText('1-25 of 10000')).toBeInTheDocument();
     // read in pages of 1000, for this window and the previous one
-    expect(mttr.requests.filter(u => u.pathname.endsWith('/by-entity'))).toHaveLength(20);
+    expect(
+      mttr.requests.filter(u => u.pathname.endsWith('/by-entity')),
+    ).toHaveLength(20);
 
     const started = performance.now();
     await userEvent.click(screen.getByRole('button', { name: 'Median MTTR' }));
@@ -212,7 +290,9 @@ describe('MttrComparisonPage', () => {
   it('says what to do when no service had incidents', async () => {
     serve([]);
     await renderPage();
-    expect(await screen.findByText(/No service had incidents in the last 90 days/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/No service had incidents in the last 90 days/),
+    ).toBeInTheDocument();
     expect(screen.getByText(/pagerduty.com\/service-id/)).toBeInTheDocument();
   });
 });

@@ -29,22 +29,22 @@ export function MttrComparisonPage(props: MttrComparisonPageProps) {
       />
       <Content>
         <Box mb={2}>
-            <Tabs
-              value={selected.id}
-              onChange={(_, id: string) => setSearchParams({ tab: id })}
-              aria-label="Recovery health views"
-              indicatorColor="primary"
-            >
-              {tabs.map(t => (
-                <Tab
-                  key={t.id}
-                  value={t.id}
-                  label={t.label}
-                  id={`mttr-tab-${t.id}`}
-                  aria-controls={`mttr-tabpanel-${t.id}`}
-                />
-              ))}
-            </Tabs>
+          <Tabs
+            value={selected.id}
+            onChange={(_, id: string) => setSearchParams({ tab: id })}
+            aria-label="Recovery health views"
+            indicatorColor="primary"
+          >
+            {tabs.map(t => (
+              <Tab
+                key={t.id}
+                value={t.id}
+                label={t.label}
+                id={`mttr-tab-${t.id}`}
+                aria-controls={`mttr-tabpanel-${t.id}`}
+              />
+            ))}
+          </Tabs>
         </Box>
         <div
           role="tabpanel"

@@ -47,9 +47,17 @@ async function readAllRows(
   api: MttrApi,
   query: ByEntityQuery,
 ): Promise<EntityRecoveryMetrics[]> {
-  const first = await api.getMetricsByEntity({ ...query, limit: PAGE, offset: 0 });
+  const first = await api.getMetricsByEntity({
+    ...query,
+    limit: PAGE,
+    offset: 0,
+  });
   const offsets: number[] = [];
-  for (let offset = first.items.length; offset < first.totalCount; offset += PAGE) {
+  for (
+    let offset = first.items.length;
+    offset < first.totalCount;
+    offset += PAGE
+  ) {
     offsets.push(offset);
   }
   const rest = await Promise.all(
@@ -72,7 +80,10 @@ function download(fileName: string, csv: string) {
   URL.revokeObjectURL(url);
 }
 
-const FILTER_LABELS: Array<{ key: Exclude<keyof ComparisonFilters, 'search'>; label: string }> = [
+const FILTER_LABELS: Array<{
+  key: Exclude<keyof ComparisonFilters, 'search'>;
+  label: string;
+}> = [
   { key: 'owner', label: 'Owner' },
   { key: 'system', label: 'System' },
   { key: 'kind', label: 'Kind' },
@@ -94,7 +105,9 @@ export function ServicesTab() {
   }
   if (definitions.error || !definitions.value) {
     return (
-      <ResponseErrorPanel error={definitions.error ?? new Error('No definitions')} />
+      <ResponseErrorPanel
+        error={definitions.error ?? new Error('No definitions')}
+      />
     );
   }
   return (
@@ -122,7 +135,8 @@ function Comparison(props: {
   // Typing in the search box stays immediate while 10,000 rows re-filter behind it.
   const search = useDeferredValue(filters.search);
 
-  const definition = definitions.find(d => d.id === definitionId) ?? definitions[0];
+  const definition =
+    definitions.find(d => d.id === definitionId) ?? definitions[0];
   const caption = `${definition.title} · ${windowLabel(days)}`;
 
   // Per service, for the table, the chart and the filter choices.
@@ -170,9 +184,12 @@ function Comparison(props: {
     filters.tag,
   ]);
 
-  const options = useMemo(() => filterOptions(services.value ?? []), [services.value]);
+  const options = useMemo(
+    () => filterOptions(services.value ?? []),
+    [services.value],
+  );
   const shown = useMemo(() => {
-    const source = grouped ? teams.value ?? [] : services.value ?? [];
+    const source = grouped ? (teams.value ?? []) : (services.value ?? []);
     const applied = grouped
       ? // Team rows are filtered on the server except by owner and search.
         filterRows(
@@ -200,14 +217,23 @@ function Comparison(props: {
   return (
     <Grid container spacing={2}>
       <Grid item xs={12}>
-        <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 16 }}>
+        <Box
+          display="flex"
+          flexWrap="wrap"
+          alignItems="center"
+          style={{ gap: 16 }}
+        >
           <DefinitionSelect
             id="mttr-compare-definition"
             definitions={definitions}
             value={definitionId}
             onChange={setDefinitionId}
           />
-          <WindowSelect id="mttr-compare-window" value={days} onChange={setDays} />
+          <WindowSelect
+            id="mttr-compare-window"
+            value={days}
+            onChange={setDays}
+          />
           <TextField
             id="mttr-compare-severity"
             select
@@ -273,14 +299,21 @@ function Comparison(props: {
             onClick={() =>
               download(
                 `mttr-${grouped ? 'teams' : 'services'}-${definitionId}-${days}d.csv`,
-                toCsv(shown, { definition: definition.title, window: windowLabel(days) }),
+                toCsv(shown, {
+                  definition: definition.title,
+                  window: windowLabel(days),
+                }),
               )
             }
           >
             Export CSV
           </Button>
         </Box>
-        <Typography variant="body2" color="textSecondary" style={{ marginTop: 8 }}>
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          style={{ marginTop: 8 }}
+        >
           Every figure: {caption}
           {severity ? `, ${severity} incidents only` : ''}. Change compares the
           median with the {days} days before. Services and teams are compared,

@@ -109,7 +109,10 @@ export function filterRows(
   });
 }
 
-function sortValue(row: ComparisonRow, field: SortField): string | number | null {
+function sortValue(
+  row: ComparisonRow,
+  field: SortField,
+): string | number | null {
   switch (field) {
     case 'name':
       return row.name.toLocaleLowerCase('en-US');
@@ -230,7 +233,9 @@ export function toCsv(
       context.definition,
       context.window,
     ]
-      .map(v => (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? v : csvField(v)))
+      .map(v =>
+        typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? v : csvField(v),
+      )
       .join(','),
   );
   return [header.map(csvField).join(','), ...lines].join('\n').concat('\n');

@@ -22,7 +22,9 @@ export const DEFAULT_DORA_THRESHOLDS: DoraThresholds = {
  * Reads `mttr.dora` from the frontend config. A value that is not a duration
  * throws naming the key, so a typo is seen instead of silently ignored.
  */
-export function readDoraThresholds(config: ConfigApi | undefined): DoraThresholds {
+export function readDoraThresholds(
+  config: ConfigApi | undefined,
+): DoraThresholds {
   const read = (key: 'elite' | 'high' | 'medium', fallback: number) => {
     const text = config?.getOptionalString(`mttr.dora.${key}`);
     if (text === undefined) {

@@ -62,7 +62,9 @@ export function formatFrequency(perThirtyDays: number): string {
 
 /** "12%" for a rate in 0..1, "–" for none. */
 export function formatRate(rate: number | null | undefined): string {
-  return rate === null || rate === undefined ? '–' : `${Math.round(rate * 100)}%`;
+  return rate === null || rate === undefined
+    ? '–'
+    : `${Math.round(rate * 100)}%`;
 }
 
 /** Fewer incidents than this and the figures are marked as a small sample. */
