@@ -49,12 +49,10 @@ describe('just-in-time access in the portal', () => {
   it('lets the on-call guest request access from an open incident and shows it active with its countdown', async () => {
     await openPortal(page, '/catalog/default/component/checkout-web');
     const request = page
-      .getByRole('button', {
-        name: 'Request access: Production database (read-only)',
-      })
+      .getByRole('button', { name: 'Request access', exact: true })
       .first();
     // On a fresh portal the demo incidents count for checkout-web once the
-    // catalog mapping task has run (every 2 minutes, slower on a busy
+    // catalog mapping task has run (every 30 seconds, slower on a busy
     // machine): reload until then.
     const deadline = Date.now() + 360_000;
     for (;;) {
@@ -71,6 +69,9 @@ describe('just-in-time access in the portal', () => {
       }
     }
     await request.click();
+    await page
+      .getByRole('menuitem', { name: 'Production database (read-only)' })
+      .click();
 
     const dialog = page.getByRole('dialog');
     await dialog.getByText('Request access', { exact: true }).waitFor();

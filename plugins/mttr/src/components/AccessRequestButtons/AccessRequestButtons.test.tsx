@@ -78,7 +78,42 @@ describe('access on an incident row', () => {
     ).not.toBeInTheDocument();
   });
 
-  it('offers a button per target on an open incident, and shows the grant active after the request', async () => {
+  it('offers the targets of an open incident in one menu', async () => {
+    const breakGlass = {
+      ...target,
+      id: 'cloud-break-glass',
+      title: 'Cloud break-glass',
+      approval: 'break-glass' as const,
+    };
+    server.use(
+      http.get(`${BASE}/access-targets`, () =>
+        HttpResponse.json({ items: [target, breakGlass] }),
+      ),
+      http.get(`${BASE}/access-requests`, () =>
+        HttpResponse.json({ items: [] }),
+      ),
+    );
+    await renderInTestApp(
+      <TestApiProvider apis={[[mttrApiRef, clientForTests()]]}>
+        <AccessRequestButtons
+          entity={checkoutWeb}
+          incident={incidentOf({ status: 'open' })}
+        />
+      </TestApiProvider>,
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Request access' }),
+    );
+    expect(
+      screen.getAllByRole('menuitem').map(item => item.textContent),
+    ).toEqual(['Production DB', 'Cloud break-glass (break-glass)']);
+    await userEvent.click(
+      screen.getByRole('menuitem', { name: 'Cloud break-glass (break-glass)' }),
+    );
+    expect(await screen.findByRole('dialog')).toBeInTheDocument();
+  });
+
+  it('offers a single target as one button, and shows the grant active after the request', async () => {
     let mine: AccessRequest[] = [];
     server.use(
       http.get(`${BASE}/access-targets`, () =>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Box, Button } from '@material-ui/core';
+import { Box, Button, Menu, MenuItem } from '@material-ui/core';
+import ArrowDropDownIcon from '@material-ui/icons/ArrowDropDown';
 import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -14,9 +15,9 @@ import { AccessRequestDialog } from '../AccessRequestDialog';
 import { AccessRequestStatus } from '../AccessRequestStatus';
 
 /**
- * The access part of an open incident's row: a "Request access" button per
- * target that applies to the service, and the status of the caller's own
- * live requests for it. Renders nothing for resolved incidents, services
+ * The access part of an open incident's row: a "Request access" button (a
+ * menu of the targets that apply, when there are several), and the status
+ * of the caller's own live requests for it. Renders nothing for resolved incidents, services
  * without targets, or a backend without the access feature.
  */
 export function AccessRequestButtons(props: IncidentActionsProps) {
@@ -35,6 +36,7 @@ function AccessRequestButtonsForEntity(props: IncidentActionsProps) {
   const api = useApi(mttrApiRef);
   const entityRef = stringifyEntityRef(entity);
   const [dialogTarget, setDialogTarget] = useState<string>();
+  const [menuAnchor, setMenuAnchor] = useState<HTMLElement | null>(null);
   const [version, setVersion] = useState(0);
   const [created, setCreated] = useState<AccessRequest[]>([]);
 
@@ -69,18 +71,56 @@ function AccessRequestButtonsForEntity(props: IncidentActionsProps) {
   return (
     <Box display="flex" flexDirection="column" width="100%">
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
-        {targets.value.map(target => (
+        {targets.value.length === 1 ? (
           <Button
-            key={target.id}
             size="small"
             variant="outlined"
-            color={target.approval === 'break-glass' ? 'secondary' : 'primary'}
-            aria-label={`Request access: ${target.title}`}
-            onClick={() => setDialogTarget(target.id)}
+            color={
+              targets.value[0].approval === 'break-glass'
+                ? 'secondary'
+                : 'primary'
+            }
+            onClick={() => setDialogTarget(targets.value![0].id)}
           >
-            Request access: {target.title}
+            Request access: {targets.value[0].title}
           </Button>
-        ))}
+        ) : (
+          <>
+            {/* One button for all targets keeps an incident row short; the
+                dialog says what each target's policy is. */}
+            <Button
+              size="small"
+              variant="outlined"
+              color="primary"
+              aria-haspopup="menu"
+              aria-controls={`mttr-access-menu-${incident.source}-${incident.incidentId}`}
+              endIcon={<ArrowDropDownIcon />}
+              onClick={event => setMenuAnchor(event.currentTarget)}
+            >
+              Request access
+            </Button>
+            <Menu
+              id={`mttr-access-menu-${incident.source}-${incident.incidentId}`}
+              anchorEl={menuAnchor}
+              keepMounted={false}
+              open={Boolean(menuAnchor)}
+              onClose={() => setMenuAnchor(null)}
+            >
+              {targets.value.map(target => (
+                <MenuItem
+                  key={target.id}
+                  onClick={() => {
+                    setMenuAnchor(null);
+                    setDialogTarget(target.id);
+                  }}
+                >
+                  {target.title}
+                  {target.approval === 'break-glass' ? ' (break-glass)' : ''}
+                </MenuItem>
+              ))}
+            </Menu>
+          </>
+        )}
       </Box>
       {live.map(request => (
         <AccessRequestStatus
