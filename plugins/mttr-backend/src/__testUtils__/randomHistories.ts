@@ -4,6 +4,7 @@ import {
   IncidentEvent,
   RecoveryDefinition,
   SEVERITIES,
+  Severity,
 } from '@mttr-backstage/plugin-mttr-common';
 
 /** The start of the generated histories. */
@@ -12,7 +13,11 @@ const MIN = 60_000;
 
 /** Ways of naming the same two entities, to exercise normalisation. */
 export const ENTITY_SPELLINGS = [
-  ['component:payments', 'Component:default/payments', 'component:DEFAULT/payments'],
+  [
+    'component:payments',
+    'Component:default/payments',
+    'component:DEFAULT/payments',
+  ],
   ['component:default/checkout', 'COMPONENT:checkout'],
 ];
 
@@ -20,7 +25,9 @@ const incidentArb = fc.record({
   source: fc.constantFrom('pagerduty', 'alertmanager'),
   entity: fc.integer({ min: 0, max: 1 }),
   spelling: fc.nat(),
-  fingerprint: fc.option(fc.constantFrom('disk-full', 'cert-expiry'), { nil: undefined }),
+  fingerprint: fc.option(fc.constantFrom('disk-full', 'cert-expiry'), {
+    nil: undefined,
+  }),
   severity: fc.option(fc.constantFrom(...SEVERITIES), { nil: undefined }),
   drill: fc.boolean(),
   impactMinutesBefore: fc.option(fc.constantFrom(0, 2, 60), { nil: undefined }),
@@ -39,6 +46,11 @@ const incidentArb = fc.record({
   ),
 });
 
+/** Later events sometimes change the severity, and carry nothing else. */
+function laterAttributes(step: { severity?: Severity }) {
+  return step.severity ? { severity: step.severity } : undefined;
+}
+
 /**
  * Random incident histories as event lists: several incidents over a few
  * weeks, with reopens, recurrences of a fingerprint, drills, severities
@@ -55,6 +67,14 @@ export const historyArb = fc
         inc.impactMinutesBefore === undefined
           ? undefined
           : new Date(t - inc.impactMinutesBefore * MIN).toISOString();
+      const firstAttributes = {
+        title: `Incident ${n}`,
+        entityRefs: [names[inc.spelling % names.length]],
+        fingerprint: inc.fingerprint,
+        severity: inc.severity,
+        labels: inc.drill ? ['drill'] : [],
+        impactStartedAt: impact,
+      };
       inc.steps.forEach((step, i) => {
         t += step.gapMinutes * MIN;
         events.push({
@@ -63,19 +83,7 @@ export const historyArb = fc
           eventId: `INC${n}-${i}`,
           type: i === 0 ? 'triggered' : step.type,
           at: new Date(t).toISOString(),
-          incident:
-            i === 0
-              ? {
-                  title: `Incident ${n}`,
-                  entityRefs: [names[inc.spelling % names.length]],
-                  fingerprint: inc.fingerprint,
-                  severity: inc.severity,
-                  labels: inc.drill ? ['drill'] : [],
-                  impactStartedAt: impact,
-                }
-              : step.severity
-              ? { severity: step.severity }
-              : undefined,
+          incident: i === 0 ? firstAttributes : laterAttributes(step),
         });
       });
     });

@@ -12,7 +12,13 @@ import {
  * property tests compare the API's answers with it.
  */
 
-const ORDER = ['triggered', 'acknowledged', 'mitigated', 'resolved', 'reopened'];
+const ORDER = [
+  'triggered',
+  'acknowledged',
+  'mitigated',
+  'resolved',
+  'reopened',
+];
 
 interface RefCycle {
   start: number;
@@ -51,10 +57,18 @@ interface RefUnit {
   resolve?: number;
 }
 
+function byText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 function normalise(ref: string): string | undefined {
   try {
     return stringifyEntityRef(
-      parseEntityRef(ref, { defaultKind: 'component', defaultNamespace: 'default' }),
+      parseEntityRef(ref, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      }),
     ).toLocaleLowerCase('en-US');
   } catch {
     return undefined;
@@ -82,7 +96,7 @@ function buildIncidents(
         (a, b) =>
           a.t - b.t ||
           ORDER.indexOf(a.type) - ORDER.indexOf(b.type) ||
-          (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0),
+          byText(a.eventId, b.eventId),
       );
     const attrs: Record<string, any> = {};
     for (const e of evs) {
@@ -93,13 +107,16 @@ function buildIncidents(
     const trig = evs.find(e => e.type === 'triggered');
     const start = trig ? trig.t : evs[0].t;
     const impact =
-      attrs.impactStartedAt !== undefined ? Date.parse(attrs.impactStartedAt) : undefined;
+      attrs.impactStartedAt !== undefined
+        ? Date.parse(attrs.impactStartedAt)
+        : undefined;
     const cycles: RefCycle[] = [{ start, first: true }];
     for (const e of evs) {
       if (e.t < start) continue;
       const c = cycles[cycles.length - 1];
       if (e.type === 'acknowledged' && c.ack === undefined) c.ack = e.t;
-      if (e.type === 'mitigated' && c.mitigated === undefined) c.mitigated = e.t;
+      if (e.type === 'mitigated' && c.mitigated === undefined)
+        c.mitigated = e.t;
       if (e.type === 'resolved' && c.resolved === undefined) c.resolved = e.t;
       const ends =
         definition.end === 'mitigated'
@@ -157,9 +174,7 @@ function unitsOf(
   for (const list of byFingerprint.values()) {
     list.sort(
       (a, b) =>
-        a.start - b.start ||
-        (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) ||
-        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        a.start - b.start || byText(a.source, b.source) || byText(a.id, b.id),
     );
     let current: RefIncident[] | undefined;
     for (const inc of list) {
@@ -194,16 +209,24 @@ function unitsOf(
     const cycles = chain.flatMap(i => i.cycles.map(c => ({ c, i })));
     const stages = (c: RefCycle, i: RefIncident) => ({
       detect:
-        c.first && i.impact !== undefined && i.triggered !== undefined && i.triggered >= i.impact
+        c.first &&
+        i.impact !== undefined &&
+        i.triggered !== undefined &&
+        i.triggered >= i.impact
           ? i.triggered - i.impact
           : undefined,
-      ack: c.ack !== undefined && c.ack >= cStart(c, i) ? c.ack - cStart(c, i) : undefined,
+      ack:
+        c.ack !== undefined && c.ack >= cStart(c, i)
+          ? c.ack - cStart(c, i)
+          : undefined,
       mitigate:
         c.ack !== undefined && c.mitigated !== undefined && c.mitigated >= c.ack
           ? c.mitigated - c.ack
           : undefined,
       resolve:
-        c.mitigated !== undefined && c.resolved !== undefined && c.resolved >= c.mitigated
+        c.mitigated !== undefined &&
+        c.resolved !== undefined &&
+        c.resolved >= c.mitigated
           ? c.resolved - c.mitigated
           : undefined,
     });

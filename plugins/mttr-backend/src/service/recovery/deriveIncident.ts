@@ -14,8 +14,16 @@ export function compareEvents(a: EngineEvent, b: EngineEvent): number {
   return (
     a.atMs - b.atMs ||
     TYPE_ORDER.get(a.type)! - TYPE_ORDER.get(b.type)! ||
-    (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0)
+    compareText(a.eventId, b.eventId)
   );
+}
+
+/** Plain code-unit order, the same on every machine and locale. */
+export function compareText(a: string, b: string): number {
+  if (a < b) {
+    return -1;
+  }
+  return a > b ? 1 : 0;
 }
 
 /**
@@ -59,7 +67,8 @@ export function deriveIncident(
   }
 
   const impact = attributes.impactStartedAt as string | undefined;
-  const impactStartedAtMs = impact === undefined ? undefined : Date.parse(impact);
+  const impactStartedAtMs =
+    impact === undefined ? undefined : Date.parse(impact);
 
   return {
     source,

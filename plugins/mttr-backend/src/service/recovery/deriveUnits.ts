@@ -4,7 +4,7 @@ import {
   Severity,
   formatDuration,
 } from '@mttr-backstage/plugin-mttr-common';
-import { cycleRecoveryMs } from './deriveIncident';
+import { compareText, cycleRecoveryMs } from './deriveIncident';
 import { DerivedIncident, IncidentCycle, RecoveryUnit } from './types';
 
 /** `source/incidentId`: how units and explanations name an incident. */
@@ -35,7 +35,10 @@ export function definitionStartMs(
   definition: RecoveryDefinition,
   incident: DerivedIncident,
 ): number {
-  if (definition.start === 'impact' && incident.impactStartedAtMs !== undefined) {
+  if (
+    definition.start === 'impact' &&
+    incident.impactStartedAtMs !== undefined
+  ) {
     return incident.impactStartedAtMs;
   }
   return incident.startMs;
@@ -67,7 +70,8 @@ function cyclesOf(
   return cycles.map((cycle, index) => ({
     incident,
     cycle,
-    startMs: index === 0 ? definitionStartMs(definition, incident) : cycle.startMs,
+    startMs:
+      index === 0 ? definitionStartMs(definition, incident) : cycle.startMs,
     recoveryMs: cycleRecoveryMs(cycle, definition.end),
     first: index === 0,
   }));
@@ -109,13 +113,6 @@ function buildChains(
     chains.push({ incidents: [incident], cycles });
   }
   return chains;
-}
-
-function compareText(a: string, b: string): number {
-  if (a < b) {
-    return -1;
-  }
-  return a > b ? 1 : 0;
 }
 
 /** The most severe of the incidents' severities (sev1 is the most severe). */

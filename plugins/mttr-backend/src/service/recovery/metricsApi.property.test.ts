@@ -38,7 +38,11 @@ const entities: Entity[] = Array.from({ length: RUNS_AVAILABLE }).flatMap(
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: { name: `${name}-${run}`, namespace: 'default' },
-      spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'production' },
+      spec: {
+        type: 'service',
+        owner: 'group:default/team-a',
+        lifecycle: 'production',
+      },
     })),
 );
 
@@ -66,7 +70,9 @@ const definitionsConfig = PROPERTY_DEFINITIONS.map(d => ({
   reopens: d.reopens,
   excludeLabels: d.excludeLabels,
   ...(d.severities ? { severities: d.severities } : {}),
-  ...(d.recurrenceWindowMs ? { recurrenceWindow: `${d.recurrenceWindowMs / 60_000}m` } : {}),
+  ...(d.recurrenceWindowMs
+    ? { recurrenceWindow: `${d.recurrenceWindowMs / 60_000}m` }
+    : {}),
   ...(d.minDurationMs ? { minDuration: `${d.minDurationMs / 60_000}m` } : {}),
 }));
 
@@ -125,10 +131,26 @@ describe('the metrics API against the reference implementation', () => {
                   })
                   .set('Authorization', mockCredentials.user.header());
                 expect(res.body.error?.message ?? res.status).toBe(200);
-                const expected = referenceMetrics(events, definition, entityRef, from, to);
-                const { entityRef: _e, definition: _d, from: _f, to: _t, severityMix: _s, ...actual } =
-                  res.body;
-                expect({ definition: definition.id, entityRef, ...roundAll(actual) }).toEqual({
+                const expected = referenceMetrics(
+                  events,
+                  definition,
+                  entityRef,
+                  from,
+                  to,
+                );
+                const {
+                  entityRef: _e,
+                  definition: _d,
+                  from: _f,
+                  to: _t,
+                  severityMix: _s,
+                  ...actual
+                } = res.body;
+                expect({
+                  definition: definition.id,
+                  entityRef,
+                  ...roundAll(actual),
+                }).toEqual({
                   definition: definition.id,
                   entityRef,
                   ...roundAll(expected),

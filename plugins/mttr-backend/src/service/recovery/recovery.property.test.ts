@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { IncidentEvent, RecoveryDefinition } from '@mttr-backstage/plugin-mttr-common';
+import {
+  IncidentEvent,
+  RecoveryDefinition,
+} from '@mttr-backstage/plugin-mttr-common';
 import {
   DerivedIncident,
   aggregateUnits,
@@ -49,7 +52,10 @@ function engineMetrics(
     );
     const entities = incident.entityRefs.map(r =>
       stringifyEntityRef(
-        parseEntityRef(r, { defaultKind: 'component', defaultNamespace: 'default' }),
+        parseEntityRef(r, {
+          defaultKind: 'component',
+          defaultNamespace: 'default',
+        }),
       ).toLocaleLowerCase('en-US'),
     );
     if (!entities.includes(entityRef)) continue;
@@ -75,7 +81,10 @@ describe('the recovery engine against the reference implementation', () => {
         historyArb,
         deliveryArb,
         fc.constantFrom(...PROPERTY_DEFINITIONS),
-        fc.constantFrom('component:default/payments', 'component:default/checkout'),
+        fc.constantFrom(
+          'component:default/payments',
+          'component:default/checkout',
+        ),
         fc.integer({ min: 0, max: 96 }),
         fc.integer({ min: 1, max: 120 }),
         (events, delivery, definition, entityRef, fromHour, hours) => {
@@ -86,8 +95,20 @@ describe('the recovery engine against the reference implementation', () => {
           expect(new Set(batches.flat().map(e => e.eventId))).toEqual(
             new Set(events.map(e => e.eventId)),
           );
-          const actual = engineMetrics(batches, definition, entityRef, from, to);
-          const expected = referenceMetrics(events, definition, entityRef, from, to);
+          const actual = engineMetrics(
+            batches,
+            definition,
+            entityRef,
+            from,
+            to,
+          );
+          const expected = referenceMetrics(
+            events,
+            definition,
+            entityRef,
+            from,
+            to,
+          );
           expect(actual).toEqual(expected);
         },
       ),

@@ -26,10 +26,15 @@ let seq = 0;
 function ev(
   type: IncidentEventType,
   minutes: number,
-  incident?: IncidentAttributes,
+  attributes?: IncidentAttributes,
 ): EngineEvent {
   seq += 1;
-  return { eventId: `e${seq}`, type, atMs: T0 + minutes * MIN, incident };
+  return {
+    eventId: `e${seq}`,
+    type,
+    atMs: T0 + minutes * MIN,
+    incident: attributes,
+  };
 }
 
 function incident(
@@ -82,7 +87,11 @@ describe('deriveIncident', () => {
   it('gives each attribute the value of the latest event that carries it', () => {
     const i = incident('a', [
       ev('resolved', 30, { title: 'Latest title' }),
-      ev('triggered', 0, { title: 'First title', severity: 'sev3', labels: ['x'] }),
+      ev('triggered', 0, {
+        title: 'First title',
+        severity: 'sev3',
+        labels: ['x'],
+      }),
       ev('acknowledged', 10, { severity: 'sev2' }),
     ]);
     expect(i.title).toBe('Latest title');
@@ -141,7 +150,11 @@ describe('deriveUnits', () => {
       reopenedTwice(),
     ]);
     // Cycles: 0→30 (30m), 60→100 (40m), 120→150 (30m).
-    expect(units.map(u => u.durationMs)).toEqual([30 * MIN, 40 * MIN, 30 * MIN]);
+    expect(units.map(u => u.durationMs)).toEqual([
+      30 * MIN,
+      40 * MIN,
+      30 * MIN,
+    ]);
     expect(units.map(u => u.reopened)).toEqual([false, true, true]);
     expect(units[1].startMs).toBe(T0 + 60 * MIN);
   });
@@ -153,7 +166,11 @@ describe('deriveUnits', () => {
       [reopenedTwice()],
     );
     // 0→20 (mitigated), 60→70 (mitigated), 120→150 (resolved, never mitigated).
-    expect(units.map(u => u.durationMs)).toEqual([20 * MIN, 10 * MIN, 30 * MIN]);
+    expect(units.map(u => u.durationMs)).toEqual([
+      20 * MIN,
+      10 * MIN,
+      30 * MIN,
+    ]);
   });
 
   it('with end mitigated, a reopen after mitigation but before resolution starts a new cycle', () => {
@@ -282,11 +299,10 @@ describe('deriveUnits', () => {
         ev('triggered', 120, { fingerprint: 'disk-full' }),
         ev('resolved', 150),
       ]);
-      const units = deriveUnits(
-        { ...recurring, reopens: 'separate' },
-        ENTITY,
-        [first(), second],
-      );
+      const units = deriveUnits({ ...recurring, reopens: 'separate' }, ENTITY, [
+        first(),
+        second,
+      ]);
       expect(units.map(u => [u.durationMs, u.reopened])).toEqual([
         [60 * MIN, false],
         [30 * MIN, true],
@@ -324,16 +340,26 @@ describe('deriveUnits', () => {
     it('counts only the configured severities, and an incident with none matches no filter', () => {
       const d = def({ severities: ['sev1', 'sev2'] });
       const units = deriveUnits(d, ENTITY, [
-        incident('a', [ev('triggered', 0, { severity: 'sev2' }), ev('resolved', 9)]),
+        incident('a', [
+          ev('triggered', 0, { severity: 'sev2' }),
+          ev('resolved', 9),
+        ]),
       ]).concat(
         deriveUnits(d, ENTITY, [
-          incident('b', [ev('triggered', 0, { severity: 'sev3' }), ev('resolved', 9)]),
+          incident('b', [
+            ev('triggered', 0, { severity: 'sev3' }),
+            ev('resolved', 9),
+          ]),
         ]),
         deriveUnits(d, ENTITY, [
           incident('c', [ev('triggered', 0), ev('resolved', 9)]),
         ]),
       );
-      expect(units.map(u => u.outcome)).toEqual(['counted', 'filtered', 'filtered']);
+      expect(units.map(u => u.outcome)).toEqual([
+        'counted',
+        'filtered',
+        'filtered',
+      ]);
     });
 
     it('excludes recovered units shorter than the minimum duration, apart from the filtered ones', () => {
@@ -345,9 +371,14 @@ describe('deriveUnits', () => {
         incident('exact', [ev('triggered', 0), ev('resolved', 2)]),
       ]);
       const shortDrill = deriveUnits(d, ENTITY, [
-        incident('drill', [ev('triggered', 0, { labels: ['drill'] }), ev('resolved', 1)]),
+        incident('drill', [
+          ev('triggered', 0, { labels: ['drill'] }),
+          ev('resolved', 1),
+        ]),
       ]);
-      const open = deriveUnits(d, ENTITY, [incident('open', [ev('triggered', 0)])]);
+      const open = deriveUnits(d, ENTITY, [
+        incident('open', [ev('triggered', 0)]),
+      ]);
       expect(short[0].outcome).toBe('excluded');
       expect(short[0].reasons).toContain('excluded: shorter than 2m');
       expect(exact[0].outcome).toBe('counted');
@@ -364,7 +395,9 @@ describe('aggregateUnits', () => {
   };
   const unit = (
     durationMin: number | null,
-    extra: Partial<Parameters<typeof aggregateUnits>[0] extends Iterable<infer U> ? U : never> = {},
+    extra: Partial<
+      Parameters<typeof aggregateUnits>[0] extends Iterable<infer U> ? U : never
+    > = {},
   ) => ({
     startMs: T0,
     endMs: durationMin === null ? null : T0 + durationMin * MIN,
@@ -381,7 +414,14 @@ describe('aggregateUnits', () => {
 
   it('computes mean, interpolated median and p90 over recovered units', () => {
     const figures = aggregateUnits(
-      [unit(10), unit(20), unit(30), unit(100), unit(null), unit(1, { outcome: 'excluded' })],
+      [
+        unit(10),
+        unit(20),
+        unit(30),
+        unit(100),
+        unit(null),
+        unit(1, { outcome: 'excluded' }),
+      ],
       window,
     );
     // Recovered: 10, 20, 30, 100 → mean 40; median between 20 and 30 = 25;
@@ -487,13 +527,38 @@ describe('readRecoveryDefinitions', () => {
   });
 
   it.each([
-    [{ definitions: [{ id: 'x', title: 'X', end: 'fixed' }] }, /mttr\.definitions\[0\]\.end/],
-    [{ definitions: [{ id: 'x', title: 'X', minDuration: 'soon' }] }, /mttr\.definitions\[0\]\.minDuration/],
-    [{ definitions: [{ id: 'x', title: 'X', severities: ['p1'] }] }, /mttr\.definitions\[0\]\.severities\[0\]/],
-    [{ definitions: [{ id: 'x', title: 'X' }, { id: 'x', title: 'Y' }] }, /mttr\.definitions\[1\]\.id/],
-    [{ defaultDefinition: 'nope', definitions: [{ id: 'x', title: 'X' }] }, /mttr\.defaultDefinition/],
+    [
+      { definitions: [{ id: 'x', title: 'X', end: 'fixed' }] },
+      /mttr\.definitions\[0\]\.end/,
+    ],
+    [
+      { definitions: [{ id: 'x', title: 'X', minDuration: 'soon' }] },
+      /mttr\.definitions\[0\]\.minDuration/,
+    ],
+    [
+      { definitions: [{ id: 'x', title: 'X', severities: ['p1'] }] },
+      /mttr\.definitions\[0\]\.severities\[0\]/,
+    ],
+    [
+      {
+        definitions: [
+          { id: 'x', title: 'X' },
+          { id: 'x', title: 'Y' },
+        ],
+      },
+      /mttr\.definitions\[1\]\.id/,
+    ],
+    [
+      { defaultDefinition: 'nope', definitions: [{ id: 'x', title: 'X' }] },
+      /mttr\.defaultDefinition/,
+    ],
     [{ definitions: [{ id: 'x' }] }, /title/],
-  ])('refuses a definition that cannot work, naming the key (%#)', (mttr, message) => {
-    expect(() => readRecoveryDefinitions(new ConfigReader({ mttr }))).toThrow(message);
-  });
+  ])(
+    'refuses a definition that cannot work, naming the key (%#)',
+    (mttr, message) => {
+      expect(() => readRecoveryDefinitions(new ConfigReader({ mttr }))).toThrow(
+        message,
+      );
+    },
+  );
 });

@@ -93,10 +93,17 @@ function figures(id: string) {
     deriveUnits(definition, 'component:default/payments-api', g),
   );
   return {
-    units: units.map(u => [u.incidentKeys.join('+'), u.outcome, u.durationMs! / MIN]),
+    units: units.map(u => [
+      u.incidentKeys.join('+'),
+      u.outcome,
+      u.durationMs! / MIN,
+    ]),
     ...aggregateUnits(
       units.filter(u => u.outcome !== 'filtered'),
-      { from: new Date(at('00:00')), to: new Date(at('00:00') + 30 * 86_400_000) },
+      {
+        from: new Date(at('00:00')),
+        to: new Date(at('00:00') + 30 * 86_400_000),
+      },
     ),
   };
 }
