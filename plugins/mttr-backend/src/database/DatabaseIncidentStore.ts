@@ -631,6 +631,9 @@ export class DatabaseIncidentStore implements IncidentStore {
         .andWhere('start_ms', '<', toMs)
         .andWhereNot('outcome', 'filtered');
     if (entityRefs === undefined) {
+      if (this.isSqlite) {
+        return this.readUnitsAsArrays(base(), withKeys);
+      }
       return (await base()).map((row: any) => toMetricUnit(row, withKeys));
     }
     const units: MetricUnit[] = [];
@@ -639,6 +642,46 @@ export class DatabaseIncidentStore implements IncidentStore {
       units.push(...rows.map((row: any) => toMetricUnit(row, withKeys)));
     }
     return units;
+  }
+
+  /**
+   * The comparison reads every unit of a window: on SQLite, rows as arrays
+   * straight from better-sqlite3 take half the time of row objects.
+   */
+  private async readUnitsAsArrays(
+    query: Knex.QueryBuilder,
+    withKeys: boolean,
+  ): Promise<MetricUnit[]> {
+    const { sql, bindings } = query.toSQL().toNative();
+    const client = this.db.client;
+    const connection = await client.acquireConnection();
+    try {
+      const rows: unknown[][] = connection
+        .prepare(sql)
+        .raw(true)
+        .all(...bindings);
+      const units = new Array<MetricUnit>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i] as any[];
+        units[i] = {
+          entityRef: r[0],
+          startMs: r[1],
+          endMs: r[2],
+          durationMs: r[3],
+          reopened: Boolean(r[4]),
+          outcome: r[5],
+          severity: r[6] ?? undefined,
+          detectMs: r[7],
+          acknowledgeMs: r[8],
+          mitigateMs: r[9],
+          resolveMs: r[10],
+          ...(withKeys ? { incidentKeys: JSON.parse(r[11]) } : {}),
+        };
+      }
+      return units;
+    } finally {
+      await client.releaseConnection(connection);
+    }
   }
 
   // --- mappings and the catalog ------------------------------------------
