@@ -5,13 +5,7 @@
  * @public
  */
 export type AccessRequestStatus =
-  | 'pending'
-  | 'active'
-  | 'denied'
-  | 'expired'
-  | 'revoked'
-  | 'lapsed'
-  | 'failed';
+  'pending' | 'active' | 'denied' | 'expired' | 'revoked' | 'lapsed' | 'failed';
 
 /**
  * An approval policy of an access target.
@@ -19,10 +13,7 @@ export type AccessRequestStatus =
  * @public
  */
 export type AccessApprovalPolicy =
-  | 'auto-on-call'
-  | 'approver'
-  | 'auto'
-  | 'break-glass';
+  'auto-on-call' | 'approver' | 'auto' | 'break-glass';
 
 /**
  * A production target on-call engineers may request time-bound access to,

@@ -52,7 +52,9 @@ export function mappingKeysOfEntity(entity: Entity): string[] {
   if (pagerDuty) {
     keys.push(`pagerduty:service:${pagerDuty}`);
   }
-  for (const matcher of splitList(annotations[MTTR_ALERT_MATCHERS_ANNOTATION])) {
+  for (const matcher of splitList(
+    annotations[MTTR_ALERT_MATCHERS_ANNOTATION],
+  )) {
     const [label, ...value] = matcher.split('=');
     if (label && value.length) {
       keys.push(`alertmanager:${label.trim()}=${value.join('=').trim()}`);

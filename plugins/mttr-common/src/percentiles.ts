@@ -17,7 +17,10 @@ export function percentileCont(values: number[], q: number): number | null {
  *
  * @public
  */
-export function percentileContSorted(sorted: number[], q: number): number | null {
+export function percentileContSorted(
+  sorted: number[],
+  q: number,
+): number | null {
   if (sorted.length === 0) {
     return null;
   }
