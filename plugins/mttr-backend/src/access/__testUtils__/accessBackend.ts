@@ -21,6 +21,7 @@ import {
 } from '@mttr-backstage/plugin-mttr-common';
 import { AccessProvider, OnCallLookup } from '@mttr-backstage/plugin-mttr-node';
 import { Knex } from 'knex';
+import type { Server } from 'node:http';
 import { AccessExtensions } from '../AccessExtensions';
 import { createAccessFeature } from '../createAccessFeature';
 import { OpenIncident } from '../OpenIncidentLookup';
@@ -202,12 +203,22 @@ export interface AccessBackendOptions {
   notifications?: NotificationService;
 }
 
+/** A started access test backend. */
+export interface AccessTestBackend {
+  server: Server;
+  stop(): Promise<void>;
+  /** Runs one pass of the expiry task now. */
+  runExpiry(): Promise<unknown>;
+}
+
 /**
  * Starts a real test backend with the access feature mounted under
  * /api/mttr, on the given database, with the clock injected. The scheduler
  * runs the expiry task once at start-up, as a restarted backend would.
  */
-export async function startAccessBackend(options: AccessBackendOptions) {
+export async function startAccessBackend(
+  options: AccessBackendOptions,
+): Promise<AccessTestBackend> {
   const openIncidents = options.openIncidents ?? defaultOpenIncidents;
   let expiry: (() => Promise<unknown>) | undefined;
   const plugin = createBackendPlugin({

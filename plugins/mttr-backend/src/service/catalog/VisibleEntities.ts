@@ -77,12 +77,7 @@ export function entityInfoOf(entity: Entity): EntityInfo {
     owner:
       relationTarget(entity, RELATION_OWNED_BY) ??
       refOrUndefined(spec.owner, 'group', namespace),
-    system:
-      entity.kind.toLocaleLowerCase('en-US') === 'system'
-        ? undefined
-        : relationTarget(entity, RELATION_PART_OF)?.startsWith('system:')
-          ? relationTarget(entity, RELATION_PART_OF)
-          : refOrUndefined(spec.system, 'system', namespace),
+    system: systemOf(entity, namespace),
     lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
     tags: entity.metadata.tags ?? [],
   };
@@ -179,4 +174,16 @@ export class VisibleEntities {
       }
     }
   }
+}
+
+/** The system an entity is part of: a system itself is part of none. */
+function systemOf(entity: Entity, namespace: string): string | undefined {
+  if (entity.kind.toLocaleLowerCase('en-US') === 'system') {
+    return undefined;
+  }
+  const partOf = relationTarget(entity, RELATION_PART_OF);
+  if (partOf?.startsWith('system:')) {
+    return partOf;
+  }
+  return refOrUndefined(entity.spec?.system, 'system', namespace);
 }

@@ -432,7 +432,7 @@ function incidentsOfDay(service: ServiceProfile, day: number): DemoIncident[] {
         ? `[Game day] ${service.titles[titleIndex]}`
         : service.titles[titleIndex],
       fingerprint,
-      labels: drill ? ['drill'] : flapping ? ['flapping'] : [],
+      labels: demoLabels(drill, flapping),
       reopen: !flapping && random() < service.reopenChance,
     });
     incidents.push(first);
@@ -656,4 +656,12 @@ export async function seedDemoIncidents(options: {
     `Demo incidents: ${total.accepted} events added, ${total.duplicates} already there`,
   );
   return total;
+}
+
+/** A game day is labelled a drill; otherwise a flapping alert says so. */
+function demoLabels(drill: boolean, flapping: boolean): string[] {
+  if (drill) {
+    return ['drill'];
+  }
+  return flapping ? ['flapping'] : [];
 }

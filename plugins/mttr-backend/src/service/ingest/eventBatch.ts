@@ -56,15 +56,12 @@ const batchSchema = z.object({
 
 /** `events[3].incident.severity` */
 function pathText(path: Array<string | number>): string {
-  return path.reduce<string>(
-    (text, part) =>
-      typeof part === 'number'
-        ? `${text}[${part}]`
-        : text
-          ? `${text}.${part}`
-          : part,
-    '',
-  );
+  return path.reduce<string>((text, part) => {
+    if (typeof part === 'number') {
+      return `${text}[${part}]`;
+    }
+    return text ? `${text}.${part}` : part;
+  }, '');
 }
 
 /**

@@ -390,7 +390,8 @@ export class RecoveryMetricsService {
       } else if (va !== vb) {
         return (va < vb ? -1 : 1) * direction;
       }
-      return a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : 0;
+      if (a.entityRef === b.entityRef) return 0;
+      return a.entityRef < b.entityRef ? -1 : 1;
     });
     const offset = options.offset ?? 0;
     const limit = options.limit ?? 100;
