@@ -3,7 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { mttrIncidentSourceExtensionPoint } from '@mttr-backstage/plugin-mttr-node';
-import { AlertmanagerIncidentSource } from './AlertmanagerIncidentSource';
+import { createAlertmanagerIncidentSource } from './AlertmanagerIncidentSource';
 import { readAlertmanagerConfig } from './config';
 import {
   ALERTMANAGER_WEBHOOK_PATH,
@@ -30,7 +30,7 @@ export const mttrBackendModuleAlertmanager = createBackendModule({
       },
       async init({ config, logger, httpRouter, incidentSources }) {
         const settings = readAlertmanagerConfig(config);
-        const source = new AlertmanagerIncidentSource();
+        const source = createAlertmanagerIncidentSource();
         incidentSources.addIncidentSource(source);
 
         // Alertmanager cannot send a Backstage token: the route checks the

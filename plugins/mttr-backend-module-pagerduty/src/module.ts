@@ -10,7 +10,7 @@ import {
 import { PagerDutyClient } from './api/PagerDutyClient';
 import { readPagerDutyConfig } from './config';
 import { PagerDutyOnCallLookup } from './oncall/PagerDutyOnCallLookup';
-import { PagerDutyIncidentSource } from './PagerDutyIncidentSource';
+import { createPagerDutyIncidentSource } from './PagerDutyIncidentSource';
 import { PagerDutyIncidentSync } from './sync/PagerDutyIncidentSync';
 import { DatabaseSyncStateStore } from './sync/SyncStateStore';
 import {
@@ -57,7 +57,7 @@ export const mttrBackendModulePagerDuty = createBackendModule({
           priorityMap: settings.priorityMap,
           mitigationPattern: settings.mitigationPattern,
         };
-        const source = new PagerDutyIncidentSource();
+        const source = createPagerDutyIncidentSource();
         incidentSources.addIncidentSource(source);
 
         // PagerDuty cannot send a Backstage token: the route authenticates

@@ -123,3 +123,54 @@ export const mttrAccessProviderExtensionPoint =
   createExtensionPoint<MttrAccessProviderExtensionPoint>({
     id: 'mttr.access-provider',
   });
+
+/**
+ * An incident source for modules whose deliveries (webhooks, scheduled
+ * syncs) may arrive before the mttr plugin has connected its sink: they
+ * wait for the connection instead of losing events.
+ *
+ * @public
+ */
+export class DeferredIncidentSource implements IncidentSource {
+  readonly id: string;
+  private readonly connected: Promise<IncidentEventSink>;
+  private resolveConnected!: (sink: IncidentEventSink) => void;
+
+  /**
+   * @param options.id - the source id, also the `source` of its events
+   * @param options.notConnectedError - the error a delivery gets when the
+   *   sink is not there within its timeout (a ServiceUnavailableError makes
+   *   the caller's HTTP answer a 503, which webhook senders retry)
+   */
+  constructor(
+    private readonly options: { id: string; notConnectedError: () => Error },
+  ) {
+    this.id = options.id;
+    this.connected = new Promise(resolve => {
+      this.resolveConnected = resolve;
+    });
+  }
+
+  async connect(sink: IncidentEventSink): Promise<void> {
+    this.resolveConnected(sink);
+  }
+
+  /** The sink once connected; without a timeout, waits as long as it takes. */
+  async sink(timeoutMs?: number): Promise<IncidentEventSink> {
+    if (timeoutMs === undefined) {
+      return this.connected;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(this.options.notConnectedError()),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([this.connected, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

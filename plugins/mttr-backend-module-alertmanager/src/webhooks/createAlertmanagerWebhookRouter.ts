@@ -8,7 +8,7 @@ import {
   AlertmanagerWebhookPayload,
   eventsFromAlertmanagerPayload,
 } from '../mapping/alertEvents';
-import { AlertmanagerIncidentSource } from '../AlertmanagerIncidentSource';
+import { DeferredIncidentSource } from '@mttr-backstage/plugin-mttr-node';
 import { hasBearerToken } from './bearerToken';
 
 /** The path under /api/mttr; opened to unauthenticated callers by the module. */
@@ -37,7 +37,7 @@ const payloadSchema = z.object({
 export interface AlertmanagerWebhookRouterOptions {
   token?: string;
   mapping: AlertMappingOptions;
-  source: AlertmanagerIncidentSource;
+  source: DeferredIncidentSource;
   logger: LoggerService;
 }
 

@@ -8,7 +8,7 @@ import {
   eventsFromWebhook,
   PagerDutyMappingOptions,
 } from '../mapping/pagerDutyEvents';
-import { PagerDutyIncidentSource } from '../PagerDutyIncidentSource';
+import { DeferredIncidentSource } from '@mttr-backstage/plugin-mttr-node';
 import { isValidPagerDutySignature } from './signature';
 
 /** The path under /api/mttr; opened to unauthenticated callers by the module. */
@@ -27,7 +27,7 @@ const webhookSchema = z.object({
 export interface PagerDutyWebhookRouterOptions {
   secrets: string[];
   mapping: PagerDutyMappingOptions;
-  source: PagerDutyIncidentSource;
+  source: DeferredIncidentSource;
   logger: LoggerService;
 }
 
