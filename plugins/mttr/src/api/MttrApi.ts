@@ -75,7 +75,8 @@ export interface IncidentsQuery {
   entityRef: string;
   from?: Date;
   to?: Date;
-  status?: IncidentStatus;
+  /** One status, or several (any of them). */
+  status?: IncidentStatus | IncidentStatus[];
   limit?: number;
   offset?: number;
 }

@@ -25,7 +25,7 @@ import {
 } from './MttrApi';
 
 /** Query values as the routes take them: dates as ISO strings, blanks left out. */
-type QueryValue = string | number | Date | undefined;
+type QueryValue = string | number | Date | string[] | undefined;
 
 /**
  * Talks to the mttr backend through the discovery and fetch APIs, so the
@@ -72,7 +72,11 @@ export class MttrClient implements MttrApi {
   }
 
   async getIncidents(query: IncidentsQuery): Promise<IncidentsResponse> {
-    return this.get('/incidents', { ...query });
+    const { status, ...rest } = query;
+    return this.get('/incidents', {
+      ...rest,
+      status: typeof status === 'string' ? [status] : status,
+    });
   }
 
   async getOnCall(entityRef: string): Promise<OnCallEntry[] | undefined> {
@@ -192,6 +196,11 @@ export class MttrClient implements MttrApi {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
       if (value === undefined || value === '') {
+        continue;
+      }
+      if (Array.isArray(value)) {
+        // Repeated parameters, as the OpenAPI document's exploded arrays.
+        value.forEach(item => params.append(key, item));
         continue;
       }
       params.set(

@@ -84,7 +84,7 @@ const busyService = {
     items: [],
   }),
   incidents: (q: URLSearchParams) =>
-    q.get('status') === 'open'
+    q.getAll('status').includes('open')
       ? {
           items: [
             incidentOf({

@@ -117,18 +117,21 @@ function CardBody(props: {
   const data = useAsync(async () => {
     const window = lastDays(CARD_WINDOW_DAYS, now);
     const query = { entityRef, definition: definitionId };
-    const [current, previous, series, open, mitigated] = await Promise.all([
+    const [current, previous, series, unresolved] = await Promise.all([
       api.getMetrics({ ...query, ...window }),
       api.getMetrics({ ...query, ...previousWindow(window) }),
       api.getMetricsSeries({ ...query, ...window, bucket: 'week' }),
-      api.getIncidents({ entityRef, status: 'open', limit: 50 }),
-      api.getIncidents({ entityRef, status: 'mitigated', limit: 50 }),
+      api.getIncidents({
+        entityRef,
+        status: ['open', 'mitigated'],
+        limit: 100,
+      }),
     ]);
     return {
       current,
       previous,
       series: series.items,
-      openIncidents: [...open.items, ...mitigated.items].sort((a, b) =>
+      openIncidents: [...unresolved.items].sort((a, b) =>
         a.startedAt.localeCompare(b.startedAt),
       ),
     };
