@@ -17,7 +17,9 @@ function flag(name: string, fallback: string): string {
 
 async function main() {
   const engine = flag('engine', 'sqlite');
-  const dir = mkdtempSync(join(tmpdir(), 'mttr-bench-'));
+  // --db-dir keeps the SQLite database for a later run with --skip-ingest.
+  const kept = flag('db-dir', '');
+  const dir = kept || mkdtempSync(join(tmpdir(), 'mttr-bench-'));
   const database =
     engine === 'sqlite'
       ? { client: 'better-sqlite3', connection: { directory: dir } }
@@ -59,7 +61,9 @@ async function main() {
   process.stdout.write(`READY ${port}\n`);
   process.on('SIGTERM', async () => {
     await backend.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) {
+      rmSync(dir, { recursive: true, force: true });
+    }
     process.exit(0);
   });
 }

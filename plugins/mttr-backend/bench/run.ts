@@ -12,6 +12,9 @@
  * Flags: --incidents N (default 1,000,000), --entities N (default 10,000),
  *        --engine sqlite|postgres|all (default all: PostgreSQL when reachable)
  *        --pg postgresql://postgres@127.0.0.1:5432
+ *        --db-dir DIR (keep the SQLite database in DIR, and the PostgreSQL
+ *        database, for a later run with --skip-ingest)
+ *        --skip-ingest (measure the reads of a database kept by --db-dir)
  */
 import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
 import knexFactory from 'knex';
@@ -32,6 +35,8 @@ const INCIDENTS = Number(flag('incidents', '1000000'));
 const ENTITIES = Number(flag('entities', '10000'));
 const ENGINE = flag('engine', 'all');
 const PG = flag('pg', 'postgresql://postgres@127.0.0.1:5432');
+const DB_DIR = flag('db-dir', '');
+const SKIP_INGEST = process.argv.includes('--skip-ingest');
 const BATCH = 1000;
 const HISTORY_DAYS = 365;
 
@@ -144,7 +149,7 @@ interface Result {
 }
 
 async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
-  if (engine === 'postgres') {
+  if (engine === 'postgres' && !SKIP_INGEST) {
     await resetPg();
   }
   // The backend runs in a process of its own, so that its peak RSS is its
@@ -162,6 +167,7 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       String(ENTITIES),
       '--pg',
       PG,
+      ...(DB_DIR ? ['--db-dir', DB_DIR] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -244,7 +250,7 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
         );
       }
     };
-    for (const event of history(nowMs)) {
+    for (const event of SKIP_INGEST ? [] : history(nowMs)) {
       batch.push(event);
       if (batch.length === BATCH) {
         await post();
