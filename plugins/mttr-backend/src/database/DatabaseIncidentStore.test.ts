@@ -7,9 +7,16 @@ import {
   DEFAULT_RECOVERY_DEFINITION,
   IncidentEvent,
   RecoveryDefinition,
+  Severity,
 } from '@mttr-backstage/plugin-mttr-common';
 import { RecoveryDerivation } from '../service/derivation/RecoveryDerivation';
 import { IncidentIngestion } from '../service/ingest/IncidentIngestion';
+import {
+  RecoveryUnit,
+  UnitFigures,
+  aggregateUnits,
+  figuresOfDigest,
+} from '../service/recovery';
 import { DatabaseIncidentStore } from './DatabaseIncidentStore';
 import { IncidentStore } from './IncidentStore';
 
@@ -81,6 +88,113 @@ describe('DatabaseIncidentStore', () => {
       // Times come back as numbers on every engine (PostgreSQL answers
       // bigint columns as strings).
       expect(list.map(e => e.atMs).sort()).toEqual([BASE, BASE + 30 * MIN]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'digests the units of a window per entity as the units themselves would, on %s',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const unit = (
+        entityRef: string,
+        startMinutes: number,
+        fields: Partial<RecoveryUnit>,
+      ): RecoveryUnit => ({
+        definitionId: 'resolved',
+        entityRef,
+        groupKey: `inc:store/${entityRef}-${startMinutes}`,
+        incidentKeys: [`store/${entityRef}-${startMinutes}`],
+        startMs: BASE + startMinutes * MIN,
+        endMs: BASE + (startMinutes + 30) * MIN,
+        durationMs: 30 * MIN,
+        reopened: false,
+        outcome: 'counted',
+        severity: 'sev2',
+        detectMs: null,
+        acknowledgeMs: 5 * MIN,
+        mitigateMs: null,
+        resolveMs: null,
+        reasons: [],
+        ...fields,
+      });
+      const a = 'component:default/a';
+      const b = 'component:default/b';
+      const units = [
+        unit(a, 0, { durationMs: 40 * MIN, detectMs: 2 * MIN }),
+        unit(a, 1, { reopened: true, severity: 'sev1', mitigateMs: 7 * MIN }),
+        unit(a, 2, { endMs: null, durationMs: null, severity: undefined }),
+        unit(a, 3, { outcome: 'excluded', durationMs: MIN, reopened: true }),
+        unit(a, 4, { outcome: 'filtered', severity: 'sev1' }),
+        unit(a, 5, { resolveMs: 11 * MIN, durationMs: 10 * MIN }),
+        // Outside the window, or of another definition.
+        unit(a, 90, {}),
+        { ...unit(a, 6, {}), definitionId: 'other' },
+        unit(b, 10, { outcome: 'excluded', severity: 'sev3' }),
+      ];
+      await store.replaceUnits([], units);
+      const window = {
+        definitionId: 'resolved',
+        fromMs: BASE,
+        toMs: BASE + 60 * MIN,
+      };
+      const window2 = { from: new Date(BASE), to: new Date(BASE + 60 * MIN) };
+      // The same figures as aggregating the units the window reads.
+      const read = await store.readUnits(window);
+      for (const severities of [undefined, ['sev1', 'sev3'] as Severity[]]) {
+        const kept = read.filter(
+          u => !severities || (u.severity && severities.includes(u.severity)),
+        );
+        const expected = new Map<string, UnitFigures>();
+        for (const ref of new Set(kept.map(u => u.entityRef))) {
+          expected.set(
+            ref,
+            aggregateUnits(
+              kept.filter(u => u.entityRef === ref),
+              window2,
+            ),
+          );
+        }
+        const digests = await store.readUnitDigests({ ...window, severities });
+        expect(
+          new Map(
+            [...digests].map(([ref, digest]) => [
+              ref,
+              figuresOfDigest(digest, window2),
+            ]),
+          ),
+        ).toEqual(expected);
+      }
+      // The figures worked out by hand, without a severity filter.
+      const figures = figuresOfDigest(
+        (await store.readUnitDigests(window)).get(a)!,
+        window2,
+      );
+      expect(figures).toMatchObject({
+        count: 4,
+        recovered: 3,
+        open: 1,
+        excluded: 1,
+        meanMs: ((40 + 30 + 10) * MIN) / 3,
+        medianMs: 30 * MIN,
+        p90Ms: 38 * MIN,
+        totalDowntimeMs: 80 * MIN,
+        reopenRate: 0.25,
+        stages: {
+          detectMs: 2 * MIN,
+          acknowledgeMs: 5 * MIN,
+          mitigateMs: 7 * MIN,
+          resolveMs: 11 * MIN,
+        },
+        severityMix: { sev1: 1, sev2: 2, none: 1 },
+      });
+      expect(
+        figuresOfDigest(
+          (
+            await store.readUnitDigests({ ...window, severities: ['sev3'] })
+          ).get(b)!,
+          window2,
+        ),
+      ).toMatchObject({ count: 0, excluded: 1, meanMs: null });
     },
   );
 

@@ -2,13 +2,20 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { IncidentStatus } from '@mttr-backstage/plugin-mttr-common';
+import {
+  IncidentStatus,
+  SEVERITIES,
+  Severity,
+} from '@mttr-backstage/plugin-mttr-common';
 import { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 import {
   DerivedIncident,
   EngineEvent,
   RecoveryUnit,
+  UnitDigest,
+  addToDigest,
+  emptyDigest,
 } from '../service/recovery';
 import {
   EntityMapping,
@@ -130,6 +137,19 @@ function toMetricUnit(row: any, withIncidentKeys: boolean): MetricUnit {
     unit.incidentKeys = JSON.parse(row.incident_keys);
   }
   return unit;
+}
+
+/** The numbers of a comma-separated list (SQL's group_concat, string_agg). */
+function numbersOf(list: string | null | undefined): number[] {
+  if (!list) {
+    return [];
+  }
+  const parts = list.split(',');
+  const values = new Array<number>(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    values[i] = Number(parts[i]);
+  }
+  return values;
 }
 
 function toRecoveryUnit(row: any): RecoveryUnit {
@@ -682,6 +702,99 @@ export class DatabaseIncidentStore implements IncidentStore {
     } finally {
       await client.releaseConnection(connection);
     }
+  }
+
+  async readUnitDigests(options: {
+    definitionId: string;
+    fromMs: number;
+    toMs: number;
+    severities?: Severity[];
+  }): Promise<Map<string, UnitDigest>> {
+    const { definitionId, fromMs, toMs, severities } = options;
+    const engine = this.db.client.config.client;
+    if (engine !== 'better-sqlite3' && engine !== 'pg') {
+      // MySQL's GROUP_CONCAT is cut at group_concat_max_len (1 KiB unless
+      // the server says otherwise): digest the units here instead.
+      const digests = new Map<string, UnitDigest>();
+      const wanted = severities?.length ? new Set(severities) : undefined;
+      for (const unit of await this.readUnits({ definitionId, fromMs, toMs })) {
+        if (wanted && !(unit.severity && wanted.has(unit.severity))) {
+          continue;
+        }
+        let digest = digests.get(unit.entityRef);
+        if (!digest) {
+          digest = emptyDigest();
+          digests.set(unit.entityRef, digest);
+        }
+        addToDigest(digest, unit);
+      }
+      return digests;
+    }
+
+    // One row per entity: counts summed and the values percentiles need
+    // concatenated, by the database, from the covering window index.
+    const counted = "outcome = 'counted'";
+    const list = (column: string, condition = `${column} IS NOT NULL`) =>
+      engine === 'pg'
+        ? `string_agg(CASE WHEN ${counted} AND ${condition} THEN ${column}::text END, ',')`
+        : `group_concat(CASE WHEN ${counted} AND ${condition} THEN ${column} END)`;
+    const severityCounts = SEVERITIES.map(
+      (_, i) =>
+        `SUM(CASE WHEN ${counted} AND severity = ? THEN 1 ELSE 0 END) AS s${i}`,
+    );
+    const sql = `SELECT entity_ref,
+        SUM(CASE WHEN ${counted} THEN 1 ELSE 0 END) AS n_counted,
+        SUM(CASE WHEN outcome = 'excluded' THEN 1 ELSE 0 END) AS n_excluded,
+        SUM(CASE WHEN ${counted} AND reopened THEN 1 ELSE 0 END) AS n_reopened,
+        SUM(CASE WHEN ${counted} AND severity IS NULL THEN 1 ELSE 0 END) AS s_none,
+        ${severityCounts.join(', ')},
+        ${list('duration_ms', 'end_ms IS NOT NULL AND duration_ms IS NOT NULL')} AS durations,
+        ${list('detect_ms')} AS detect,
+        ${list('acknowledge_ms')} AS acknowledge,
+        ${list('mitigate_ms')} AS mitigate,
+        ${list('resolve_ms')} AS resolve
+      FROM mttr_units
+      WHERE definition_id = ? AND start_ms >= ? AND start_ms < ?
+        AND outcome <> 'filtered'${
+          severities?.length
+            ? ` AND severity IN (${severities.map(() => '?').join(', ')})`
+            : ''
+        }
+      GROUP BY entity_ref`;
+    const bindings = [
+      ...SEVERITIES,
+      definitionId,
+      fromMs,
+      toMs,
+      ...(severities ?? []),
+    ];
+    const result = await this.db.raw(sql, bindings);
+    const rows: any[] = engine === 'pg' ? result.rows : result;
+    const digests = new Map<string, UnitDigest>();
+    for (const row of rows) {
+      const severityMix: Record<string, number> = {};
+      SEVERITIES.forEach((severity, i) => {
+        const n = num(row[`s${i}`]);
+        if (n > 0) {
+          severityMix[severity] = n;
+        }
+      });
+      if (num(row.s_none) > 0) {
+        severityMix.none = num(row.s_none);
+      }
+      digests.set(row.entity_ref, {
+        count: num(row.n_counted),
+        excluded: num(row.n_excluded),
+        reopened: num(row.n_reopened),
+        durations: numbersOf(row.durations),
+        detect: numbersOf(row.detect),
+        acknowledge: numbersOf(row.acknowledge),
+        mitigate: numbersOf(row.mitigate),
+        resolve: numbersOf(row.resolve),
+        severityMix,
+      });
+    }
+    return digests;
   }
 
   // --- mappings and the catalog ------------------------------------------

@@ -2,11 +2,13 @@ import {
   IncidentAttributes,
   IncidentEventType,
   IncidentStatus,
+  Severity,
 } from '@mttr-backstage/plugin-mttr-common';
 import {
   DerivedIncident,
   EngineEvent,
   RecoveryUnit,
+  UnitDigest,
 } from '../service/recovery';
 
 /**
@@ -199,6 +201,18 @@ export interface IncidentStore {
     entityRefs?: string[];
     withIncidentKeys?: boolean;
   }): Promise<MetricUnit[]>;
+
+  /**
+   * Per entity, the digest of the units {@link IncidentStore.readUnits}
+   * would answer for all entities, of the severities when given: what the
+   * comparison of every entity needs, without a row per unit.
+   */
+  readUnitDigests(options: {
+    definitionId: string;
+    fromMs: number;
+    toMs: number;
+    severities?: Severity[];
+  }): Promise<Map<string, UnitDigest>>;
 
   // --- mappings and the catalog ------------------------------------------
 

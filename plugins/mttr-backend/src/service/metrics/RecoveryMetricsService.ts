@@ -13,7 +13,11 @@ import {
 import { IncidentStore, MetricUnit } from '../../database/IncidentStore';
 import { normaliseEntityRef } from '../catalog/entityRefs';
 import { EntityInfo, VisibleEntities } from '../catalog/VisibleEntities';
-import { RecoveryDefinitions, aggregateUnits } from '../recovery';
+import {
+  RecoveryDefinitions,
+  aggregateUnits,
+  figuresOfDigest,
+} from '../recovery';
 
 const DAY_MS = 86_400_000;
 
@@ -283,31 +287,7 @@ export class RecoveryMetricsService {
     const definition = this.definition(options.definition);
     const window = this.window(options.from, options.to);
     const byOwner = options.groupBy === 'owner';
-    const units = filterSeverities(
-      await this.options.store.readUnits({
-        definitionId: definition.id,
-        fromMs: window.from.getTime(),
-        toMs: window.to.getTime(),
-        withIncidentKeys: byOwner,
-      }),
-      options.severities,
-    );
-
-    const unitsByEntity = new Map<string, MetricUnit[]>();
-    for (const unit of units) {
-      const list = unitsByEntity.get(unit.entityRef);
-      if (list) {
-        list.push(unit);
-      } else {
-        unitsByEntity.set(unit.entityRef, [unit]);
-      }
-    }
-    const visible = await this.options.visibleEntities.getVisible(
-      [...unitsByEntity.keys()],
-      options.credentials,
-    );
     const matches = entityFilter(options);
-
     const common = {
       definition: definition.id,
       from: window.from.toISOString(),
@@ -315,7 +295,18 @@ export class RecoveryMetricsService {
     };
     let rows: EntityRecoveryMetrics[] = [];
     if (!byOwner) {
-      for (const [entityRef, list] of unitsByEntity) {
+      // Per entity, the store answers a digest of its units, not the units.
+      const digests = await this.options.store.readUnitDigests({
+        definitionId: definition.id,
+        fromMs: window.from.getTime(),
+        toMs: window.to.getTime(),
+        severities: options.severities,
+      });
+      const visible = await this.options.visibleEntities.getVisible(
+        [...digests.keys()],
+        options.credentials,
+      );
+      for (const [entityRef, digest] of digests) {
         const info = visible.get(entityRef);
         if (!info || !matches(info)) {
           continue;
@@ -323,7 +314,7 @@ export class RecoveryMetricsService {
         rows.push({
           entityRef: info.entityRef,
           ...common,
-          ...aggregateUnits(list, window),
+          ...figuresOfDigest(digest, window),
           ...(info.title ? { title: info.title } : {}),
           kind: info.kind,
           owner: info.owner,
@@ -333,6 +324,28 @@ export class RecoveryMetricsService {
         });
       }
     } else {
+      const units = filterSeverities(
+        await this.options.store.readUnits({
+          definitionId: definition.id,
+          fromMs: window.from.getTime(),
+          toMs: window.to.getTime(),
+          withIncidentKeys: true,
+        }),
+        options.severities,
+      );
+      const unitsByEntity = new Map<string, MetricUnit[]>();
+      for (const unit of units) {
+        const list = unitsByEntity.get(unit.entityRef);
+        if (list) {
+          list.push(unit);
+        } else {
+          unitsByEntity.set(unit.entityRef, [unit]);
+        }
+      }
+      const visible = await this.options.visibleEntities.getVisible(
+        [...unitsByEntity.keys()],
+        options.credentials,
+      );
       const owners = new Map<
         string,
         { entities: number; units: Map<string, MetricUnit> }

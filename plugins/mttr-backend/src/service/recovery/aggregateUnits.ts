@@ -27,14 +27,79 @@ export type UnitFigures = Omit<
   'entityRef' | 'definition' | 'from' | 'to'
 >;
 
+/**
+ * What the figures of a set of units are computed from: counts, and the
+ * values that means and percentiles need (in any order). Digests are built
+ * here from units, or by the store in SQL for many entities at once.
+ */
+export interface UnitDigest {
+  /** Counted units (recovered + open). */
+  count: number;
+  /** Units left out by minDuration. */
+  excluded: number;
+  /** Counted units that are reopened. */
+  reopened: number;
+  /** Durations of the counted units that recovered. */
+  durations: number[];
+  /** Stage durations of the counted units that have both ends of it. */
+  detect: number[];
+  acknowledge: number[];
+  mitigate: number[];
+  resolve: number[];
+  /** Counted units per severity (`none` for units without one). */
+  severityMix: Record<string, number>;
+}
+
+/** An empty digest. */
+export function emptyDigest(): UnitDigest {
+  return {
+    count: 0,
+    excluded: 0,
+    reopened: 0,
+    durations: [],
+    detect: [],
+    acknowledge: [],
+    mitigate: [],
+    resolve: [],
+    severityMix: {},
+  };
+}
+
+/** Adds a unit (start in the window, not filtered out) to a digest. */
+export function addToDigest(digest: UnitDigest, unit: AggregatableUnit): void {
+  if (unit.outcome === 'excluded') {
+    digest.excluded += 1;
+    return;
+  }
+  if (unit.outcome !== 'counted') {
+    return;
+  }
+  digest.count += 1;
+  if (unit.reopened) {
+    digest.reopened += 1;
+  }
+  if (unit.endMs !== null && unit.durationMs !== null) {
+    digest.durations.push(unit.durationMs);
+  }
+  if (unit.detectMs !== null) digest.detect.push(unit.detectMs);
+  if (unit.acknowledgeMs !== null) digest.acknowledge.push(unit.acknowledgeMs);
+  if (unit.mitigateMs !== null) digest.mitigate.push(unit.mitigateMs);
+  if (unit.resolveMs !== null) digest.resolve.push(unit.resolveMs);
+  const severity = unit.severity ?? 'none';
+  digest.severityMix[severity] = (digest.severityMix[severity] ?? 0) + 1;
+}
+
+function ascending(a: number, b: number) {
+  return a - b;
+}
+
 function median(values: number[]): number | null {
-  values.sort((a, b) => a - b);
+  values.sort(ascending);
   return percentileContSorted(values, 0.5);
 }
 
 /**
- * Computes the recovery figures over units already selected for a window
- * (start in [from, to), not filtered out by the definition).
+ * The recovery figures of a digest (its value lists are sorted in place).
  *
  * - count: the counted units (recovered + open); excluded ones apart.
  * - mean, median, p90: over the recovered units' durations (recovery minus
@@ -44,64 +109,50 @@ function median(values: number[]): number | null {
  * - reopenRate: reopened units / count.
  * - stages: medians over the counted units that have both ends of a stage.
  */
-export function aggregateUnits(
-  units: Iterable<AggregatableUnit>,
+export function figuresOfDigest(
+  digest: UnitDigest,
   window: { from: Date; to: Date },
 ): UnitFigures {
-  let count = 0;
-  let excluded = 0;
-  let reopened = 0;
+  const { count, durations } = digest;
+  durations.sort(ascending);
   let totalDowntimeMs = 0;
-  const durations: number[] = [];
-  const detect: number[] = [];
-  const acknowledge: number[] = [];
-  const mitigate: number[] = [];
-  const resolve: number[] = [];
-  const severityMix: Record<string, number> = {};
-
-  for (const unit of units) {
-    if (unit.outcome === 'excluded') {
-      excluded += 1;
-      continue;
-    }
-    if (unit.outcome !== 'counted') {
-      continue;
-    }
-    count += 1;
-    if (unit.reopened) {
-      reopened += 1;
-    }
-    if (unit.endMs !== null && unit.durationMs !== null) {
-      durations.push(unit.durationMs);
-      totalDowntimeMs += unit.durationMs;
-    }
-    if (unit.detectMs !== null) detect.push(unit.detectMs);
-    if (unit.acknowledgeMs !== null) acknowledge.push(unit.acknowledgeMs);
-    if (unit.mitigateMs !== null) mitigate.push(unit.mitigateMs);
-    if (unit.resolveMs !== null) resolve.push(unit.resolveMs);
-    const severity = unit.severity ?? 'none';
-    severityMix[severity] = (severityMix[severity] ?? 0) + 1;
+  for (const duration of durations) {
+    totalDowntimeMs += duration;
   }
-
-  durations.sort((a, b) => a - b);
   const spanMs = window.to.getTime() - window.from.getTime();
   return {
     count,
     recovered: durations.length,
     open: count - durations.length,
-    excluded,
+    excluded: digest.excluded,
     meanMs: durations.length ? totalDowntimeMs / durations.length : null,
     medianMs: percentileContSorted(durations, 0.5),
     p90Ms: percentileContSorted(durations, 0.9),
     totalDowntimeMs,
     frequencyPer30d: spanMs > 0 ? (count * 30 * DAY_MS) / spanMs : 0,
-    reopenRate: count ? reopened / count : null,
+    reopenRate: count ? digest.reopened / count : null,
     stages: {
-      detectMs: median(detect),
-      acknowledgeMs: median(acknowledge),
-      mitigateMs: median(mitigate),
-      resolveMs: median(resolve),
+      detectMs: median(digest.detect),
+      acknowledgeMs: median(digest.acknowledge),
+      mitigateMs: median(digest.mitigate),
+      resolveMs: median(digest.resolve),
     },
-    severityMix,
+    severityMix: digest.severityMix,
   };
+}
+
+/**
+ * Computes the recovery figures over units already selected for a window
+ * (start in [from, to), not filtered out by the definition): see
+ * {@link figuresOfDigest}.
+ */
+export function aggregateUnits(
+  units: Iterable<AggregatableUnit>,
+  window: { from: Date; to: Date },
+): UnitFigures {
+  const digest = emptyDigest();
+  for (const unit of units) {
+    addToDigest(digest, unit);
+  }
+  return figuresOfDigest(digest, window);
 }

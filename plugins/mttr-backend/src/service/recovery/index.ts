@@ -12,8 +12,17 @@ export {
   incidentKeyOf,
   definitionStartMs,
 } from './deriveUnits';
-export { aggregateUnits } from './aggregateUnits';
-export type { AggregatableUnit, UnitFigures } from './aggregateUnits';
+export {
+  addToDigest,
+  aggregateUnits,
+  emptyDigest,
+  figuresOfDigest,
+} from './aggregateUnits';
+export type {
+  AggregatableUnit,
+  UnitDigest,
+  UnitFigures,
+} from './aggregateUnits';
 export { incidentCountFor } from './incidentCount';
 export { readRecoveryDefinitions } from './readRecoveryDefinitions';
 export type { RecoveryDefinitions } from './readRecoveryDefinitions';
