@@ -157,6 +157,9 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
   const child = spawn(
     process.execPath,
     [
+      // MTTR_BENCH_NODE_ARGS: more flags for the backend's node, e.g.
+      // --cpu-prof to profile it.
+      ...(process.env.MTTR_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       '--max-old-space-size=4096',
       '--import',
       'tsx',

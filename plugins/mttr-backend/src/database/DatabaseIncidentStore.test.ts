@@ -130,6 +130,7 @@ describe('DatabaseIncidentStore', () => {
         unit(a, 90, {}),
         { ...unit(a, 6, {}), definitionId: 'other' },
         unit(b, 10, { outcome: 'excluded', severity: 'sev3' }),
+        unit('component:default/c', 20, { severity: undefined }),
       ];
       await store.replaceUnits([], units);
       const window = {
@@ -195,6 +196,12 @@ describe('DatabaseIncidentStore', () => {
           window2,
         ),
       ).toMatchObject({ count: 0, excluded: 1, meanMs: null });
+      expect(
+        figuresOfDigest(
+          (await store.readUnitDigests(window)).get('component:default/c')!,
+          window2,
+        ),
+      ).toMatchObject({ count: 1, severityMix: { none: 1 } });
     },
   );
 
