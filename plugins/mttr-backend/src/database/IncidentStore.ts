@@ -133,8 +133,15 @@ export interface IncidentStore {
   /** The derived incidents that exist, by incident key. */
   readIncidents(keys: IncidentKey[]): Promise<Map<string, StoredIncident>>;
 
-  /** Replaces the derived state, entities and mapping keys of the incidents. */
-  writeIncidents(incidents: StoredIncident[]): Promise<void>;
+  /**
+   * Writes the derived state, entities and mapping keys of the incidents,
+   * replacing those of the `stored` ones (the incidents already stored among
+   * them: the others have none yet).
+   */
+  writeIncidents(
+    incidents: StoredIncident[],
+    stored: IncidentKey[],
+  ): Promise<void>;
 
   /** The incidents of each entity that carry the fingerprint. */
   findIncidentsByFingerprint(

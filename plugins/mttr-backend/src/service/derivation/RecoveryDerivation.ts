@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import {
   IncidentKey,
   IncidentStore,
+  StoredEvent,
   StoredIncident,
   UnitGroup,
   keyOfIncident,
@@ -11,6 +12,7 @@ import {
 import { tryNormaliseEntityRef } from '../catalog/entityRefs';
 import {
   DerivedIncident,
+  EngineEvent,
   RecoveryUnit,
   deriveIncident,
   deriveUnits,
@@ -67,13 +69,15 @@ export class RecoveryDerivation {
 
   /**
    * Re-derives incidents and every unit group they belonged to or now belong
-   * to. `fromEvents` re-reads their events (new events arrived); otherwise
+   * to. With `fromEvents`, from their events (new events arrived):
+   * `newEvents` are the events just stored, which are all the events of an
+   * incident not stored before, so only the others are read back. Without,
    * only their entities are recomputed (mappings changed).
    */
   async refreshIncidents(
     store: IncidentStore,
     keys: IncidentKey[],
-    options: { fromEvents: boolean },
+    options: { fromEvents: boolean; newEvents?: StoredEvent[] },
   ): Promise<void> {
     if (keys.length === 0) {
       return;
@@ -81,7 +85,32 @@ export class RecoveryDerivation {
     const previous = await store.readIncidents(keys);
     let derivedList: DerivedIncident[];
     if (options.fromEvents) {
-      const events = await store.readEvents(keys);
+      const events = new Map<string, EngineEvent[]>();
+      const stored = keys.filter(k => previous.has(keyOfIncident(k)));
+      if (stored.length > 0 || !options.newEvents) {
+        for (const [key, list] of await store.readEvents(
+          options.newEvents ? stored : keys,
+        )) {
+          events.set(key, list);
+        }
+      }
+      for (const event of options.newEvents ?? []) {
+        const key = keyOfIncident(event);
+        if (previous.has(key)) {
+          continue; // read back with the incident's earlier events
+        }
+        let list = events.get(key);
+        if (!list) {
+          list = [];
+          events.set(key, list);
+        }
+        list.push({
+          eventId: event.eventId,
+          type: event.type,
+          atMs: event.atMs,
+          ...(event.incident ? { incident: event.incident } : {}),
+        });
+      }
       derivedList = [];
       for (const [key, list] of events) {
         const slash = key.indexOf('/');
@@ -100,7 +129,10 @@ export class RecoveryDerivation {
       derived,
       entityRefs: entitiesOf(derived, mapped),
     }));
-    await store.writeIncidents(next);
+    await store.writeIncidents(
+      next,
+      [...previous.values()].map(p => p.derived),
+    );
 
     // Every group the incidents were in before and are in now: an incident
     // that lost an entity or changed its fingerprint leaves a chain behind
@@ -119,7 +151,13 @@ export class RecoveryDerivation {
       }
     }
     const known = new Map(next.map(i => [keyOfIncident(i.derived), i]));
-    await this.rederiveGroups(store, [...groups.values()], known);
+    // A group of its own of an incident not stored before has no units yet.
+    const fresh = new Set(
+      next
+        .filter(i => !previous.has(keyOfIncident(i.derived)))
+        .map(i => `inc:${keyOfIncident(i.derived)}`),
+    );
+    await this.rederiveGroups(store, [...groups.values()], known, fresh);
   }
 
   /**
@@ -130,6 +168,7 @@ export class RecoveryDerivation {
     store: IncidentStore,
     groups: UnitGroup[],
     known: Map<string, StoredIncident>,
+    freshGroupKeys: Set<string> = new Set(),
   ): Promise<void> {
     const fingerprintPairs = new Map<
       string,
@@ -179,7 +218,10 @@ export class RecoveryDerivation {
         .filter(d => groupKeyOf(definition, d) === group.groupKey);
       units.push(...deriveUnits(definition, group.entityRef, inGroup));
     }
-    await store.replaceUnits(groups, units);
+    await store.replaceUnits(
+      groups.filter(g => !freshGroupKeys.has(g.groupKey)),
+      units,
+    );
   }
 
   /**

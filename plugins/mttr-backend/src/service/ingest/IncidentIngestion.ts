@@ -46,6 +46,7 @@ export class IncidentIngestion implements IncidentEventSink {
       );
       await derivation.refreshIncidents(tx, [...touched.values()], {
         fromEvents: true,
+        newEvents: inserted,
       });
       return { accepted: inserted.length, duplicates };
     });
