@@ -97,7 +97,7 @@ export const mttrPlugin = createBackendPlugin({
         const metrics = new RecoveryMetricsService({
           store,
           definitions,
-          visibleEntities: new VisibleEntities({ catalog }),
+          visibleEntities: new VisibleEntities({ catalog, permissions }),
         });
         const incidents = new IncidentsService({
           store,

@@ -2,7 +2,9 @@ import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
  * Read recovery metrics and incidents of an entity. Resource permission on
- * catalog entities.
+ * catalog entities, checked (with the catalog's own visibility) for every
+ * entity a read answers for: a denied entity is answered as one the caller
+ * cannot see.
  *
  * @public
  */

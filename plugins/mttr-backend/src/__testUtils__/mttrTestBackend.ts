@@ -83,6 +83,25 @@ function visibilityCatalog(
   });
 }
 
+/** A permissions service that asks `allows` about each request. */
+function permissionPolicy(
+  allows: (permission: string, resourceRef?: string) => boolean,
+) {
+  const decide = (requests: Array<{ permission: { name: string } }>) =>
+    requests.map(r => ({
+      result: allows(
+        r.permission.name,
+        (r as { resourceRef?: string }).resourceRef,
+      )
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+    }));
+  return mockServices.permissions.mock({
+    authorize: async requests => decide(requests) as any,
+    authorizeConditional: async requests => decide(requests) as any,
+  });
+}
+
 export interface MttrTestBackend {
   server: Parameters<typeof request>[0];
   /** The catalog's entities; change them and call `syncCatalog`. */
@@ -113,7 +132,14 @@ export async function startMttrTestBackend(
     knex?: Knex;
     /** Who may see which entity; everyone sees everything by default. */
     canSee?: (entity: Entity, user: string | undefined) => boolean;
-    permission?: 'allow' | 'deny';
+    /**
+     * The permission policy: allow or deny everything, or decide per
+     * permission name and resource ref.
+     */
+    permission?:
+      | 'allow'
+      | 'deny'
+      | ((permission: string, resourceRef?: string) => boolean);
   } = {},
 ): Promise<MttrTestBackend> {
   const entities = [...(options.entities ?? [])];
@@ -152,12 +178,14 @@ export async function startMttrTestBackend(
           ...options.config,
         },
       }),
-      mockServices.permissions.factory({
-        result:
-          options.permission === 'deny'
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      }),
+      typeof options.permission === 'function'
+        ? permissionPolicy(options.permission).factory
+        : mockServices.permissions.factory({
+            result:
+              options.permission === 'deny'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          }),
       scheduler.factory,
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]

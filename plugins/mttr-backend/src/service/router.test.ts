@@ -522,6 +522,63 @@ describe('the mttr HTTP API', () => {
   });
 });
 
+describe('the mttr HTTP API with mttr.read denied on an entity', () => {
+  it('answers for that entity as for one the caller cannot see', async () => {
+    const backend = await startMttrTestBackend({
+      entities: [component('payments'), component('secret')],
+      permission: (permission, resourceRef) =>
+        !(
+          permission === 'mttr.read' &&
+          resourceRef === 'component:default/secret'
+        ),
+    });
+    try {
+      const incident = (id: string, name: string) => [
+        {
+          source: 'test',
+          incidentId: id,
+          eventId: `${id}-t`,
+          type: 'triggered' as const,
+          at: '2026-05-04T10:00:00Z',
+          incident: { entityRefs: [`component:default/${name}`] },
+        },
+        {
+          source: 'test',
+          incidentId: id,
+          eventId: `${id}-r`,
+          type: 'resolved' as const,
+          at: '2026-05-04T10:30:00Z',
+        },
+      ];
+      expect(
+        (
+          await backend.send([
+            ...incident('p', 'payments'),
+            ...incident('s', 'secret'),
+          ])
+        ).status,
+      ).toBe(200);
+      const window = 'from=2026-05-01T00:00:00Z&to=2026-06-01T00:00:00Z';
+      const denied = await backend.get(
+        `/metrics?entityRef=component:default/secret&${window}`,
+      );
+      expect(denied.status).toBe(404);
+      const allowed = await backend.get(
+        `/metrics?entityRef=component:default/payments&${window}`,
+      );
+      expect(allowed.body.count).toBe(1);
+      const rows = await backend.get(`/metrics/by-entity?${window}`);
+      expect(rows.body.items.map((r: any) => r.entityRef)).toEqual([
+        'component:default/payments',
+      ]);
+      const incidents = await backend.get(`/incidents?limit=100`);
+      expect(incidents.body.items.map((i: any) => i.incidentId)).toEqual(['p']);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
+
 describe('the mttr HTTP API without the mappings permission', () => {
   it('refuses to manage mappings or list unmapped incidents', async () => {
     const backend = await startMttrTestBackend({

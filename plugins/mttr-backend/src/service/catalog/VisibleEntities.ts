@@ -7,6 +7,9 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { mttrReadPermission } from '@mttr-backstage/plugin-mttr-common';
 
 /**
  * What the metrics show about an entity, from the catalog.
@@ -84,11 +87,11 @@ export function entityInfoOf(entity: Entity): EntityInfo {
 }
 
 /**
- * Answers which entities a caller may see, by asking the catalog with the
- * caller's own credentials: the catalog's permission rules decide, so a user
- * who cannot see an entity never gets its numbers. Answers are cached per
- * principal for a short while, since the comparison page asks about
- * thousands of entities at once.
+ * Answers which entities a caller may see the recovery figures of: those
+ * the catalog shows the caller (asked with the caller's own credentials, so
+ * the catalog's permission rules decide) and that the permission policy
+ * allows `mttr.read` on. Answers are cached per principal for a short
+ * while, since the comparison page asks about thousands of entities at once.
  *
  * @internal
  */
@@ -101,6 +104,7 @@ export class VisibleEntities {
   constructor(
     private readonly options: {
       catalog: CatalogService;
+      permissions?: PermissionsService;
       ttlMs?: number;
       clock?: () => number;
     },
@@ -141,9 +145,14 @@ export class VisibleEntities {
         { entityRefs: chunk, fields: FIELDS },
         { credentials },
       );
+      const found = chunk.filter((_, index) => items[index]);
+      const readable = await this.readable(found, credentials);
       chunk.forEach((ref, index) => {
         const entity = items[index];
-        entry!.entities.set(ref, entity ? entityInfoOf(entity) : null);
+        entry!.entities.set(
+          ref,
+          entity && readable.has(ref) ? entityInfoOf(entity) : null,
+        );
       });
     }
     const visible = new Map<string, EntityInfo>();
@@ -154,6 +163,29 @@ export class VisibleEntities {
       }
     }
     return visible;
+  }
+
+  /** The refs the permission policy allows `mttr.read` on, in one request. */
+  private async readable(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    const { permissions } = this.options;
+    if (!permissions || entityRefs.length === 0) {
+      return new Set(entityRefs);
+    }
+    const decisions = await permissions.authorize(
+      entityRefs.map(resourceRef => ({
+        permission: mttrReadPermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return new Set(
+      entityRefs.filter(
+        (_, index) => decisions[index].result === AuthorizeResult.ALLOW,
+      ),
+    );
   }
 
   /** The entity, if the caller can see it. */
