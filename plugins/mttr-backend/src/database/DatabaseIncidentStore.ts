@@ -187,6 +187,65 @@ function toRecoveryUnit(row: any): RecoveryUnit {
 }
 
 /**
+ * PostgreSQL types of the columns the store inserts in bulk: rows go in as
+ * one array per column, `INSERT ... SELECT * FROM unnest($1::text[], ...)`,
+ * a statement of a few parameters however many rows, which PostgreSQL
+ * parses and plans once instead of thousands of `VALUES` placeholders.
+ */
+const PG_COLUMN_TYPES: Record<string, Record<string, string>> = {
+  mttr_events: {
+    source: 'text',
+    event_id: 'text',
+    incident_id: 'text',
+    type: 'text',
+    at_ms: 'int8',
+    received_at_ms: 'int8',
+    attributes: 'text',
+  },
+  mttr_incidents: {
+    source: 'text',
+    incident_id: 'text',
+    status: 'text',
+    severity: 'text',
+    fingerprint: 'text',
+    start_ms: 'int8',
+    last_event_ms: 'int8',
+    entity_refs: 'text',
+    derived: 'text',
+  },
+  mttr_incident_entities: {
+    source: 'text',
+    incident_id: 'text',
+    entity_ref: 'text',
+    fingerprint: 'text',
+    start_ms: 'int8',
+  },
+  mttr_incident_keys: {
+    source: 'text',
+    incident_id: 'text',
+    mapping_key: 'text',
+  },
+  mttr_units: {
+    definition_id: 'text',
+    entity_ref: 'text',
+    group_key: 'text',
+    group_hash: 'text',
+    start_ms: 'int8',
+    end_ms: 'int8',
+    duration_ms: 'int8',
+    reopened: 'bool',
+    outcome: 'text',
+    severity: 'text',
+    detect_ms: 'int8',
+    acknowledge_ms: 'int8',
+    mitigate_ms: 'int8',
+    resolve_ms: 'int8',
+    incident_keys: 'text',
+    reasons: 'text',
+  },
+};
+
+/**
  * The {@link IncidentStore} on knex: SQLite, PostgreSQL and MySQL/MariaDB.
  *
  * @internal
@@ -247,6 +306,10 @@ export class DatabaseIncidentStore implements IncidentStore {
     if (rows.length === 0) {
       return this.isSqlite ? [] : undefined;
     }
+    if (this.db.client.config.client === 'pg' && PG_COLUMN_TYPES[table]) {
+      await this.insertManyPg(table, rows, conflict);
+      return undefined;
+    }
     const columns = Object.keys(rows[0]);
     if (this.isSqlite) {
       const quoted = columns.map(c => `"${c}"`);
@@ -295,6 +358,44 @@ export class DatabaseIncidentStore implements IncidentStore {
     return undefined;
   }
 
+  /**
+   * Inserts rows on PostgreSQL as one array per column (see
+   * PG_COLUMN_TYPES); with `returning`, answers those columns of the rows
+   * inserted (not ignored on conflict).
+   */
+  private async insertManyPg(
+    table: string,
+    rows: Array<Record<string, unknown>>,
+    conflict?: { target: string[]; merge: boolean },
+    returning?: string[],
+  ): Promise<Array<Record<string, unknown>>> {
+    const types = PG_COLUMN_TYPES[table];
+    const columns = Object.keys(rows[0]);
+    const quoted = columns.map(c => `"${c}"`);
+    let sql = `INSERT INTO "${table}" (${quoted.join(', ')}) SELECT * FROM unnest(${columns
+      .map(c => `?::${types[c]}[]`)
+      .join(', ')})`;
+    if (conflict) {
+      sql += ` ON CONFLICT (${conflict.target.map(c => `"${c}"`).join(', ')}) DO ${
+        conflict.merge
+          ? `UPDATE SET ${quoted
+              .filter((_, i) => !conflict.target.includes(columns[i]))
+              .map(c => `${c} = excluded.${c}`)
+              .join(', ')}`
+          : 'NOTHING'
+      }`;
+    }
+    if (returning) {
+      sql += ` RETURNING ${returning.map(c => `"${c}"`).join(', ')}`;
+    }
+    const result = await this.db.raw(
+      sql,
+      // One array per column, which the pg driver sends as an array literal.
+      columns.map(c => rows.map(row => row[c] ?? null) as Knex.Value),
+    );
+    return result.rows;
+  }
+
   async transaction<T>(fn: (tx: IncidentStore) => Promise<T>): Promise<T> {
     return this.db.transaction(async trx => fn(new DatabaseIncidentStore(trx)));
   }
@@ -334,6 +435,24 @@ export class DatabaseIncidentStore implements IncidentStore {
         conflict,
       );
       inserted = candidates.filter((_, i) => added![i]);
+    } else if (this.db.client.config.client === 'pg') {
+      // PostgreSQL answers which rows it inserted (not ignored on conflict).
+      const candidates = [...unique.values()];
+      const added = new Set<string>();
+      if (candidates.length > 0) {
+        const rows = await this.insertManyPg(
+          'mttr_events',
+          candidates.map(rowOf),
+          conflict,
+          ['source', 'event_id'],
+        );
+        for (const row of rows) {
+          added.add(`${row.source}\u0000${row.event_id}`);
+        }
+      }
+      inserted = candidates.filter(e =>
+        added.has(`${e.source}\u0000${e.eventId}`),
+      );
     } else {
       const existing = new Set<string>();
       const idsBySource = new Map<string, string[]>();
