@@ -92,6 +92,46 @@ describe('DatabaseIncidentStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'derives every event of an incident when its events arrive in parallel batches, on %s',
+    async databaseId => {
+      const { store, ingestion } = await setup(databaseId);
+      // Webhooks delivered in parallel: each event in a batch of its own,
+      // all at once. Each batch must see the ones committed before it.
+      const incidents = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6'];
+      const batches = incidents.flatMap(id => [
+        [
+          ev(id, `${id}-t`, 'triggered', 0, {
+            entityRefs: ['component:payments'],
+          }),
+        ],
+        [ev(id, `${id}-a`, 'acknowledged', 5)],
+        [ev(id, `${id}-m`, 'mitigated', 20)],
+        [ev(id, `${id}-r`, 'resolved', 30)],
+      ]);
+      const results = await Promise.all(batches.map(b => ingestion.ingest(b)));
+      expect(results.every(r => r.accepted === 1)).toBe(true);
+      const stored = await store.readIncidents(
+        incidents.map(incidentId => ({ source: 'store', incidentId })),
+      );
+      expect(
+        incidents.map(id => ({
+          id,
+          status: stored.get(`store/${id}`)?.derived.status,
+          events: stored.get(`store/${id}`)?.derived.timeline.length,
+        })),
+      ).toEqual(incidents.map(id => ({ id, status: 'resolved', events: 4 })));
+      const units = await store.readUnits({
+        definitionId: 'resolved',
+        fromMs: BASE,
+        toMs: BASE + 60 * MIN,
+      });
+      expect(units.map(u => u.durationMs)).toEqual(
+        incidents.map(() => 30 * MIN),
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'digests the units of a window per entity as the units themselves would, on %s',
     async databaseId => {
       const { store } = await setup(databaseId);

@@ -397,7 +397,17 @@ export class DatabaseIncidentStore implements IncidentStore {
   }
 
   async transaction<T>(fn: (tx: IncidentStore) => Promise<T>): Promise<T> {
-    return this.db.transaction(async trx => fn(new DatabaseIncidentStore(trx)));
+    return this.db.transaction(async trx => {
+      // Deriving transactions take turns (see the derivation_lock
+      // migration): each then reads what the one before it committed.
+      if (!this.isSqlite) {
+        await trx('mttr_derivation_lock')
+          .select('id')
+          .where('id', 1)
+          .forUpdate();
+      }
+      return fn(new DatabaseIncidentStore(trx));
+    });
   }
 
   // --- events -------------------------------------------------------------

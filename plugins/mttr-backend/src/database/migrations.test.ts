@@ -15,6 +15,7 @@ const MTTR_TABLES = [
   'mttr_catalog_entities',
   'mttr_units',
   'mttr_definition_state',
+  'mttr_derivation_lock',
 ];
 
 describe('the mttr migrations', () => {

@@ -533,7 +533,7 @@ describe('the mttr HTTP API with mttr.read denied on an entity', () => {
         ),
     });
     try {
-      const incident = (id: string, name: string) => [
+      const resolvedIncident = (id: string, name: string) => [
         {
           source: 'test',
           incidentId: id,
@@ -553,8 +553,8 @@ describe('the mttr HTTP API with mttr.read denied on an entity', () => {
       expect(
         (
           await backend.send([
-            ...incident('p', 'payments'),
-            ...incident('s', 'secret'),
+            ...resolvedIncident('p', 'payments'),
+            ...resolvedIncident('s', 'secret'),
           ])
         ).status,
       ).toBe(200);
