@@ -85,16 +85,11 @@ export class RecoveryDerivation {
     const previous = await store.readIncidents(keys);
     let derivedList: DerivedIncident[];
     if (options.fromEvents) {
-      const events = new Map<string, EngineEvent[]>();
-      const stored = keys.filter(k => previous.has(keyOfIncident(k)));
-      if (stored.length > 0 || !options.newEvents) {
-        for (const [key, list] of await store.readEvents(
-          options.newEvents ? stored : keys,
-        )) {
-          events.set(key, list);
-        }
-      }
-      for (const event of options.newEvents ?? []) {
+      const { newEvents } = options;
+      const events: Map<string, EngineEvent[]> = await store.readEvents(
+        newEvents ? keys.filter(k => previous.has(keyOfIncident(k))) : keys,
+      );
+      for (const event of newEvents ?? []) {
         const key = keyOfIncident(event);
         if (previous.has(key)) {
           continue; // read back with the incident's earlier events

@@ -70,6 +70,18 @@ export interface ByEntityQuery extends MetricsWindowQuery {
   groupBy?: 'entity' | 'owner';
 }
 
+/** What the comparison's rows are computed from. */
+interface RowsQuery {
+  definition: RecoveryDefinition;
+  window: { from: Date; to: Date };
+  severities?: Severity[];
+  credentials: BackstageCredentials;
+  /** The entity filters of the query. */
+  matches: (info: EntityInfo) => boolean;
+  /** Fields every row carries. */
+  common: { definition: string; from: string; to: string };
+}
+
 function sortValue(row: EntityRecoveryMetrics, field: SortField) {
   switch (field) {
     case 'detectMs':
@@ -286,110 +298,22 @@ export class RecoveryMetricsService {
   ): Promise<ByEntityResponse> {
     const definition = this.definition(options.definition);
     const window = this.window(options.from, options.to);
-    const byOwner = options.groupBy === 'owner';
-    const matches = entityFilter(options);
-    const common = {
-      definition: definition.id,
-      from: window.from.toISOString(),
-      to: window.to.toISOString(),
+    const query: RowsQuery = {
+      severities: options.severities,
+      credentials: options.credentials,
+      definition,
+      window,
+      matches: entityFilter(options),
+      common: {
+        definition: definition.id,
+        from: window.from.toISOString(),
+        to: window.to.toISOString(),
+      },
     };
-    let rows: EntityRecoveryMetrics[] = [];
-    if (!byOwner) {
-      // Per entity, the store answers a digest of its units, not the units.
-      const digests = await this.options.store.readUnitDigests({
-        definitionId: definition.id,
-        fromMs: window.from.getTime(),
-        toMs: window.to.getTime(),
-        severities: options.severities,
-      });
-      const visible = await this.options.visibleEntities.getVisible(
-        [...digests.keys()],
-        options.credentials,
-      );
-      for (const [entityRef, digest] of digests) {
-        const info = visible.get(entityRef);
-        if (!info || !matches(info)) {
-          continue;
-        }
-        rows.push({
-          entityRef: info.entityRef,
-          ...common,
-          ...figuresOfDigest(digest, window),
-          ...(info.title ? { title: info.title } : {}),
-          kind: info.kind,
-          owner: info.owner,
-          system: info.system,
-          lifecycle: info.lifecycle,
-          tags: info.tags,
-        });
-      }
-    } else {
-      const units = filterSeverities(
-        await this.options.store.readUnits({
-          definitionId: definition.id,
-          fromMs: window.from.getTime(),
-          toMs: window.to.getTime(),
-          withIncidentKeys: true,
-        }),
-        options.severities,
-      );
-      const unitsByEntity = new Map<string, MetricUnit[]>();
-      for (const unit of units) {
-        const list = unitsByEntity.get(unit.entityRef);
-        if (list) {
-          list.push(unit);
-        } else {
-          unitsByEntity.set(unit.entityRef, [unit]);
-        }
-      }
-      const visible = await this.options.visibleEntities.getVisible(
-        [...unitsByEntity.keys()],
-        options.credentials,
-      );
-      const owners = new Map<
-        string,
-        { entities: number; units: Map<string, MetricUnit> }
-      >();
-      for (const [entityRef, list] of unitsByEntity) {
-        const info = visible.get(entityRef);
-        if (!info || !info.owner || !matches(info)) {
-          continue;
-        }
-        let owner = owners.get(info.owner);
-        if (!owner) {
-          owner = { entities: 0, units: new Map() };
-          owners.set(info.owner, owner);
-        }
-        owner.entities += 1;
-        // Each incident counts once per group: units of several of the
-        // group's entities that come from the same incidents and start at
-        // the same time are one unit. Of such twins the group keeps the one
-        // that recovered last (an open one if any): the group has recovered
-        // when all its affected entities have.
-        for (const unit of list) {
-          const key = `${(unit.incidentKeys ?? []).join(',')}@${unit.startMs}`;
-          const kept = owner.units.get(key);
-          if (!kept || recoversLater(unit, kept)) {
-            owner.units.set(key, unit);
-          }
-        }
-      }
-      const ownerInfo = await this.options.visibleEntities.getVisible(
-        [...owners.keys()],
-        options.credentials,
-      );
-      for (const [ownerRef, owner] of owners) {
-        const info = ownerInfo.get(ownerRef);
-        rows.push({
-          entityRef: ownerRef,
-          ...common,
-          ...aggregateUnits(owner.units.values(), window),
-          ...(info?.title ? { title: info.title } : {}),
-          kind: info?.kind ?? parseEntityRef(ownerRef).kind,
-          entityCount: owner.entities,
-        });
-      }
-    }
+    let rows =
+      options.groupBy === 'owner'
+        ? await this.ownerRows(query)
+        : await this.entityRows(query);
 
     const sort = options.sort ?? 'count';
     const direction = (options.order ?? 'desc') === 'asc' ? 1 : -1;
@@ -412,6 +336,118 @@ export class RecoveryMetricsService {
       items: rows.slice(offset, offset + limit),
       totalCount: rows.length,
     };
+  }
+
+  /** One row per entity the caller can see, from the store's digests. */
+  private async entityRows(query: RowsQuery): Promise<EntityRecoveryMetrics[]> {
+    const { definition, window, matches, common, severities, credentials } =
+      query;
+    const rows: EntityRecoveryMetrics[] = [];
+    // Per entity, the store answers a digest of its units, not the units.
+    const digests = await this.options.store.readUnitDigests({
+      definitionId: definition.id,
+      fromMs: window.from.getTime(),
+      toMs: window.to.getTime(),
+      severities,
+    });
+    const visible = await this.options.visibleEntities.getVisible(
+      [...digests.keys()],
+      credentials,
+    );
+    for (const [entityRef, digest] of digests) {
+      const info = visible.get(entityRef);
+      if (!info || !matches(info)) {
+        continue;
+      }
+      rows.push({
+        entityRef: info.entityRef,
+        ...common,
+        ...figuresOfDigest(digest, window),
+        ...(info.title ? { title: info.title } : {}),
+        kind: info.kind,
+        owner: info.owner,
+        system: info.system,
+        lifecycle: info.lifecycle,
+        tags: info.tags,
+      });
+    }
+    return rows;
+  }
+
+  /**
+   * One row per owning group of the entities the caller can see, each
+   * incident counted once per group.
+   */
+  private async ownerRows(query: RowsQuery): Promise<EntityRecoveryMetrics[]> {
+    const { definition, window, matches, common, severities, credentials } =
+      query;
+    const rows: EntityRecoveryMetrics[] = [];
+    const units = filterSeverities(
+      await this.options.store.readUnits({
+        definitionId: definition.id,
+        fromMs: window.from.getTime(),
+        toMs: window.to.getTime(),
+        withIncidentKeys: true,
+      }),
+      severities,
+    );
+    const unitsByEntity = new Map<string, MetricUnit[]>();
+    for (const unit of units) {
+      const list = unitsByEntity.get(unit.entityRef);
+      if (list) {
+        list.push(unit);
+      } else {
+        unitsByEntity.set(unit.entityRef, [unit]);
+      }
+    }
+    const visible = await this.options.visibleEntities.getVisible(
+      [...unitsByEntity.keys()],
+      credentials,
+    );
+    const owners = new Map<
+      string,
+      { entities: number; units: Map<string, MetricUnit> }
+    >();
+    for (const [entityRef, list] of unitsByEntity) {
+      const info = visible.get(entityRef);
+      if (!info || !info.owner || !matches(info)) {
+        continue;
+      }
+      let owner = owners.get(info.owner);
+      if (!owner) {
+        owner = { entities: 0, units: new Map() };
+        owners.set(info.owner, owner);
+      }
+      owner.entities += 1;
+      // Each incident counts once per group: units of several of the
+      // group's entities that come from the same incidents and start at
+      // the same time are one unit. Of such twins the group keeps the one
+      // that recovered last (an open one if any): the group has recovered
+      // when all its affected entities have.
+      for (const unit of list) {
+        const key = `${(unit.incidentKeys ?? []).join(',')}@${unit.startMs}`;
+        const kept = owner.units.get(key);
+        if (!kept || recoversLater(unit, kept)) {
+          owner.units.set(key, unit);
+        }
+      }
+    }
+    const ownerInfo = await this.options.visibleEntities.getVisible(
+      [...owners.keys()],
+      credentials,
+    );
+    for (const [ownerRef, owner] of owners) {
+      const info = ownerInfo.get(ownerRef);
+      rows.push({
+        entityRef: ownerRef,
+        ...common,
+        ...aggregateUnits(owner.units.values(), window),
+        ...(info?.title ? { title: info.title } : {}),
+        kind: info?.kind ?? parseEntityRef(ownerRef).kind,
+        entityCount: owner.entities,
+      });
+    }
+    return rows;
   }
 }
 
