@@ -485,8 +485,8 @@ export class DatabaseIncidentStore implements IncidentStore {
       inserted = [...unique.entries()]
         .filter(([key]) => !existing.has(key))
         .map(([, event]) => event);
-      // A concurrent batch may have stored the same event since the check
-      // above: the insert leaves it as it is.
+      // Batches take turns (see transaction), so the check above holds; the
+      // insert would leave an event stored meanwhile as it is all the same.
       await this.insertMany('mttr_events', inserted.map(rowOf), conflict);
     }
     return { inserted, duplicates: events.length - inserted.length };
@@ -952,11 +952,12 @@ export class DatabaseIncidentStore implements IncidentStore {
         perDigit[severityList.charCodeAt(i) - 48] += 1;
       }
       const severityMix: Record<string, number> = {};
-      perDigit.forEach((n, digit) => {
-        if (n > 0) {
-          severityMix[SEVERITY_BY_DIGIT[digit]] = n;
+      // sev1 to sev5, then none.
+      for (const digit of [1, 2, 3, 4, 5, 0]) {
+        if (perDigit[digit] > 0) {
+          severityMix[SEVERITY_BY_DIGIT[digit]] = perDigit[digit];
         }
-      });
+      }
       digests.set(row.entity_ref, {
         count,
         excluded,
