@@ -187,6 +187,28 @@ function toRecoveryUnit(row: any): RecoveryUnit {
 }
 
 /**
+ * `ON CONFLICT (...) DO NOTHING`, or `DO UPDATE` of the other columns, as
+ * SQLite and PostgreSQL both write it; nothing without a conflict target.
+ */
+function onConflictSql(
+  columns: string[],
+  conflict?: { target: string[]; merge: boolean },
+): string {
+  if (!conflict) {
+    return '';
+  }
+  const target = conflict.target.map(c => `"${c}"`).join(', ');
+  if (!conflict.merge) {
+    return ` ON CONFLICT (${target}) DO NOTHING`;
+  }
+  const updates = columns
+    .filter(c => !conflict.target.includes(c))
+    .map(c => `"${c}" = excluded."${c}"`)
+    .join(', ');
+  return ` ON CONFLICT (${target}) DO UPDATE SET ${updates}`;
+}
+
+/**
  * PostgreSQL types of the columns the store inserts in bulk: rows go in as
  * one array per column, `INSERT ... SELECT * FROM unnest($1::text[], ...)`,
  * a statement of a few parameters however many rows, which PostgreSQL
@@ -316,18 +338,7 @@ export class DatabaseIncidentStore implements IncidentStore {
       let sql = `INSERT INTO "${table}" (${quoted.join(', ')}) VALUES (${columns
         .map(() => '?')
         .join(', ')})`;
-      if (conflict) {
-        sql += ` ON CONFLICT (${conflict.target
-          .map(c => `"${c}"`)
-          .join(', ')}) DO ${
-          conflict.merge
-            ? `UPDATE SET ${quoted
-                .filter((_, i) => !conflict.target.includes(columns[i]))
-                .map(c => `${c} = excluded.${c}`)
-                .join(', ')}`
-            : 'NOTHING'
-        }`;
-      }
+      sql += onConflictSql(columns, conflict);
       const client = this.db.client;
       const connection = await client.acquireConnection();
       try {
@@ -375,16 +386,7 @@ export class DatabaseIncidentStore implements IncidentStore {
     let sql = `INSERT INTO "${table}" (${quoted.join(', ')}) SELECT * FROM unnest(${columns
       .map(c => `?::${types[c]}[]`)
       .join(', ')})`;
-    if (conflict) {
-      sql += ` ON CONFLICT (${conflict.target.map(c => `"${c}"`).join(', ')}) DO ${
-        conflict.merge
-          ? `UPDATE SET ${quoted
-              .filter((_, i) => !conflict.target.includes(columns[i]))
-              .map(c => `${c} = excluded.${c}`)
-              .join(', ')}`
-          : 'NOTHING'
-      }`;
-    }
+    sql += onConflictSql(columns, conflict);
     if (returning) {
       sql += ` RETURNING ${returning.map(c => `"${c}"`).join(', ')}`;
     }
