@@ -15,9 +15,17 @@ export {
 export {
   addToDigest,
   aggregateUnits,
+  changeOfDigests,
+  digestOf,
   emptyDigest,
   figuresOfDigest,
+  previousWindowOf,
 } from './aggregateUnits';
+export {
+  mannWhitneyPValue,
+  quantileInterval,
+  quantileIntervalRanks,
+} from './uncertainty';
 export type {
   AggregatableUnit,
   UnitDigest,
