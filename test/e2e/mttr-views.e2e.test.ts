@@ -127,7 +127,24 @@ describe('the recovery views with demo data', () => {
       .innerText();
     expect(Number(/based on (\d+)/.exec(basis)![1])).toBeGreaterThan(0);
     await page.getByText('Time to resolve · last 90 days').first().waitFor();
-    await page.getByLabel(/^DORA band: /).waitFor();
+    // Every median says how sure it is, and the change says whether it is
+    // more than noise; faster or slower only when it is.
+    expect(
+      (await page.getByTestId('mttr-median-ci').innerText()).trim(),
+    ).toMatch(/^95% CI \S+( \S+)?–\S+( \S+)?$|interval not bounded yet/);
+    const verdict = (
+      await page.getByTestId('mttr-change-test').innerText()
+    ).trim();
+    expect(verdict).toMatch(/^(significant|within noise|not tested)$/);
+    if (verdict !== 'significant') {
+      expect(await page.locator('body').innerText()).not.toMatch(
+        /faster|slower/,
+      );
+    }
+    await page
+      .getByText(/^DORA band: /)
+      .first()
+      .waitFor();
 
     const runbooks = page.locator(
       'section[aria-labelledby="mttr-runbooks-heading"]',
@@ -163,6 +180,13 @@ describe('the recovery views with demo data', () => {
     await page
       .getByRole('table', { name: /Figures under every definition/ })
       .waitFor();
+    // The summary carries the intervals and the tested change.
+    expect(await page.getByTestId('mttr-summary').innerText()).toMatch(
+      /^Median \S+( \S+)? \((95% CI|interval not bounded)/,
+    );
+    expect(await page.getByTestId('mttr-summary-change').innerText()).toMatch(
+      /within noise \(p = |, p [=<] |not tested|no recoveries in the previous window/,
+    );
 
     const firstIncident = page
       .locator('table')
