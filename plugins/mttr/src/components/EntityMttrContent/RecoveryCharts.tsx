@@ -128,6 +128,15 @@ export function RecoveryCharts(props: {
               </ComposedChart>
             </ResponsiveContainer>
           </div>
+          {weeksWithRecoveries > 0 && weeksBounded < weeksWithRecoveries && (
+            <Typography variant="caption" color="textSecondary" role="note">
+              {weeksBounded === 0
+                ? 'No week has the 6 recoveries needed to bound its median'
+                : `${weeksWithRecoveries - weeksBounded} of ${weeksWithRecoveries} weeks have fewer than the 6 recoveries needed to bound their median`}
+              : those medians are drawn dotted, as a hint, not as points to
+              read.
+            </Typography>
+          )}
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={6}>
