@@ -18,9 +18,8 @@ import {
   RecoveryDefinitions,
   UnitDigest,
   aggregateUnits,
-  changeOfDigests,
+  changeOf,
   digestOf,
-  emptyDigest,
   figuresOfDigest,
   previousWindowOf,
 } from '../recovery';
@@ -352,19 +351,15 @@ export class RecoveryMetricsService {
     const { definition, window, matches, common, severities, credentials } =
       query;
     const rows: EntityRecoveryMetrics[] = [];
-    // Per entity, the store answers a digest of its units, not the units;
-    // the previous window's digests feed the change column.
+    // Per entity, the store answers a digest of its units, not the units,
+    // with the previous window's recovered durations for the change, in
+    // one read.
     const previousWindow = previousWindowOf(window);
     const digests = await this.options.store.readUnitDigests({
       definitionId: definition.id,
       fromMs: window.from.getTime(),
       toMs: window.to.getTime(),
-      severities,
-    });
-    const previousDigests = await this.options.store.readUnitDigests({
-      definitionId: definition.id,
-      fromMs: previousWindow.from.getTime(),
-      toMs: previousWindow.to.getTime(),
+      previousFromMs: previousWindow.from.getTime(),
       severities,
     });
     const visible = await this.options.visibleEntities.getVisible(
@@ -380,9 +375,9 @@ export class RecoveryMetricsService {
         entityRef: info.entityRef,
         ...common,
         ...figuresOfDigest(digest, window),
-        change: changeOfDigests(
-          digest,
-          previousDigests.get(entityRef) ?? emptyDigest(),
+        change: changeOf(
+          digest.durations,
+          digest.previousDurations ?? [],
           previousWindow,
         ),
         ...(info.title ? { title: info.title } : {}),
@@ -507,9 +502,9 @@ function figuresAndChange(
   const digest: UnitDigest = digestOf(current);
   return {
     ...figuresOfDigest(digest, window),
-    change: changeOfDigests(
-      digest,
-      digestOf(previous),
+    change: changeOf(
+      digest.durations,
+      digestOf(previous).durations,
       previousWindowOf(window),
     ),
   };

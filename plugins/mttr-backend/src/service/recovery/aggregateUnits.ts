@@ -54,6 +54,11 @@ export interface UnitDigest {
   resolve: number[];
   /** Counted units per severity (`none` for units without one). */
   severityMix: Record<string, number>;
+  /**
+   * When the digest was read with a previous window: the durations of that
+   * window's counted units that recovered (for the change test).
+   */
+  previousDurations?: number[];
 }
 
 /** An empty digest. */
@@ -176,29 +181,29 @@ export function previousWindowOf(window: { from: Date; to: Date }): {
 }
 
 /**
- * The change of the median from the previous window's digest to this
- * window's (their duration lists are sorted in place):
+ * The change of the median from the previous window's recovered durations
+ * to this window's (both lists are sorted in place):
  *
  * - medianRatio: this median / the previous one (null when either is null
  *   or the previous is 0);
- * - pValue: the two-sided Mann–Whitney U test of the two windows'
- *   recovered durations (null when either has fewer than 5), and
- *   significant when it is below 0.05.
+ * - pValue: the two-sided Mann–Whitney U test of the two windows' recovered
+ *   durations (null when either has fewer than 5), and significant when it
+ *   is below 0.05.
  */
-export function changeOfDigests(
-  current: UnitDigest,
-  previous: UnitDigest,
+export function changeOf(
+  durations: number[],
+  previousDurations: number[],
   previousWindow: { from: Date; to: Date },
 ): RecoveryChange {
-  current.durations.sort(ascending);
-  previous.durations.sort(ascending);
-  const medianMs = percentileContSorted(current.durations, 0.5);
-  const previousMedianMs = percentileContSorted(previous.durations, 0.5);
-  const pValue = mannWhitneyPValue(current.durations, previous.durations);
+  durations.sort(ascending);
+  previousDurations.sort(ascending);
+  const medianMs = percentileContSorted(durations, 0.5);
+  const previousMedianMs = percentileContSorted(previousDurations, 0.5);
+  const pValue = mannWhitneyPValue(durations, previousDurations);
   return {
     previousFrom: previousWindow.from.toISOString(),
     previousTo: previousWindow.to.toISOString(),
-    previousRecovered: previous.durations.length,
+    previousRecovered: previousDurations.length,
     previousMedianMs,
     medianRatio:
       medianMs === null || previousMedianMs === null || previousMedianMs === 0

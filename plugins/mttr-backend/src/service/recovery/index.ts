@@ -15,7 +15,7 @@ export {
 export {
   addToDigest,
   aggregateUnits,
-  changeOfDigests,
+  changeOf,
   digestOf,
   emptyDigest,
   figuresOfDigest,

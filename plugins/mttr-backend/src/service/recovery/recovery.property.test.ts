@@ -7,7 +7,7 @@ import {
 import {
   DerivedIncident,
   aggregateUnits,
-  changeOfDigests,
+  changeOf,
   deriveIncident,
   digestOf,
   deriveUnits,
@@ -81,9 +81,9 @@ function engineMetrics(
   const { severityMix, ...figures } = aggregateUnits(units, { from, to });
   return {
     ...figures,
-    change: changeOfDigests(
-      digestOf(units),
-      digestOf(previous),
+    change: changeOf(
+      digestOf(units).durations,
+      digestOf(previous).durations,
       previousWindow,
     ),
   };
