@@ -29,7 +29,7 @@ export async function startWebhookServer(secret: string) {
   const accepted: ReceivedCall[] = [];
   const seenKeys = new Set<string>();
   const calls: SeenCall[] = [];
-  let delayMs = 0;
+  let delayOf: (call: SeenCall) => number = () => 0;
   let attempts = 0;
   let failures: Array<'500' | 'drop'> = [];
   let rejectedSignatures = 0;
@@ -46,13 +46,15 @@ export async function startWebhookServer(secret: string) {
       } catch {
         // recorded with empty fields; refused below by the signature check
       }
-      calls.push({
+      const call: SeenCall = {
         path: req.url ?? '',
         action: String(parsed.action ?? ''),
         requestId: String(parsed.requestId ?? ''),
         idempotencyKey: String(req.headers['idempotency-key'] ?? ''),
         receivedAt: Date.now(),
-      });
+      };
+      calls.push(call);
+      const delayMs = delayOf(call);
       if (delayMs > 0) {
         // A slow target: the caller's call stays in flight meanwhile.
         await new Promise(r => setTimeout(r, delayMs));
@@ -103,7 +105,11 @@ export async function startWebhookServer(secret: string) {
     calls,
     /** Each call is answered this long after it arrived (0: at once). */
     set delayMs(ms: number) {
-      delayMs = ms;
+      delayOf = () => ms;
+    },
+    /** How long to hold each call before answering, call by call. */
+    delayFor(fn: (call: SeenCall) => number) {
+      delayOf = fn;
     },
     get attempts() {
       return attempts;
