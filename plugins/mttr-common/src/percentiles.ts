@@ -18,7 +18,7 @@ export function percentileCont(values: number[], q: number): number | null {
  * @public
  */
 export function percentileContSorted(
-  sorted: number[],
+  sorted: ArrayLike<number>,
   q: number,
 ): number | null {
   if (sorted.length === 0) {
