@@ -18,7 +18,7 @@ export function percentileCont(values: number[], q: number): number | null {
  * @public
  */
 export function percentileContSorted(
-  sorted: ArrayLike<number>,
+  sorted: number[],
   q: number,
 ): number | null {
   if (sorted.length === 0) {
