@@ -14,12 +14,19 @@ import {
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { formatDuration } from '@mttr-backstage/plugin-mttr-common';
 import { SeverityMix } from '../shared/SeverityMix';
+import { formatFrequency, formatRate } from '../shared/timeWindow';
 import {
-  formatChange,
-  formatFrequency,
-  formatRate,
-} from '../shared/timeWindow';
-import { ComparisonRow, SortField } from './comparisonRows';
+  describeChange,
+  describeInterval,
+  formatInterval,
+} from '../shared/uncertainty';
+import {
+  ComparisonRow,
+  SortField,
+  changeVerdictOf,
+  fleetPositionOf,
+} from './comparisonRows';
+import { MedianWhisker, WhiskerScale, whiskerScaleOf } from './MedianWhisker';
 
 const COLUMNS: Array<{ field: SortField; title: string; numeric: boolean }> = [
   { field: 'name', title: 'Service', numeric: false },
@@ -41,6 +48,87 @@ const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 const PAGE_SIZES = [25, 50, 100];
 
 /**
+ * The median cell: the median, its 95% interval as text and as a whisker
+ * (or that it is not bounded yet), and, only when the interval excludes the
+ * fleet median, whether the median is slower or faster than it.
+ */
+function MedianCell(props: {
+  row: ComparisonRow;
+  scale: WhiskerScale | undefined;
+  fleetMedianMs: number | null;
+}) {
+  const { row, scale, fleetMedianMs } = props;
+  const interval = formatInterval(row.medianCi);
+  const position = fleetPositionOf(row.medianCi, fleetMedianMs);
+  return (
+    <>
+      {formatDuration(row.medianMs)}
+      {row.medianMs !== null && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          component="div"
+          data-testid="mttr-median-ci"
+          title={describeInterval(row.medianCi, row.recovered)}
+        >
+          {interval && row.medianCi && scale ? (
+            <>
+              <MedianWhisker
+                medianMs={row.medianMs}
+                ci={row.medianCi}
+                scale={scale}
+                fleetMedianMs={fleetMedianMs}
+              />
+              {interval}
+            </>
+          ) : (
+            `not bounded (${row.recovered})`
+          )}
+        </Typography>
+      )}
+      {position && (
+        <Typography
+          variant="caption"
+          component="div"
+          data-testid="mttr-fleet-position"
+        >
+          {position === 'slower'
+            ? '▲ slower than fleet'
+            : '▼ faster than fleet'}
+        </Typography>
+      )}
+      <div>
+        <SeverityMix mix={row.severityMix} />
+      </div>
+    </>
+  );
+}
+
+/**
+ * The change cell: the change of the median as the card words it, and under
+ * it whether the change is more than noise; the full sentence on hover.
+ */
+function ChangeCell(props: { row: ComparisonRow }) {
+  const { row } = props;
+  const wording = describeChange(row.change, row.recovered);
+  const verdict = changeVerdictOf(row);
+  return (
+    <TableCell align="right" style={NO_WRAP} title={wording.words}>
+      {wording.value}
+      {verdict && (
+        <Typography
+          variant="caption"
+          component="div"
+          data-testid="mttr-change-test"
+        >
+          {verdict}
+        </Typography>
+      )}
+    </TableCell>
+  );
+}
+
+/**
  * The comparison table: sortable headers, one page of rows at a time. Rows
  * link to the entity page (or the owning group's page when grouped).
  */
@@ -51,13 +139,16 @@ export function ComparisonTable(props: {
   order: 'asc' | 'desc';
   onSort: (field: SortField) => void;
   caption: string;
+  /** The median the rows are marked against; see fleetMedianOf. */
+  fleetMedianMs: number | null;
 }) {
-  const { rows, grouped, sort, order, onSort, caption } = props;
+  const { rows, grouped, sort, order, onSort, caption, fleetMedianMs } = props;
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(PAGE_SIZES[0]);
   // A new filter or sort starts again at the first page.
   useEffect(() => setPage(0), [rows]);
   const visible = rows.slice(page * pageSize, (page + 1) * pageSize);
+  const scale = whiskerScaleOf(visible, fleetMedianMs);
   const columns = grouped
     ? COLUMNS.map(c =>
         c.field === 'name' ? { ...c, title: 'Team' } : c,
@@ -117,10 +208,11 @@ export function ComparisonTable(props: {
                   </TableCell>
                 )}
                 <TableCell align="right" style={NO_WRAP}>
-                  {formatDuration(row.medianMs)}
-                  <div>
-                    <SeverityMix mix={row.severityMix} />
-                  </div>
+                  <MedianCell
+                    row={row}
+                    scale={scale}
+                    fleetMedianMs={fleetMedianMs}
+                  />
                 </TableCell>
                 <TableCell align="right" style={NO_WRAP}>
                   {formatDuration(row.p90Ms)}
@@ -149,14 +241,7 @@ export function ComparisonTable(props: {
                 <TableCell align="right">
                   {formatRate(row.reopenRate)}
                 </TableCell>
-                <TableCell align="right" style={NO_WRAP}>
-                  {formatChange(row.change)}
-                  {row.change !== undefined && row.change !== 0 && (
-                    <Typography variant="caption" component="div">
-                      {row.change > 0 ? 'slower' : 'faster'}
-                    </Typography>
-                  )}
-                </TableCell>
+                <ChangeCell row={row} />
               </TableRow>
             ))}
           </TableBody>
