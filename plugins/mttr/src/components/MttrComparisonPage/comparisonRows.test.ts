@@ -70,15 +70,40 @@ describe('comparison rows', () => {
   });
 
   it('sorts by change on the ratio of the medians, rows without one last', () => {
-    expect(sortRows(rows, 'change', 'desc').map(r => r.name)).toEqual([
-      'Payments API',
-      'checkout-web',
-      'auth-service',
+    // the order by ratio (2, 0.8, 0.5) differs from the order by median
+    const changed = toComparisonRows([
+      rowOf({
+        entityRef: 'component:default/doubled',
+        medianMs: 10 * MINUTE,
+        change: changeOf(2, 0.01),
+      }),
+      rowOf({
+        entityRef: 'component:default/new',
+        medianMs: 3 * HOUR,
+        change: changeOf(null, null),
+      }),
+      rowOf({
+        entityRef: 'component:default/halved',
+        medianMs: 30 * MINUTE,
+        change: changeOf(0.5, 0.2),
+      }),
+      rowOf({
+        entityRef: 'component:default/slightly-faster',
+        medianMs: 90 * MINUTE,
+        change: changeOf(0.8, 0.6),
+      }),
     ]);
-    expect(sortRows(rows, 'change', 'asc').map(r => r.name)).toEqual([
-      'checkout-web',
-      'Payments API',
-      'auth-service',
+    expect(sortRows(changed, 'change', 'desc').map(r => r.name)).toEqual([
+      'doubled',
+      'slightly-faster',
+      'halved',
+      'new',
+    ]);
+    expect(sortRows(changed, 'change', 'asc').map(r => r.name)).toEqual([
+      'halved',
+      'slightly-faster',
+      'doubled',
+      'new',
     ]);
   });
 
