@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import {
   Box,
   Table,
@@ -10,10 +10,11 @@ import {
   TableRow,
   TableSortLabel,
   Typography,
+  makeStyles,
 } from '@material-ui/core';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { formatDuration } from '@mttr-backstage/plugin-mttr-common';
-import { SeverityMix } from '../shared/SeverityMix';
+import { severityMixText } from '../shared/SeverityMix';
 import { formatFrequency, formatRate } from '../shared/timeWindow';
 import {
   describeChange,
@@ -44,12 +45,38 @@ const COLUMNS: Array<{ field: SortField; title: string; numeric: boolean }> = [
 /** Durations and headers stay on one line: "11h 46m" must not break. */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
+const useStyles = makeStyles({
+  // Ten columns, the median with its interval, in a 1440-pixel window:
+  // narrower gutters than Material's 16 + 24 pixels.
+  compact: {
+    '& th, & td': { paddingLeft: 10, paddingRight: 10 },
+  },
+});
+
 /** Rows per page: the table renders one page, so 10,000 rows cost what 50 do. */
 const PAGE_SIZES = [25, 50, 100];
 
 /**
- * The median cell: the median, its 95% interval as text and as a whisker
- * (or that it is not bounded yet), and, only when the interval excludes the
+ * Text that may break between its parts in a narrow window, never inside
+ * one: "sev1 2 ·" stays together, as does "(p = 0.41)".
+ */
+function BreakBetween(props: { parts: string[] }) {
+  const { parts } = props;
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && ' '}
+          <span style={NO_WRAP}>{part}</span>
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+/**
+ * The median cell: the median with its 95% interval as a whisker beside it
+ * and as text under it (or that it is not bounded yet), and, only when the interval excludes the
  * fleet median, whether the median is slower or faster than it.
  */
 function MedianCell(props: {
@@ -62,6 +89,14 @@ function MedianCell(props: {
   const position = fleetPositionOf(row.medianCi, fleetMedianMs);
   return (
     <>
+      {row.medianCi && row.medianMs !== null && scale && (
+        <MedianWhisker
+          medianMs={row.medianMs}
+          ci={row.medianCi}
+          scale={scale}
+          fleetMedianMs={fleetMedianMs}
+        />
+      )}
       {formatDuration(row.medianMs)}
       {row.medianMs !== null && (
         <Typography
@@ -71,19 +106,7 @@ function MedianCell(props: {
           data-testid="mttr-median-ci"
           title={describeInterval(row.medianCi, row.recovered)}
         >
-          {interval && row.medianCi && scale ? (
-            <>
-              <MedianWhisker
-                medianMs={row.medianMs}
-                ci={row.medianCi}
-                scale={scale}
-                fleetMedianMs={fleetMedianMs}
-              />
-              {interval}
-            </>
-          ) : (
-            `not bounded (${row.recovered})`
-          )}
+          {interval ?? `not bounded (${row.recovered})`}
         </Typography>
       )}
       {position && (
@@ -97,9 +120,18 @@ function MedianCell(props: {
             : '▼ faster than fleet'}
         </Typography>
       )}
-      <div>
-        <SeverityMix mix={row.severityMix} />
-      </div>
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="div"
+        style={{ whiteSpace: 'normal' }}
+      >
+        <BreakBetween
+          parts={severityMixText(row.severityMix)
+            .split(' · ')
+            .map((part, i, all) => (i < all.length - 1 ? `${part} ·` : part))}
+        />
+      </Typography>
     </>
   );
 }
@@ -120,8 +152,10 @@ function ChangeCell(props: { row: ComparisonRow }) {
           variant="caption"
           component="div"
           data-testid="mttr-change-test"
+          style={{ whiteSpace: 'normal' }}
         >
-          {verdict}
+          {/* "within noise" and "(p = 0.41)" may go on two lines */}
+          <BreakBetween parts={verdict.split(/(?<=,) | (?=\()/)} />
         </Typography>
       )}
     </TableCell>
@@ -143,6 +177,7 @@ export function ComparisonTable(props: {
   fleetMedianMs: number | null;
 }) {
   const { rows, grouped, sort, order, onSort, caption, fleetMedianMs } = props;
+  const classes = useStyles();
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(PAGE_SIZES[0]);
   // A new filter or sort starts again at the first page.
@@ -157,8 +192,14 @@ export function ComparisonTable(props: {
 
   return (
     <Box>
-      <TableContainer>
-        <Table size="small" aria-label={`Services compared, ${caption}`}>
+      {/* Sized by the card, not by the table: a table wider than the window
+          scrolls inside its card instead of widening the page. */}
+      <TableContainer style={{ contain: 'inline-size' }}>
+        <Table
+          size="small"
+          className={classes.compact}
+          aria-label={`Services compared, ${caption}`}
+        >
           <TableHead>
             <TableRow>
               {columns.map(column => (
@@ -170,6 +211,9 @@ export function ComparisonTable(props: {
                 >
                   <TableSortLabel
                     active={sort === column.field}
+                    // An arrow only on the sorted column: a hidden arrow
+                    // on each of the ten would still take its room.
+                    hideSortIcon
                     direction={sort === column.field ? order : 'asc'}
                     onClick={() => onSort(column.field)}
                   >
@@ -196,7 +240,7 @@ export function ComparisonTable(props: {
                   )}
                 </TableCell>
                 {!grouped && (
-                  <TableCell style={NO_WRAP}>
+                  <TableCell>
                     {row.owner ? (
                       <EntityRefLink
                         entityRef={row.owner}

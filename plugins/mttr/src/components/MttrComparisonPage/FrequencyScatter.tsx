@@ -176,6 +176,9 @@ export function FrequencyScatter(props: {
   return (
     <div
       role="img"
+      // Sized by the card, not by the chart: a chart once drawn wide would
+      // otherwise keep the page wide after the window narrows.
+      style={{ contain: 'inline-size' }}
       aria-label={`Incidents per 30 days against median MTTR, ${props.caption}, ${shown.length} services`}
     >
       {shown.length < withMedian.length && (

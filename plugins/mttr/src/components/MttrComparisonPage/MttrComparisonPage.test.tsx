@@ -138,7 +138,8 @@ describe('MttrComparisonPage', () => {
     const row = payments.closest('tr')!;
     expect(within(row).getByText('1h 30m')).toBeInTheDocument();
     expect(within(row).getByText('5h')).toBeInTheDocument();
-    expect(within(row).getByText('sev1 2 · sev2 6')).toBeInTheDocument();
+    // the severity mix may break between severities, so it is several nodes
+    expect(row).toHaveTextContent('sev1 2 · sev2 6');
     // 2 incidents: marked as a small sample
     const checkout = screen
       .getByRole('link', { name: 'checkout-web' })
