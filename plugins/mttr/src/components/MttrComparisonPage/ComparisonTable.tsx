@@ -76,8 +76,9 @@ function BreakBetween(props: { parts: string[] }) {
 
 /**
  * The median cell: the median with its 95% interval as a whisker beside it
- * and as text under it (or that it is not bounded yet), and, only when the interval excludes the
- * fleet median, whether the median is slower or faster than it.
+ * and as text under it (or that it is not bounded yet), and, only when the
+ * interval excludes the fleet median, whether the median is slower or
+ * faster than it.
  */
 function MedianCell(props: {
   row: ComparisonRow;
