@@ -3,7 +3,18 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import {
+  entityRefSchema,
+  refuseUnstorableText,
+} from '../service/input/requestInput';
+import {
+  KEY_COLUMN_LENGTH,
+  storableString,
+} from '../service/input/storableText';
 import { AccessService } from './AccessService';
+
+/** 365 days: longer than any target's maxDuration could sensibly be. */
+const MAX_DURATION_MINUTES = 365 * 24 * 60;
 
 const STATUSES = [
   'pending',
@@ -15,27 +26,40 @@ const STATUSES = [
   'failed',
 ] as const;
 
+/** Ids and keys: `varchar(255)` columns (migrations/202611272300_access_tables.js). */
+const key = storableString({ min: 1, max: KEY_COLUMN_LENGTH });
+
+const reason = storableString({ max: 4000 })
+  .transform(text => text.trim())
+  .refine(text => text.length > 0, 'reason is required');
+
+/** Whole minutes, at most a year: an int column on every engine. */
+const durationMinutes = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_DURATION_MINUTES, {
+    message: `must be at most ${MAX_DURATION_MINUTES} minutes`,
+  });
+
 const createBody = z
   .object({
-    entityRef: z.string().min(1),
-    targetId: z.string().min(1),
-    incident: z
-      .object({ source: z.string().min(1), incidentId: z.string().min(1) })
-      .strict()
-      .optional(),
-    durationMinutes: z.number().int().positive(),
-    reason: z.string().trim().min(1, 'reason is required').max(4000),
+    entityRef: entityRefSchema,
+    targetId: key,
+    incident: z.object({ source: key, incidentId: key }).strict().optional(),
+    durationMinutes,
+    reason,
   })
   .strict();
 
 const commentBody = z
-  .object({ comment: z.string().max(4000).optional() })
+  .object({ comment: storableString({ max: 4000 }).optional() })
   .strict();
 
 const extendBody = z
   .object({
-    durationMinutes: z.number().int().positive(),
-    reason: z.string().trim().min(1, 'reason is required').max(4000),
+    durationMinutes,
+    reason,
   })
   .strict();
 
@@ -45,7 +69,7 @@ const flag = z
   .transform(v => v === 'true');
 
 const listQuery = z.object({
-  entityRef: z.string().min(1).optional(),
+  entityRef: entityRefSchema.optional(),
   status: z
     .string()
     .optional()
@@ -66,7 +90,7 @@ const listQuery = z.object({
   toApprove: flag,
 });
 
-const entityQuery = z.object({ entityRef: z.string().min(1) });
+const entityQuery = z.object({ entityRef: entityRefSchema });
 
 function parse<T extends z.ZodTypeAny>(
   schema: T,
@@ -94,6 +118,7 @@ export function createAccessRouter(options: {
   const { service, httpAuth } = options;
   const router = Router();
   router.use(express.json());
+  router.use(refuseUnstorableText());
 
   router.get('/access-targets', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
