@@ -14,6 +14,12 @@ import { IncidentStore, MetricUnit } from '../../database/IncidentStore';
 import { normaliseEntityRef } from '../catalog/entityRefs';
 import { EntityInfo, VisibleEntities } from '../catalog/VisibleEntities';
 import {
+  EventLoopBudget,
+  checkReadWindow,
+  readUnitDigestsInSlices,
+  readUnitsInSlices,
+} from './readBounds';
+import {
   RecoveryDefinitions,
   aggregateUnits,
   figuresOfDigest,
@@ -171,6 +177,7 @@ export class RecoveryMetricsService {
     if (start.getTime() >= end.getTime()) {
       throw new InputError('from must be before to');
     }
+    checkReadWindow({ from: start, to: end });
     return { from: start, to: end };
   }
 
@@ -344,7 +351,7 @@ export class RecoveryMetricsService {
       query;
     const rows: EntityRecoveryMetrics[] = [];
     // Per entity, the store answers a digest of its units, not the units.
-    const digests = await this.options.store.readUnitDigests({
+    const digests = await readUnitDigestsInSlices(this.options.store, {
       definitionId: definition.id,
       fromMs: window.from.getTime(),
       toMs: window.to.getTime(),
@@ -354,7 +361,9 @@ export class RecoveryMetricsService {
       [...digests.keys()],
       credentials,
     );
+    const budget = new EventLoopBudget();
     for (const [entityRef, digest] of digests) {
+      await budget.pause();
       const info = visible.get(entityRef);
       if (!info || !matches(info)) {
         continue;
@@ -383,7 +392,7 @@ export class RecoveryMetricsService {
       query;
     const rows: EntityRecoveryMetrics[] = [];
     const units = filterSeverities(
-      await this.options.store.readUnits({
+      await readUnitsInSlices(this.options.store, {
         definitionId: definition.id,
         fromMs: window.from.getTime(),
         toMs: window.to.getTime(),
@@ -392,7 +401,9 @@ export class RecoveryMetricsService {
       severities,
     );
     const unitsByEntity = new Map<string, MetricUnit[]>();
+    const budget = new EventLoopBudget();
     for (const unit of units) {
+      await budget.pause();
       const list = unitsByEntity.get(unit.entityRef);
       if (list) {
         list.push(unit);
@@ -409,6 +420,7 @@ export class RecoveryMetricsService {
       { entities: number; units: Map<string, MetricUnit> }
     >();
     for (const [entityRef, list] of unitsByEntity) {
+      await budget.pause();
       const info = visible.get(entityRef);
       if (!info || !info.owner || !matches(info)) {
         continue;
@@ -437,6 +449,7 @@ export class RecoveryMetricsService {
       credentials,
     );
     for (const [ownerRef, owner] of owners) {
+      await budget.pause();
       const info = ownerInfo.get(ownerRef);
       rows.push({
         entityRef: ownerRef,
