@@ -878,20 +878,52 @@ export class DatabaseIncidentStore implements IncidentStore {
     }
   }
 
+  async readUnitEntityPage(options: {
+    definitionId: string;
+    fromMs: number;
+    toMs: number;
+    afterEntityRef?: string;
+    limit: number;
+  }): Promise<string[]> {
+    // In the order of the covering index (definition, entity, start): each
+    // engine walks it from afterEntityRef and stops after `limit` entities.
+    const query = this.db('mttr_units')
+      .distinct('entity_ref')
+      .where('definition_id', options.definitionId)
+      .andWhere('start_ms', '>=', options.fromMs)
+      .andWhere('start_ms', '<', options.toMs)
+      .andWhereNot('outcome', 'filtered')
+      .orderBy('entity_ref')
+      .limit(options.limit);
+    if (options.afterEntityRef !== undefined) {
+      query.andWhere('entity_ref', '>', options.afterEntityRef);
+    }
+    return (await query).map((row: any) => row.entity_ref);
+  }
+
   async readUnitDigests(options: {
     definitionId: string;
     fromMs: number;
     toMs: number;
     severities?: Severity[];
+    entityRefs?: string[];
   }): Promise<Map<string, UnitDigest>> {
-    const { definitionId, fromMs, toMs, severities } = options;
+    const { definitionId, fromMs, toMs, severities, entityRefs } = options;
+    if (entityRefs?.length === 0) {
+      return new Map();
+    }
     const engine = this.db.client.config.client;
     if (engine !== 'better-sqlite3' && engine !== 'pg') {
       // MySQL's GROUP_CONCAT is cut at group_concat_max_len (1 KiB unless
       // the server says otherwise): digest the units here instead.
       const digests = new Map<string, UnitDigest>();
       const wanted = severities?.length ? new Set(severities) : undefined;
-      for (const unit of await this.readUnits({ definitionId, fromMs, toMs })) {
+      for (const unit of await this.readUnits({
+        definitionId,
+        fromMs,
+        toMs,
+        entityRefs,
+      })) {
         if (wanted && !(unit.severity && wanted.has(unit.severity))) {
           continue;
         }
@@ -932,6 +964,10 @@ export class DatabaseIncidentStore implements IncidentStore {
           severities?.length
             ? ` AND severity IN (${severities.map(() => '?').join(', ')})`
             : ''
+        }${
+          entityRefs
+            ? ` AND entity_ref IN (${entityRefs.map(() => '?').join(', ')})`
+            : ''
         }
       GROUP BY entity_ref`;
     const result = await this.db.raw(sql, [
@@ -939,6 +975,7 @@ export class DatabaseIncidentStore implements IncidentStore {
       fromMs,
       toMs,
       ...(severities ?? []),
+      ...(entityRefs ?? []),
     ]);
     const rows: any[] = engine === 'pg' ? result.rows : result;
     const digests = new Map<string, UnitDigest>();

@@ -16,8 +16,8 @@ import { EntityInfo, VisibleEntities } from '../catalog/VisibleEntities';
 import {
   EventLoopBudget,
   checkReadWindow,
-  readUnitDigestsInSlices,
-  readUnitsInSlices,
+  readUnitDigestsByEntityPage,
+  readUnitsByEntityPage,
 } from './readBounds';
 import {
   RecoveryDefinitions,
@@ -351,7 +351,7 @@ export class RecoveryMetricsService {
       query;
     const rows: EntityRecoveryMetrics[] = [];
     // Per entity, the store answers a digest of its units, not the units.
-    const digests = await readUnitDigestsInSlices(this.options.store, {
+    const digests = await readUnitDigestsByEntityPage(this.options.store, {
       definitionId: definition.id,
       fromMs: window.from.getTime(),
       toMs: window.to.getTime(),
@@ -392,7 +392,7 @@ export class RecoveryMetricsService {
       query;
     const rows: EntityRecoveryMetrics[] = [];
     const units = filterSeverities(
-      await readUnitsInSlices(this.options.store, {
+      await readUnitsByEntityPage(this.options.store, {
         definitionId: definition.id,
         fromMs: window.from.getTime(),
         toMs: window.to.getTime(),

@@ -13,8 +13,8 @@ import { UnitDigest } from '../recovery';
 import {
   MAX_READ_WINDOW_MS,
   MAX_SERIES_BUCKETS,
-  readUnitDigestsInSlices,
-  readUnitsInSlices,
+  readUnitDigestsByEntityPage,
+  readUnitsByEntityPage,
 } from './readBounds';
 
 const DAY = 86_400_000;
@@ -96,7 +96,7 @@ function canonical(digests: Map<string, UnitDigest>) {
 }
 
 describe.each(databases.eachSupportedId())(
-  'reads in slices on %s',
+  'reads a page of entities at a time on %s',
   databaseId => {
     const start = Date.UTC(2026, 8, 1);
     let store: IncidentStore;
@@ -156,40 +156,66 @@ describe.each(databases.eachSupportedId())(
       toMs: start + 61 * DAY,
     });
 
-    it('digests a window slice by slice to what one read of it digests', async () => {
+    it('digests a window page by page to what one read of it digests', async () => {
       const whole = await store.readUnitDigests(window());
       expect(whole.size).toBe(4);
-      const sliced = await readUnitDigestsInSlices(store, window());
+      const sliced = await readUnitDigestsByEntityPage(store, window());
       expect(canonical(sliced)).toEqual(canonical(whole));
       const sev1 = { ...window(), severities: ['sev1' as const] };
-      expect(canonical(await readUnitDigestsInSlices(store, sev1))).toEqual(
+      expect(canonical(await readUnitDigestsByEntityPage(store, sev1))).toEqual(
         canonical(await store.readUnitDigests(sev1)),
       );
     });
 
-    it('reads the units of a window slice by slice, a week per query', async () => {
-      let queries = 0;
-      const counting = Object.create(store, {
+    /** The store, counting the queries of each read. */
+    function counting() {
+      const calls = { readUnits: 0, readUnitDigests: 0 };
+      const wrapped = Object.create(store, {
         readUnits: {
           value: (options: Parameters<IncidentStore['readUnits']>[0]) => {
-            queries += 1;
+            calls.readUnits += 1;
             return store.readUnits(options);
           },
         },
+        readUnitDigests: {
+          value: (options: Parameters<IncidentStore['readUnitDigests']>[0]) => {
+            calls.readUnitDigests += 1;
+            return store.readUnitDigests(options);
+          },
+        },
       }) as IncidentStore;
-      const key = (u: { entityRef: string; startMs: number }) =>
-        `${u.entityRef}@${u.startMs}`;
-      const whole = (await store.readUnits(window())).map(key).sort();
-      const sliced = (await readUnitsInSlices(counting, window()))
+      return { calls, store: wrapped };
+    }
+
+    it('reads the units of a window page by page, with their incident keys', async () => {
+      const { calls, store: wrapped } = counting();
+      const key = (u: {
+        entityRef: string;
+        startMs: number;
+        incidentKeys?: string[];
+      }) => `${u.entityRef}@${u.startMs}:${u.incidentKeys}`;
+      const whole = (
+        await store.readUnits({ ...window(), withIncidentKeys: true })
+      )
         .map(key)
         .sort();
-      expect(sliced).toEqual(whole);
+      const paged = (
+        await readUnitsByEntityPage(wrapped, {
+          ...window(),
+          withIncidentKeys: true,
+          pageSize: 3,
+        })
+      )
+        .map(key)
+        .sort();
+      expect(paged).toEqual(whole);
       expect(whole).toHaveLength(120);
-      // 62 days: 8 weeks and 6 days, 9 queries.
-      expect(queries).toBe(9);
+      // 4 entities, 3 a page: two pages.
+      expect(calls.readUnits).toBe(2);
     });
 
-    it('gives the event loop back between slices', async () => {
+    it('gives the event loop back after each page', async () => {
+      const { calls, store: wrapped } = counting();
       let turns = 0;
       let running = true;
       const tick = () => {
@@ -197,11 +223,11 @@ describe.each(databases.eachSupportedId())(
         if (running) setImmediate(tick);
       };
       setImmediate(tick);
-      const before = turns;
-      await readUnitDigestsInSlices(store, window());
+      await readUnitDigestsByEntityPage(wrapped, { ...window(), pageSize: 1 });
       running = false;
-      // At least one turn of the event loop after each of the 9 slices.
-      expect(turns - before).toBeGreaterThanOrEqual(9);
+      // A page per entity, and a turn of the event loop after each.
+      expect(calls.readUnitDigests).toBe(4);
+      expect(turns).toBeGreaterThanOrEqual(4);
     });
   },
 );
