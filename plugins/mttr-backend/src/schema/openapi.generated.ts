@@ -2,2275 +2,2505 @@
 // Run `npm run openapi:generate` in plugins/mttr-backend after changing the YAML.
 
 export const spec = {
-  openapi: '3.1.0',
-  info: {
-    title: 'mttr',
-    version: '1',
-    description:
-      "Incident recovery metrics (MTTR) for Backstage entities.\n\nAll paths are relative to the plugin's base URL, `/api/mttr`. Every route\nexcept `/health` needs a Backstage token (`Authorization: Bearer ...`):\nreads take a user or service token, `POST /events` takes only service\ntokens (Backstage plugins, and static tokens configured under\n`backend.auth.externalAccess`). Reads answer only for entities the caller\ncan see in the catalog.\n\nTimes are ISO 8601 in UTC with millisecond precision; durations are in\nmilliseconds. Windows are `[from, to)` and default to the 90 days before\nnow. The change against the previous period is not a separate field:\ncall `/metrics` again with the previous window (`from - (to - from)` to\n`from`).\n\nErrors are Backstage error bodies (`{ error: { name, message }, request,\nresponse: { statusCode } }`): 400 InputError (the message names the field,\nand for event batches the index: `events[3].type`), 401 without a token,\n403 NotAllowedError, 404 NotFoundError (an entity the caller cannot see\nis not found), 413 when a request body exceeds 5 MB.\n\nJust-in-time access (`/access-requests`, `/access-targets`, `/on-call`,\n`/access-audit/verify`): durations there are whole minutes; a decision\non a request that is no longer pending answers 409 ConflictError.\n",
-    license: {
-      name: 'Apache-2.0',
-      url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
-    },
+  "openapi": "3.1.0",
+  "info": {
+    "title": "mttr",
+    "version": "1",
+    "description": "Incident recovery metrics (MTTR) for Backstage entities.\n\nAll paths are relative to the plugin's base URL, `/api/mttr`. Every route\nexcept `/health` needs a Backstage token (`Authorization: Bearer ...`):\nreads take a user or service token, `POST /events` takes only service\ntokens (Backstage plugins, and static tokens configured under\n`backend.auth.externalAccess`); the mapping routes and every decision on\naccess take user tokens only, whatever the permission policy says. Reads\nanswer only for entities the caller can see in the catalog.\n\nInput rules, the same for every route and every database engine (a\n400 InputError naming the field otherwise):\n- times are ISO 8601 with an offset (`Z`, `+02:00` or `+0200`), real\n  dates and times of day, offsets within ±18:00, and lie within\n  `mttr.plausibleTimes` (by default from 2000-01-01 to one day after now);\n- strings contain no NUL character and no lone UTF-16 surrogate;\n  identifiers, keys, fingerprints and labels are at most 255 characters\n  (the columns they are stored in);\n- entity refs are refs (`kind:namespace/name`, the namespace `default`\n  when left out) of at most 255 characters;\n- integers (`limit`, `offset`) are written in decimal digits only\n  (`0x10` and `1e2` are refused).\n\nReads of figures cover windows of at most 731 days (two years), so a\nseries has at most 106 weekly or 25 monthly buckets; every list is\npaged (`limit`, `offset`), except the access requests, of which the\n200 newest are answered.\n\nDuring start-up and shutdown of a backend, requests can get 503 with\n`Retry-After` (or, from a backend without the demo portal's start-up\ngate, 404 with an empty body): senders retry both, and load balancers\nroute by `/.backstage/health/v1/readiness`.\n\nTimes are ISO 8601 in UTC with millisecond precision; durations are in\nmilliseconds. Windows are `[from, to)` and default to the 90 days before\nnow. The change against the previous period is not a separate field:\ncall `/metrics` again with the previous window (`from - (to - from)` to\n`from`).\n\nErrors are Backstage error bodies (`{ error: { name, message }, request,\nresponse: { statusCode } }`): 400 InputError (the message names the field,\nand for event batches the index: `events[3].type`), 401 without a token,\n403 NotAllowedError, 404 NotFoundError (an entity the caller cannot see\nis not found), 413 when a request body exceeds 5 MB.\n\nJust-in-time access (`/access-requests`, `/access-targets`, `/on-call`,\n`/access-audit/verify`): durations there are whole minutes; a decision\non a request that is no longer pending answers 409 ConflictError.\n",
+    "license": {
+      "name": "Apache-2.0",
+      "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
+    }
   },
-  servers: [
+  "servers": [
     {
-      url: '/',
-    },
+      "url": "/"
+    }
   ],
-  tags: [
+  "tags": [
     {
-      name: 'Events',
+      "name": "Events"
     },
     {
-      name: 'Metrics',
+      "name": "Metrics"
     },
     {
-      name: 'Incidents',
+      "name": "Incidents"
     },
     {
-      name: 'Mappings',
+      "name": "Mappings"
     },
     {
-      name: 'Access',
-    },
+      "name": "Access"
+    }
   ],
-  components: {
-    securitySchemes: {
-      JWT: {
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-      },
+  "components": {
+    "securitySchemes": {
+      "JWT": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT"
+      }
     },
-    parameters: {
-      definition: {
-        name: 'definition',
-        in: 'query',
-        description:
-          'A recovery definition id; the default definition when absent.',
-        required: false,
-        schema: {
-          type: 'string',
-        },
+    "parameters": {
+      "definition": {
+        "name": "definition",
+        "in": "query",
+        "description": "A recovery definition id; the default definition when absent.",
+        "required": false,
+        "schema": {
+          "type": "string"
+        }
       },
-      from: {
-        name: 'from',
-        in: 'query',
-        allowReserved: true,
-        description:
-          'Start of the window (inclusive), ISO 8601. Default `to` - 90 days.',
-        required: false,
-        schema: {
-          type: 'string',
-          format: 'date-time',
-        },
+      "from": {
+        "name": "from",
+        "in": "query",
+        "allowReserved": true,
+        "description": "Start of the window (inclusive), ISO 8601 with an offset. Default `to` - 90 days; at most 731 days before `to`.",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "format": "date-time"
+        }
       },
-      to: {
-        name: 'to',
-        in: 'query',
-        allowReserved: true,
-        description: 'End of the window (exclusive), ISO 8601. Default now.',
-        required: false,
-        schema: {
-          type: 'string',
-          format: 'date-time',
-        },
+      "to": {
+        "name": "to",
+        "in": "query",
+        "allowReserved": true,
+        "description": "End of the window (exclusive), ISO 8601 with an offset. Default now.",
+        "required": false,
+        "schema": {
+          "type": "string",
+          "format": "date-time"
+        }
       },
-      entityRef: {
-        name: 'entityRef',
-        in: 'query',
-        allowReserved: true,
-        description:
-          'An entity ref; `component:payments` means `component:default/payments`.',
-        required: true,
-        schema: {
-          type: 'string',
-        },
+      "entityRef": {
+        "name": "entityRef",
+        "in": "query",
+        "allowReserved": true,
+        "description": "An entity ref of at most 255 characters; `component:payments` means `component:default/payments`.",
+        "required": true,
+        "schema": {
+          "type": "string"
+        }
       },
-      severity: {
-        name: 'severity',
-        in: 'query',
-        description:
-          'Only units of these severities (repeat the parameter for several).',
-        required: false,
-        explode: true,
-        schema: {
-          type: 'array',
-          items: {
-            type: 'string',
-            enum: ['sev1', 'sev2', 'sev3', 'sev4', 'sev5'],
-          },
-        },
+      "severity": {
+        "name": "severity",
+        "in": "query",
+        "description": "Only units of these severities (repeat the parameter for several).",
+        "required": false,
+        "explode": true,
+        "schema": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "enum": [
+              "sev1",
+              "sev2",
+              "sev3",
+              "sev4",
+              "sev5"
+            ]
+          }
+        }
       },
-      limit: {
-        name: 'limit',
-        in: 'query',
-        required: false,
-        schema: {
-          type: 'integer',
-          minimum: 1,
-          maximum: 1000,
-        },
+      "limit": {
+        "name": "limit",
+        "in": "query",
+        "description": "Decimal digits only.",
+        "required": false,
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000
+        }
       },
-      offset: {
-        name: 'offset',
-        in: 'query',
-        required: false,
-        schema: {
-          type: 'integer',
-          minimum: 0,
-        },
-      },
+      "offset": {
+        "name": "offset",
+        "in": "query",
+        "description": "Decimal digits only.",
+        "required": false,
+        "schema": {
+          "type": "integer",
+          "minimum": 0
+        }
+      }
     },
-    schemas: {
-      Severity: {
-        type: 'string',
-        enum: ['sev1', 'sev2', 'sev3', 'sev4', 'sev5'],
+    "schemas": {
+      "Severity": {
+        "type": "string",
+        "enum": [
+          "sev1",
+          "sev2",
+          "sev3",
+          "sev4",
+          "sev5"
+        ]
       },
-      EventType: {
-        type: 'string',
-        enum: [
-          'triggered',
-          'acknowledged',
-          'mitigated',
-          'resolved',
-          'reopened',
+      "EventType": {
+        "type": "string",
+        "enum": [
+          "triggered",
+          "acknowledged",
+          "mitigated",
+          "resolved",
+          "reopened"
+        ]
+      },
+      "IncidentAttributes": {
+        "type": "object",
+        "description": "Optional, partial attributes; each takes the value of the latest event (by `at`) that carries it.",
+        "properties": {
+          "title": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "entityRefs": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "type": "string"
+            }
+          },
+          "fingerprint": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "labels": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "type": "string"
+            }
+          },
+          "url": {
+            "type": "string",
+            "description": "An http(s) link to the incident in its source."
+          },
+          "runbookUrl": {
+            "type": "string"
+          },
+          "impactStartedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "mappingKeys": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "type": "string"
+            },
+            "description": "Keys such as `pagerduty:service:PABC123` that catalog annotations or manual mappings map to entities."
+          }
+        }
+      },
+      "IncidentEvent": {
+        "type": "object",
+        "required": [
+          "source",
+          "incidentId",
+          "eventId",
+          "type",
+          "at"
         ],
+        "properties": {
+          "source": {
+            "type": "string",
+            "description": "1-64 letters, digits, `.`, `_` or `-`."
+          },
+          "incidentId": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "eventId": {
+            "type": "string",
+            "maxLength": 255,
+            "description": "Unique per source; a repeated `(source, eventId)` is a duplicate and changes nothing."
+          },
+          "type": {
+            "$ref": "#/components/schemas/EventType"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 with an offset."
+          },
+          "incident": {
+            "$ref": "#/components/schemas/IncidentAttributes"
+          }
+        }
       },
-      IncidentAttributes: {
-        type: 'object',
-        description:
-          'Optional, partial attributes; each takes the value of the latest event (by `at`) that carries it.',
-        properties: {
-          title: {
-            type: 'string',
-            maxLength: 1000,
-          },
-          severity: {
-            $ref: '#/components/schemas/Severity',
-          },
-          entityRefs: {
-            type: 'array',
-            maxItems: 100,
-            items: {
-              type: 'string',
-            },
-          },
-          fingerprint: {
-            type: 'string',
-            maxLength: 255,
-          },
-          labels: {
-            type: 'array',
-            maxItems: 100,
-            items: {
-              type: 'string',
-            },
-          },
-          url: {
-            type: 'string',
-            description: 'An http(s) link to the incident in its source.',
-          },
-          runbookUrl: {
-            type: 'string',
-          },
-          impactStartedAt: {
-            type: 'string',
-            format: 'date-time',
-          },
-          mappingKeys: {
-            type: 'array',
-            maxItems: 100,
-            items: {
-              type: 'string',
-            },
-            description:
-              'Keys such as `pagerduty:service:PABC123` that catalog annotations or manual mappings map to entities.',
-          },
-        },
-      },
-      IncidentEvent: {
-        type: 'object',
-        required: ['source', 'incidentId', 'eventId', 'type', 'at'],
-        properties: {
-          source: {
-            type: 'string',
-            description: '1-64 letters, digits, `.`, `_` or `-`.',
-          },
-          incidentId: {
-            type: 'string',
-            maxLength: 255,
-          },
-          eventId: {
-            type: 'string',
-            maxLength: 255,
-            description:
-              'Unique per source; a repeated `(source, eventId)` is a duplicate and changes nothing.',
-          },
-          type: {
-            $ref: '#/components/schemas/EventType',
-          },
-          at: {
-            type: 'string',
-            format: 'date-time',
-            description: 'ISO 8601 with an offset.',
-          },
-          incident: {
-            $ref: '#/components/schemas/IncidentAttributes',
-          },
-        },
-      },
-      IngestResult: {
-        type: 'object',
-        required: ['accepted', 'duplicates'],
-        properties: {
-          accepted: {
-            type: 'integer',
-          },
-          duplicates: {
-            type: 'integer',
-          },
-        },
-      },
-      RecoveryDefinition: {
-        type: 'object',
-        required: ['id', 'title', 'start', 'end', 'reopens', 'excludeLabels'],
-        properties: {
-          id: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          description: {
-            type: 'string',
-          },
-          start: {
-            type: 'string',
-            enum: ['triggered', 'impact'],
-          },
-          end: {
-            type: 'string',
-            enum: ['resolved', 'mitigated'],
-          },
-          reopens: {
-            type: 'string',
-            enum: ['extend', 'separate'],
-          },
-          recurrenceWindowMs: {
-            type: 'integer',
-          },
-          severities: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/Severity',
-            },
-          },
-          excludeLabels: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          minDurationMs: {
-            type: 'integer',
-          },
-        },
-      },
-      DefinitionsResponse: {
-        type: 'object',
-        required: ['defaultDefinition', 'items'],
-        properties: {
-          defaultDefinition: {
-            type: 'string',
-          },
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/RecoveryDefinition',
-            },
-          },
-        },
-      },
-      RecoveryStages: {
-        type: 'object',
-        description:
-          'Medians over the counted units that have both ends of each stage.',
-        required: ['detectMs', 'acknowledgeMs', 'mitigateMs', 'resolveMs'],
-        properties: {
-          detectMs: {
-            type: ['number', 'null'],
-            description: 'impact started to triggered',
-          },
-          acknowledgeMs: {
-            type: ['number', 'null'],
-            description: 'triggered to first acknowledged',
-          },
-          mitigateMs: {
-            type: ['number', 'null'],
-            description: 'to first mitigated',
-          },
-          resolveMs: {
-            type: ['number', 'null'],
-            description: 'mitigated to resolved',
-          },
-        },
-      },
-      RecoveryMetrics: {
-        type: 'object',
-        required: [
-          'entityRef',
-          'definition',
-          'from',
-          'to',
-          'count',
-          'recovered',
-          'open',
-          'excluded',
-          'meanMs',
-          'medianMs',
-          'p90Ms',
-          'totalDowntimeMs',
-          'frequencyPer30d',
-          'reopenRate',
-          'stages',
-          'severityMix',
+      "IngestResult": {
+        "type": "object",
+        "required": [
+          "accepted",
+          "duplicates"
         ],
-        properties: {
-          entityRef: {
-            type: 'string',
+        "properties": {
+          "accepted": {
+            "type": "integer"
           },
-          definition: {
-            type: 'string',
-          },
-          from: {
-            type: 'string',
-            format: 'date-time',
-          },
-          to: {
-            type: 'string',
-            format: 'date-time',
-          },
-          count: {
-            type: 'integer',
-            description:
-              'Counted units (recovered + open) starting in the window.',
-          },
-          recovered: {
-            type: 'integer',
-          },
-          open: {
-            type: 'integer',
-          },
-          excluded: {
-            type: 'integer',
-            description: 'Recovered units left out by minDuration.',
-          },
-          meanMs: {
-            type: ['number', 'null'],
-          },
-          medianMs: {
-            type: ['number', 'null'],
-            description:
-              'Linear interpolation between closest ranks (percentile_cont).',
-          },
-          p90Ms: {
-            type: ['number', 'null'],
-          },
-          totalDowntimeMs: {
-            type: 'number',
-          },
-          frequencyPer30d: {
-            type: 'number',
-            description: 'count * 30 days / (to - from)',
-          },
-          reopenRate: {
-            type: ['number', 'null'],
-            description: 'reopened units / count',
-          },
-          stages: {
-            $ref: '#/components/schemas/RecoveryStages',
-          },
-          severityMix: {
-            type: 'object',
-            additionalProperties: {
-              type: 'integer',
-            },
-            description: 'Counted units per severity (`none` for none).',
-          },
-        },
+          "duplicates": {
+            "type": "integer"
+          }
+        }
       },
-      EntityRecoveryMetrics: {
-        allOf: [
+      "RecoveryDefinition": {
+        "type": "object",
+        "required": [
+          "id",
+          "title",
+          "start",
+          "end",
+          "reopens",
+          "excludeLabels"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "start": {
+            "type": "string",
+            "enum": [
+              "triggered",
+              "impact"
+            ]
+          },
+          "end": {
+            "type": "string",
+            "enum": [
+              "resolved",
+              "mitigated"
+            ]
+          },
+          "reopens": {
+            "type": "string",
+            "enum": [
+              "extend",
+              "separate"
+            ]
+          },
+          "recurrenceWindowMs": {
+            "type": "integer"
+          },
+          "severities": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Severity"
+            }
+          },
+          "excludeLabels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "minDurationMs": {
+            "type": "integer"
+          }
+        }
+      },
+      "DefinitionsResponse": {
+        "type": "object",
+        "required": [
+          "defaultDefinition",
+          "items"
+        ],
+        "properties": {
+          "defaultDefinition": {
+            "type": "string"
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/RecoveryDefinition"
+            }
+          }
+        }
+      },
+      "RecoveryStages": {
+        "type": "object",
+        "description": "Medians over the counted units that have both ends of each stage.",
+        "required": [
+          "detectMs",
+          "acknowledgeMs",
+          "mitigateMs",
+          "resolveMs"
+        ],
+        "properties": {
+          "detectMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "impact started to triggered"
+          },
+          "acknowledgeMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "triggered to first acknowledged"
+          },
+          "mitigateMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "to first mitigated"
+          },
+          "resolveMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "mitigated to resolved"
+          }
+        }
+      },
+      "RecoveryMetrics": {
+        "type": "object",
+        "required": [
+          "entityRef",
+          "definition",
+          "from",
+          "to",
+          "count",
+          "recovered",
+          "open",
+          "excluded",
+          "meanMs",
+          "medianMs",
+          "p90Ms",
+          "totalDowntimeMs",
+          "frequencyPer30d",
+          "reopenRate",
+          "stages",
+          "severityMix"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "definition": {
+            "type": "string"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "count": {
+            "type": "integer",
+            "description": "Counted units (recovered + open) starting in the window."
+          },
+          "recovered": {
+            "type": "integer"
+          },
+          "open": {
+            "type": "integer"
+          },
+          "excluded": {
+            "type": "integer",
+            "description": "Recovered units left out by minDuration."
+          },
+          "meanMs": {
+            "type": [
+              "number",
+              "null"
+            ]
+          },
+          "medianMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Linear interpolation between closest ranks (percentile_cont)."
+          },
+          "p90Ms": {
+            "type": [
+              "number",
+              "null"
+            ]
+          },
+          "totalDowntimeMs": {
+            "type": "number"
+          },
+          "frequencyPer30d": {
+            "type": "number",
+            "description": "count * 30 days / (to - from)"
+          },
+          "reopenRate": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "reopened units / count"
+          },
+          "stages": {
+            "$ref": "#/components/schemas/RecoveryStages"
+          },
+          "severityMix": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "integer"
+            },
+            "description": "Counted units per severity (`none` for none)."
+          }
+        }
+      },
+      "EntityRecoveryMetrics": {
+        "allOf": [
           {
-            $ref: '#/components/schemas/RecoveryMetrics',
+            "$ref": "#/components/schemas/RecoveryMetrics"
           },
           {
-            type: 'object',
-            properties: {
-              title: {
-                type: 'string',
+            "type": "object",
+            "properties": {
+              "title": {
+                "type": "string"
               },
-              kind: {
-                type: 'string',
+              "kind": {
+                "type": "string"
               },
-              owner: {
-                type: 'string',
+              "owner": {
+                "type": "string"
               },
-              system: {
-                type: 'string',
+              "system": {
+                "type": "string"
               },
-              lifecycle: {
-                type: 'string',
+              "lifecycle": {
+                "type": "string"
               },
-              tags: {
-                type: 'array',
-                items: {
-                  type: 'string',
-                },
+              "tags": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
               },
-              entityCount: {
-                type: 'integer',
-                description: 'With groupBy=owner, the entities rolled up.',
-              },
-            },
-          },
+              "entityCount": {
+                "type": "integer",
+                "description": "With groupBy=owner, the entities rolled up."
+              }
+            }
+          }
+        ]
+      },
+      "ByEntityResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "totalCount"
         ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EntityRecoveryMetrics"
+            }
+          },
+          "totalCount": {
+            "type": "integer"
+          }
+        }
       },
-      ByEntityResponse: {
-        type: 'object',
-        required: ['items', 'totalCount'],
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/EntityRecoveryMetrics',
-            },
+      "MetricsSeriesResponse": {
+        "type": "object",
+        "required": [
+          "entityRef",
+          "definition",
+          "bucket",
+          "items"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
           },
-          totalCount: {
-            type: 'integer',
+          "definition": {
+            "type": "string"
           },
-        },
-      },
-      MetricsSeriesResponse: {
-        type: 'object',
-        required: ['entityRef', 'definition', 'bucket', 'items'],
-        properties: {
-          entityRef: {
-            type: 'string',
+          "bucket": {
+            "type": "string",
+            "enum": [
+              "week",
+              "month"
+            ]
           },
-          definition: {
-            type: 'string',
-          },
-          bucket: {
-            type: 'string',
-            enum: ['week', 'month'],
-          },
-          items: {
-            type: 'array',
-            items: {
-              allOf: [
+          "items": {
+            "type": "array",
+            "items": {
+              "allOf": [
                 {
-                  $ref: '#/components/schemas/RecoveryMetrics',
+                  "$ref": "#/components/schemas/RecoveryMetrics"
                 },
                 {
-                  type: 'object',
-                  required: ['bucket'],
-                  properties: {
-                    bucket: {
-                      type: 'string',
-                      enum: ['week', 'month'],
-                    },
-                  },
-                },
+                  "type": "object",
+                  "required": [
+                    "bucket"
+                  ],
+                  "properties": {
+                    "bucket": {
+                      "type": "string",
+                      "enum": [
+                        "week",
+                        "month"
+                      ]
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
+      },
+      "IncidentCount": {
+        "type": "object",
+        "required": [
+          "definition",
+          "outcome",
+          "units",
+          "reasons"
+        ],
+        "properties": {
+          "definition": {
+            "type": "string"
+          },
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "counted",
+              "excluded",
+              "filtered",
+              "folded"
+            ]
+          },
+          "units": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "startAt",
+                "endAt",
+                "durationMs",
+                "reopened"
               ],
-            },
+              "properties": {
+                "startAt": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "endAt": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                },
+                "durationMs": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "reopened": {
+                  "type": "boolean"
+                }
+              }
+            }
           },
-        },
+          "reasons": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
       },
-      IncidentCount: {
-        type: 'object',
-        required: ['definition', 'outcome', 'units', 'reasons'],
-        properties: {
-          definition: {
-            type: 'string',
-          },
-          outcome: {
-            type: 'string',
-            enum: ['counted', 'excluded', 'filtered', 'folded'],
-          },
-          units: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['startAt', 'endAt', 'durationMs', 'reopened'],
-              properties: {
-                startAt: {
-                  type: 'string',
-                  format: 'date-time',
-                },
-                endAt: {
-                  type: ['string', 'null'],
-                  format: 'date-time',
-                },
-                durationMs: {
-                  type: ['number', 'null'],
-                },
-                reopened: {
-                  type: 'boolean',
-                },
-              },
-            },
-          },
-          reasons: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-        },
-      },
-      Incident: {
-        type: 'object',
-        required: [
-          'source',
-          'incidentId',
-          'status',
-          'entityRefs',
-          'labels',
-          'startedAt',
-          'reopenCount',
-          'timeline',
-          'counts',
+      "Incident": {
+        "type": "object",
+        "required": [
+          "source",
+          "incidentId",
+          "status",
+          "entityRefs",
+          "labels",
+          "startedAt",
+          "reopenCount",
+          "timeline",
+          "counts"
         ],
-        properties: {
-          source: {
-            type: 'string',
+        "properties": {
+          "source": {
+            "type": "string"
           },
-          incidentId: {
-            type: 'string',
+          "incidentId": {
+            "type": "string"
           },
-          title: {
-            type: 'string',
+          "title": {
+            "type": "string"
           },
-          severity: {
-            $ref: '#/components/schemas/Severity',
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
           },
-          status: {
-            type: 'string',
-            enum: ['open', 'mitigated', 'resolved'],
+          "status": {
+            "type": "string",
+            "enum": [
+              "open",
+              "mitigated",
+              "resolved"
+            ]
           },
-          entityRefs: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
+          "entityRefs": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
           },
-          fingerprint: {
-            type: 'string',
+          "fingerprint": {
+            "type": "string"
           },
-          labels: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
+          "labels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
           },
-          url: {
-            type: 'string',
+          "url": {
+            "type": "string"
           },
-          runbookUrl: {
-            type: 'string',
+          "runbookUrl": {
+            "type": "string"
           },
-          impactStartedAt: {
-            type: 'string',
-            format: 'date-time',
+          "impactStartedAt": {
+            "type": "string",
+            "format": "date-time"
           },
-          startedAt: {
-            type: 'string',
-            format: 'date-time',
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
           },
-          resolvedAt: {
-            type: 'string',
-            format: 'date-time',
+          "resolvedAt": {
+            "type": "string",
+            "format": "date-time"
           },
-          reopenCount: {
-            type: 'integer',
+          "reopenCount": {
+            "type": "integer"
           },
-          timeline: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['eventId', 'type', 'at'],
-              properties: {
-                eventId: {
-                  type: 'string',
+          "timeline": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "eventId",
+                "type",
+                "at"
+              ],
+              "properties": {
+                "eventId": {
+                  "type": "string"
                 },
-                type: {
-                  $ref: '#/components/schemas/EventType',
+                "type": {
+                  "$ref": "#/components/schemas/EventType"
                 },
-                at: {
-                  type: 'string',
-                  format: 'date-time',
-                },
-              },
-            },
+                "at": {
+                  "type": "string",
+                  "format": "date-time"
+                }
+              }
+            }
           },
-          counts: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/IncidentCount',
-            },
-          },
-        },
+          "counts": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/IncidentCount"
+            }
+          }
+        }
       },
-      IncidentsResponse: {
-        type: 'object',
-        required: ['items', 'totalCount'],
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/Incident',
-            },
-          },
-          totalCount: {
-            type: 'integer',
-          },
-        },
-      },
-      UnmappedIncident: {
-        type: 'object',
-        required: [
-          'source',
-          'incidentId',
-          'status',
-          'startedAt',
-          'labels',
-          'mappingKeys',
-          'entityRefs',
+      "IncidentsResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "totalCount"
         ],
-        properties: {
-          source: {
-            type: 'string',
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Incident"
+            }
           },
-          incidentId: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          status: {
-            type: 'string',
-            enum: ['open', 'mitigated', 'resolved'],
-          },
-          startedAt: {
-            type: 'string',
-            format: 'date-time',
-          },
-          url: {
-            type: 'string',
-          },
-          labels: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          mappingKeys: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          entityRefs: {
-            type: 'array',
-            description: 'Refs it names that the catalog does not know.',
-            items: {
-              type: 'string',
-            },
-          },
-        },
+          "totalCount": {
+            "type": "integer"
+          }
+        }
       },
-      UnmappedIncidentsResponse: {
-        type: 'object',
-        required: ['items', 'totalCount'],
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/UnmappedIncident',
-            },
-          },
-          totalCount: {
-            type: 'integer',
-          },
-        },
-      },
-      EntityMapping: {
-        type: 'object',
-        required: ['mappingKey', 'entityRef', 'origin'],
-        properties: {
-          mappingKey: {
-            type: 'string',
-          },
-          entityRef: {
-            type: 'string',
-          },
-          origin: {
-            type: 'string',
-            enum: ['catalog', 'manual'],
-          },
-          createdAt: {
-            type: 'string',
-            format: 'date-time',
-          },
-          createdBy: {
-            type: 'string',
-          },
-        },
-      },
-      MappingsResponse: {
-        type: 'object',
-        required: ['items', 'totalCount'],
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/EntityMapping',
-            },
-          },
-          totalCount: {
-            type: 'integer',
-          },
-        },
-      },
-      AccessApprovalPolicy: {
-        type: 'string',
-        enum: ['auto-on-call', 'approver', 'auto', 'break-glass'],
-      },
-      AccessRequestStatus: {
-        type: 'string',
-        description:
-          "`pending` (waiting for approvers), `active` (granted until\n`expiresAt`), and the terminal `denied`, `expired`, `revoked` (also a\nwithdrawn pending request), `lapsed` (undecided past the target's\npending timeout) and `failed` (the provider refused, see `error`).\n",
-        enum: [
-          'pending',
-          'active',
-          'denied',
-          'expired',
-          'revoked',
-          'lapsed',
-          'failed',
+      "UnmappedIncident": {
+        "type": "object",
+        "required": [
+          "source",
+          "incidentId",
+          "status",
+          "startedAt",
+          "labels",
+          "mappingKeys",
+          "entityRefs"
         ],
+        "properties": {
+          "source": {
+            "type": "string"
+          },
+          "incidentId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "open",
+              "mitigated",
+              "resolved"
+            ]
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "url": {
+            "type": "string"
+          },
+          "labels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "mappingKeys": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "entityRefs": {
+            "type": "array",
+            "description": "Refs it names that the catalog does not know.",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
       },
-      AccessTarget: {
-        type: 'object',
-        required: [
-          'id',
-          'title',
-          'maxDurationMinutes',
-          'defaultDurationMinutes',
-          'requireOpenIncident',
-          'approval',
+      "UnmappedIncidentsResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "totalCount"
         ],
-        properties: {
-          id: {
-            type: 'string',
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/UnmappedIncident"
+            }
           },
-          title: {
-            type: 'string',
-          },
-          description: {
-            type: 'string',
-          },
-          maxDurationMinutes: {
-            type: 'integer',
-          },
-          defaultDurationMinutes: {
-            type: 'integer',
-          },
-          requireOpenIncident: {
-            type: 'boolean',
-          },
-          approval: {
-            $ref: '#/components/schemas/AccessApprovalPolicy',
-          },
-        },
+          "totalCount": {
+            "type": "integer"
+          }
+        }
       },
-      AccessRequest: {
-        type: 'object',
-        required: [
-          'id',
-          'entityRef',
-          'targetId',
-          'requester',
-          'reason',
-          'durationMinutes',
-          'status',
-          'approval',
-          'breakGlass',
-          'createdAt',
-          'approvals',
+      "EntityMapping": {
+        "type": "object",
+        "required": [
+          "mappingKey",
+          "entityRef",
+          "origin"
         ],
-        properties: {
-          id: {
-            type: 'string',
+        "properties": {
+          "mappingKey": {
+            "type": "string"
           },
-          entityRef: {
-            type: 'string',
+          "entityRef": {
+            "type": "string"
           },
-          targetId: {
-            type: 'string',
+          "origin": {
+            "type": "string",
+            "enum": [
+              "catalog",
+              "manual"
+            ]
           },
-          incident: {
-            type: 'object',
-            required: ['source', 'incidentId'],
-            properties: {
-              source: {
-                type: 'string',
-              },
-              incidentId: {
-                type: 'string',
-              },
-            },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
           },
-          requester: {
-            type: 'string',
-            description: 'The user entity ref of the requester.',
-          },
-          reason: {
-            type: 'string',
-            description: 'Stored and returned as plain text.',
-          },
-          durationMinutes: {
-            type: 'integer',
-            description: 'Counted from the first grant (extensions included).',
-          },
-          status: {
-            $ref: '#/components/schemas/AccessRequestStatus',
-          },
-          approval: {
-            $ref: '#/components/schemas/AccessApprovalPolicy',
-          },
-          breakGlass: {
-            type: 'boolean',
-          },
-          createdAt: {
-            type: 'string',
-            format: 'date-time',
-          },
-          decidedAt: {
-            type: 'string',
-            format: 'date-time',
-          },
-          grantedAt: {
-            type: 'string',
-            format: 'date-time',
-          },
-          expiresAt: {
-            type: 'string',
-            format: 'date-time',
-          },
-          endedAt: {
-            type: 'string',
-            format: 'date-time',
-            description:
-              'When access really ended (after the provider confirmed).',
-          },
-          error: {
-            type: 'string',
-          },
-          approvals: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['approver', 'at'],
-              properties: {
-                approver: {
-                  type: 'string',
-                },
-                at: {
-                  type: 'string',
-                  format: 'date-time',
-                },
-                comment: {
-                  type: 'string',
-                },
-              },
-            },
-          },
-          approvalsRequired: {
-            type: 'integer',
-          },
-          pendingExtension: {
-            type: 'object',
-            required: ['durationMinutes', 'reason', 'requestedAt'],
-            properties: {
-              durationMinutes: {
-                type: 'integer',
-              },
-              reason: {
-                type: 'string',
-              },
-              requestedAt: {
-                type: 'string',
-                format: 'date-time',
-              },
-            },
-          },
-          revocation: {
-            type: 'object',
-            description:
-              'Present while an end (early revocation or expiry) has not yet been\nconfirmed by the provider. The status stays `active` and the\nexpiry task retries; `lastError` says why the last attempt failed.\n',
-            required: ['outcome', 'requestedAt', 'requestedBy', 'attempts'],
-            properties: {
-              outcome: {
-                type: 'string',
-                enum: ['revoked', 'expired'],
-              },
-              requestedAt: {
-                type: 'string',
-                format: 'date-time',
-              },
-              requestedBy: {
-                type: 'string',
-              },
-              attempts: {
-                type: 'integer',
-              },
-              lastError: {
-                type: 'string',
-              },
-            },
-          },
-          review: {
-            type: 'object',
-            description: 'Break-glass grants only.',
-            required: ['required'],
-            properties: {
-              required: {
-                type: 'boolean',
-              },
-              reviewedBy: {
-                type: 'string',
-              },
-              reviewedAt: {
-                type: 'string',
-                format: 'date-time',
-              },
-              comment: {
-                type: 'string',
-              },
-            },
-          },
-          viewer: {
-            type: 'object',
-            description: 'What the calling user may do with the request.',
-            required: ['canApprove', 'canRevoke', 'canExtend', 'canReview'],
-            properties: {
-              canApprove: {
-                type: 'boolean',
-              },
-              canRevoke: {
-                type: 'boolean',
-              },
-              canExtend: {
-                type: 'boolean',
-              },
-              canReview: {
-                type: 'boolean',
-              },
-            },
-          },
-          history: {
-            type: 'array',
-            description:
-              'Every state change, oldest first (detail answers only).',
-            items: {
-              type: 'object',
-              required: ['at', 'actor', 'action', 'status'],
-              properties: {
-                at: {
-                  type: 'string',
-                  format: 'date-time',
-                },
-                actor: {
-                  type: 'string',
-                },
-                action: {
-                  type: 'string',
-                },
-                status: {
-                  $ref: '#/components/schemas/AccessRequestStatus',
-                },
-                comment: {
-                  type: 'string',
-                },
-              },
-            },
-          },
-        },
+          "createdBy": {
+            "type": "string"
+          }
+        }
       },
-      OnCallEntry: {
-        type: 'object',
-        required: ['name', 'escalationLevel'],
-        properties: {
-          userRef: {
-            type: 'string',
+      "MappingsResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "totalCount"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EntityMapping"
+            }
           },
-          name: {
-            type: 'string',
-          },
-          email: {
-            type: 'string',
-          },
-          escalationLevel: {
-            type: 'integer',
-          },
-          until: {
-            type: 'string',
-            format: 'date-time',
-          },
-        },
+          "totalCount": {
+            "type": "integer"
+          }
+        }
       },
-      AccessDecision: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          comment: {
-            type: 'string',
-            maxLength: 4000,
-          },
-        },
+      "AccessApprovalPolicy": {
+        "type": "string",
+        "enum": [
+          "auto-on-call",
+          "approver",
+          "auto",
+          "break-glass"
+        ]
       },
-      Error: {
-        type: 'object',
-        required: ['error'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['name', 'message'],
-            properties: {
-              name: {
-                type: 'string',
+      "AccessRequestStatus": {
+        "type": "string",
+        "description": "`pending` (waiting for approvers), `active` (granted until\n`expiresAt`), and the terminal `denied`, `expired`, `revoked` (also a\nwithdrawn pending request), `lapsed` (undecided past the target's\npending timeout) and `failed` (the provider refused, see `error`).\n",
+        "enum": [
+          "pending",
+          "active",
+          "denied",
+          "expired",
+          "revoked",
+          "lapsed",
+          "failed"
+        ]
+      },
+      "AccessTarget": {
+        "type": "object",
+        "required": [
+          "id",
+          "title",
+          "maxDurationMinutes",
+          "defaultDurationMinutes",
+          "requireOpenIncident",
+          "approval"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "maxDurationMinutes": {
+            "type": "integer"
+          },
+          "defaultDurationMinutes": {
+            "type": "integer"
+          },
+          "requireOpenIncident": {
+            "type": "boolean"
+          },
+          "approval": {
+            "$ref": "#/components/schemas/AccessApprovalPolicy"
+          }
+        }
+      },
+      "AccessRequest": {
+        "type": "object",
+        "required": [
+          "id",
+          "entityRef",
+          "targetId",
+          "requester",
+          "reason",
+          "durationMinutes",
+          "status",
+          "approval",
+          "breakGlass",
+          "createdAt",
+          "approvals"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "targetId": {
+            "type": "string"
+          },
+          "incident": {
+            "type": "object",
+            "required": [
+              "source",
+              "incidentId"
+            ],
+            "properties": {
+              "source": {
+                "type": "string"
               },
-              message: {
-                type: 'string',
-              },
-            },
+              "incidentId": {
+                "type": "string"
+              }
+            }
           },
-        },
+          "requester": {
+            "type": "string",
+            "description": "The user entity ref of the requester."
+          },
+          "reason": {
+            "type": "string",
+            "description": "Stored and returned as plain text."
+          },
+          "durationMinutes": {
+            "type": "integer",
+            "description": "Counted from the first grant (extensions included)."
+          },
+          "status": {
+            "$ref": "#/components/schemas/AccessRequestStatus"
+          },
+          "approval": {
+            "$ref": "#/components/schemas/AccessApprovalPolicy"
+          },
+          "breakGlass": {
+            "type": "boolean"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "decidedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "grantedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "expiresAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "endedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When access really ended (after the provider confirmed)."
+          },
+          "error": {
+            "type": "string"
+          },
+          "approvals": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "approver",
+                "at"
+              ],
+              "properties": {
+                "approver": {
+                  "type": "string"
+                },
+                "at": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "comment": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "approvalsRequired": {
+            "type": "integer"
+          },
+          "pendingExtension": {
+            "type": "object",
+            "required": [
+              "durationMinutes",
+              "reason",
+              "requestedAt"
+            ],
+            "properties": {
+              "durationMinutes": {
+                "type": "integer"
+              },
+              "reason": {
+                "type": "string"
+              },
+              "requestedAt": {
+                "type": "string",
+                "format": "date-time"
+              }
+            }
+          },
+          "revocation": {
+            "type": "object",
+            "description": "Present while an end (early revocation or expiry) has not yet been\nconfirmed by the provider. The status stays `active` and the\nexpiry task retries; `lastError` says why the last attempt failed.\n",
+            "required": [
+              "outcome",
+              "requestedAt",
+              "requestedBy",
+              "attempts"
+            ],
+            "properties": {
+              "outcome": {
+                "type": "string",
+                "enum": [
+                  "revoked",
+                  "expired"
+                ]
+              },
+              "requestedAt": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "requestedBy": {
+                "type": "string"
+              },
+              "attempts": {
+                "type": "integer"
+              },
+              "lastError": {
+                "type": "string"
+              }
+            }
+          },
+          "review": {
+            "type": "object",
+            "description": "Break-glass grants only.",
+            "required": [
+              "required"
+            ],
+            "properties": {
+              "required": {
+                "type": "boolean"
+              },
+              "reviewedBy": {
+                "type": "string"
+              },
+              "reviewedAt": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "comment": {
+                "type": "string"
+              }
+            }
+          },
+          "viewer": {
+            "type": "object",
+            "description": "What the calling user may do with the request.",
+            "required": [
+              "canApprove",
+              "canRevoke",
+              "canExtend",
+              "canReview"
+            ],
+            "properties": {
+              "canApprove": {
+                "type": "boolean"
+              },
+              "canRevoke": {
+                "type": "boolean"
+              },
+              "canExtend": {
+                "type": "boolean"
+              },
+              "canReview": {
+                "type": "boolean"
+              }
+            }
+          },
+          "history": {
+            "type": "array",
+            "description": "Every state change, oldest first (detail answers only).",
+            "items": {
+              "type": "object",
+              "required": [
+                "at",
+                "actor",
+                "action",
+                "status"
+              ],
+              "properties": {
+                "at": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "actor": {
+                  "type": "string"
+                },
+                "action": {
+                  "type": "string"
+                },
+                "status": {
+                  "$ref": "#/components/schemas/AccessRequestStatus"
+                },
+                "comment": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
       },
+      "OnCallEntry": {
+        "type": "object",
+        "required": [
+          "name",
+          "escalationLevel"
+        ],
+        "properties": {
+          "userRef": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "email": {
+            "type": "string"
+          },
+          "escalationLevel": {
+            "type": "integer"
+          },
+          "until": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "AccessDecision": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "comment": {
+            "type": "string",
+            "maxLength": 4000
+          }
+        }
+      },
+      "Error": {
+        "type": "object",
+        "required": [
+          "error"
+        ],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "name",
+              "message"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "message": {
+                "type": "string"
+              }
+            }
+          }
+        }
+      }
     },
-    responses: {
-      ErrorResponse: {
-        description: 'An error.',
-        content: {
-          'application/json': {
-            schema: {
-              $ref: '#/components/schemas/Error',
-            },
-          },
-        },
-      },
-    },
+    "responses": {
+      "ErrorResponse": {
+        "description": "An error.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      }
+    }
   },
-  paths: {
-    '/health': {
-      get: {
-        operationId: 'GetHealth',
-        description: 'Liveness; needs no token.',
-        responses: {
-          '200': {
-            description: 'Up.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['status'],
-                  properties: {
-                    status: {
-                      type: 'string',
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
+  "paths": {
+    "/health": {
+      "get": {
+        "operationId": "GetHealth",
+        "description": "Liveness; needs no token.",
+        "responses": {
+          "200": {
+            "description": "Up.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status"
+                  ],
+                  "properties": {
+                    "status": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     },
-    '/events': {
-      post: {
-        operationId: 'PostEvents',
-        tags: ['Events'],
-        description:
-          "Takes in up to 1,000 incident lifecycle events, all or nothing.\nService tokens only (Backstage plugins and `backend.auth.externalAccess`\nstatic tokens); user tokens get 403. The body is validated by the\nplugin (not by this document's validator) so that messages name the\nevent index and field: `events[3].at: must be ISO 8601 with an offset`.\nBodies over 5 MB get 413.\n",
-        security: [
-          {
-            JWT: [],
-          },
+    "/events": {
+      "post": {
+        "operationId": "PostEvents",
+        "tags": [
+          "Events"
         ],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                required: ['events'],
-                properties: {
-                  events: {
-                    type: 'array',
-                    maxItems: 1000,
-                    items: {
-                      $ref: '#/components/schemas/IncidentEvent',
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description:
-              'How many events were new, and how many were duplicates.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/IngestResult',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '413': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/definitions': {
-      get: {
-        operationId: 'GetDefinitions',
-        tags: ['Metrics'],
-        description: 'The configured recovery definitions and the default one.',
-        security: [
+        "description": "Takes in up to 1,000 incident lifecycle events, all or nothing.\nService tokens only (Backstage plugins and `backend.auth.externalAccess`\nstatic tokens); user tokens get 403. The body is validated by the\nplugin (not by this document's validator) so that messages name the\nevent index and field: `events[3].at: must be ISO 8601 with an offset`.\nBodies over 5 MB get 413.\n",
+        "security": [
           {
-            JWT: [],
-          },
+            "JWT": []
+          }
         ],
-        responses: {
-          '200': {
-            description: 'The definitions.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/DefinitionsResponse',
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-    '/metrics': {
-      get: {
-        operationId: 'GetMetrics',
-        tags: ['Metrics'],
-        description:
-          'Recovery figures of one entity under one definition, over the units\nwhose start lies in [from, to). 404 when the caller cannot see the\nentity in the catalog.\n',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            $ref: '#/components/parameters/entityRef',
-          },
-          {
-            $ref: '#/components/parameters/definition',
-          },
-          {
-            $ref: '#/components/parameters/from',
-          },
-          {
-            $ref: '#/components/parameters/to',
-          },
-          {
-            $ref: '#/components/parameters/severity',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'The figures.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/RecoveryMetrics',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/metrics/by-entity': {
-      get: {
-        operationId: 'GetMetricsByEntity',
-        tags: ['Metrics'],
-        description:
-          "One row per entity with units in the window that the caller can see,\nwith the entity's title, kind, owner, system, lifecycle and tags from\nthe catalog. With `groupBy=owner`, one row per owning group (its\n`entityRef` is the group's ref, `entityCount` how many entities were\nrolled up); units of several of the group's entities that come from\nthe same incidents and start together count once.\nRows without a value for the sort field come last.\n",
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            $ref: '#/components/parameters/definition',
-          },
-          {
-            $ref: '#/components/parameters/from',
-          },
-          {
-            $ref: '#/components/parameters/to',
-          },
-          {
-            $ref: '#/components/parameters/severity',
-          },
-          {
-            name: 'kind',
-            in: 'query',
-            allowReserved: true,
-            description: 'Entity kind, e.g. `Component` (case-insensitive).',
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'owner',
-            in: 'query',
-            allowReserved: true,
-            description:
-              'Owner ref; `team-payments` means `group:default/team-payments`.',
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'system',
-            in: 'query',
-            allowReserved: true,
-            description:
-              'System ref; `payments` means `system:default/payments`.',
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'lifecycle',
-            in: 'query',
-            allowReserved: true,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'tag',
-            in: 'query',
-            allowReserved: true,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'groupBy',
-            in: 'query',
-            schema: {
-              type: 'string',
-              enum: ['entity', 'owner'],
-            },
-          },
-          {
-            name: 'sort',
-            in: 'query',
-            description: 'Default `count`.',
-            schema: {
-              type: 'string',
-              enum: [
-                'count',
-                'recovered',
-                'open',
-                'excluded',
-                'meanMs',
-                'medianMs',
-                'p90Ms',
-                'totalDowntimeMs',
-                'frequencyPer30d',
-                'reopenRate',
-                'detectMs',
-                'acknowledgeMs',
-                'mitigateMs',
-                'resolveMs',
-                'entityCount',
-                'entityRef',
-                'title',
-              ],
-            },
-          },
-          {
-            name: 'order',
-            in: 'query',
-            description: 'Default `desc`.',
-            schema: {
-              type: 'string',
-              enum: ['asc', 'desc'],
-            },
-          },
-          {
-            $ref: '#/components/parameters/limit',
-          },
-          {
-            $ref: '#/components/parameters/offset',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'A page of rows (default limit 100, at most 1,000).',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ByEntityResponse',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/metrics/series': {
-      get: {
-        operationId: 'GetMetricsSeries',
-        tags: ['Metrics'],
-        description:
-          'The figures of one entity per UTC week (from Monday 00:00) or calendar\nmonth, clipped to [from, to): the first and last bucket may be partial.\n',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            $ref: '#/components/parameters/entityRef',
-          },
-          {
-            $ref: '#/components/parameters/definition',
-          },
-          {
-            $ref: '#/components/parameters/from',
-          },
-          {
-            $ref: '#/components/parameters/to',
-          },
-          {
-            $ref: '#/components/parameters/severity',
-          },
-          {
-            name: 'bucket',
-            in: 'query',
-            description: 'Default `week`.',
-            schema: {
-              type: 'string',
-              enum: ['week', 'month'],
-            },
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'One item per bucket, oldest first.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/MetricsSeriesResponse',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/incidents': {
-      get: {
-        operationId: 'GetIncidents',
-        tags: ['Incidents'],
-        description:
-          "Incidents, newest first, with their timeline and what each definition\ncounts for them. With `entityRef`, that entity's incidents (404 when\nthe caller cannot see it); without, the incidents of every entity the\ncaller can see. `from`/`to` select incidents that started in the\nwindow (no default window); `status` may be repeated.\n",
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            name: 'entityRef',
-            in: 'query',
-            allowReserved: true,
-            required: false,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            $ref: '#/components/parameters/from',
-          },
-          {
-            $ref: '#/components/parameters/to',
-          },
-          {
-            name: 'status',
-            in: 'query',
-            explode: true,
-            schema: {
-              type: 'array',
-              items: {
-                type: 'string',
-                enum: ['open', 'mitigated', 'resolved'],
-              },
-            },
-          },
-          {
-            $ref: '#/components/parameters/limit',
-          },
-          {
-            $ref: '#/components/parameters/offset',
-          },
-        ],
-        responses: {
-          '200': {
-            description:
-              'A page of incidents (default limit 50, at most 1,000).',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/IncidentsResponse',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/incidents/unmapped': {
-      get: {
-        operationId: 'GetUnmappedIncidents',
-        tags: ['Mappings'],
-        description:
-          'Incidents that count for no entity the catalog knows (they name none,\nor only unknown ones), newest first, with the labels, mapping keys and\nrefs they carry. Needs `mttr.mappings.manage`.\n',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            $ref: '#/components/parameters/limit',
-          },
-          {
-            $ref: '#/components/parameters/offset',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'A page (default limit 50).',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/UnmappedIncidentsResponse',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/mappings': {
-      get: {
-        operationId: 'GetMappings',
-        tags: ['Mappings'],
-        description:
-          'Mappings from mapping keys to entities: `catalog` ones come from\nentity annotations (read-only here), `manual` ones are stored by\nadmins. Needs `mttr.mappings.manage`.\n',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            name: 'origin',
-            in: 'query',
-            schema: {
-              type: 'string',
-              enum: ['catalog', 'manual'],
-            },
-          },
-          {
-            name: 'mappingKey',
-            in: 'query',
-            allowReserved: true,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'entityRef',
-            in: 'query',
-            allowReserved: true,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            $ref: '#/components/parameters/limit',
-          },
-          {
-            $ref: '#/components/parameters/offset',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'A page (default limit 100).',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/MappingsResponse',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-      put: {
-        operationId: 'PutMapping',
-        tags: ['Mappings'],
-        description:
-          'Maps a key to an entity (`manual`); incidents carrying the key count\nfor the entity at once. Idempotent. Needs `mttr.mappings.manage`.\n',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                required: ['mappingKey', 'entityRef'],
-                additionalProperties: false,
-                properties: {
-                  mappingKey: {
-                    type: 'string',
-                    minLength: 1,
-                    maxLength: 255,
-                  },
-                  entityRef: {
-                    type: 'string',
-                    minLength: 1,
-                  },
-                },
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The stored mapping.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/EntityMapping',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-      delete: {
-        operationId: 'DeleteMapping',
-        tags: ['Mappings'],
-        description: 'Removes a manual mapping. Needs `mttr.mappings.manage`.',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            name: 'mappingKey',
-            in: 'query',
-            allowReserved: true,
-            required: true,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'entityRef',
-            in: 'query',
-            allowReserved: true,
-            required: true,
-            schema: {
-              type: 'string',
-            },
-          },
-        ],
-        responses: {
-          '204': {
-            description: 'Removed.',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/access-targets': {
-      get: {
-        operationId: 'GetAccessTargets',
-        tags: ['Access'],
-        description:
-          'The access targets that apply to an entity: those configured under\n`mttr.access.targets` and listed in its `mttr.dev/access-targets`\nannotation. Provider settings are never returned.\n',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            $ref: '#/components/parameters/entityRef',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'The targets.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['items'],
-                  properties: {
-                    items: {
-                      type: 'array',
-                      items: {
-                        $ref: '#/components/schemas/AccessTarget',
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/on-call': {
-      get: {
-        operationId: 'GetOnCall',
-        tags: ['Access'],
-        description:
-          'Who is on call for the entity now, first responders first.',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            $ref: '#/components/parameters/entityRef',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'The on-call entries (empty when nobody is known).',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['items'],
-                  properties: {
-                    items: {
-                      type: 'array',
-                      items: {
-                        $ref: '#/components/schemas/OnCallEntry',
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-    '/access-requests': {
-      get: {
-        operationId: 'ListAccessRequests',
-        tags: ['Access'],
-        description:
-          "Access requests, newest first, of entities the caller can see.\n`mine=true`: the caller's own; `toApprove=true`: those the caller may\ndecide now (pending requests and pending extensions).\n",
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            name: 'entityRef',
-            in: 'query',
-            allowReserved: true,
-            required: false,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'status',
-            in: 'query',
-            description: 'Comma-separated statuses, e.g. `pending,active`.',
-            required: false,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'mine',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-              enum: ['true', 'false'],
-            },
-          },
-          {
-            name: 'toApprove',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-              enum: ['true', 'false'],
-            },
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'The requests.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['items'],
-                  properties: {
-                    items: {
-                      type: 'array',
-                      items: {
-                        $ref: '#/components/schemas/AccessRequest',
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-      post: {
-        operationId: 'CreateAccessRequest',
-        tags: ['Access'],
-        description:
-          "Requests access to a target of an entity, user tokens only. The target\nmust be listed in the entity's annotation (else 400), the duration at\nmost the target's maximum (else 400 naming it), the reason not blank,\nand the caller must hold `mttr.access.request` on the entity (else\n403). A target with `requireOpenIncident` needs an open incident of\nthe entity (the given one must be open). The target's policy decides:\n`auto` and `break-glass` answer `active`; `auto-on-call` answers\n`active` when the caller is on call for this entity (at an allowed\nescalation level) and it has an open incident, else `pending`;\n`approver` answers `pending`.\n",
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                additionalProperties: false,
-                required: [
-                  'entityRef',
-                  'targetId',
-                  'durationMinutes',
-                  'reason',
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "events"
                 ],
-                properties: {
-                  entityRef: {
-                    type: 'string',
+                "properties": {
+                  "events": {
+                    "type": "array",
+                    "maxItems": 1000,
+                    "items": {
+                      "$ref": "#/components/schemas/IncidentEvent"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "How many events were new, and how many were duplicates.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IngestResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "413": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/definitions": {
+      "get": {
+        "operationId": "GetDefinitions",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "The configured recovery definitions and the default one.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The definitions.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DefinitionsResponse"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "GetMetrics",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "Recovery figures of one entity under one definition, over the units\nwhose start lies in [from, to). 404 when the caller cannot see the\nentity in the catalog.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/entityRef"
+          },
+          {
+            "$ref": "#/components/parameters/definition"
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "$ref": "#/components/parameters/severity"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The figures.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RecoveryMetrics"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/metrics/by-entity": {
+      "get": {
+        "operationId": "GetMetricsByEntity",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "One row per entity with units in the window that the caller can see,\nwith the entity's title, kind, owner, system, lifecycle and tags from\nthe catalog. With `groupBy=owner`, one row per owning group (its\n`entityRef` is the group's ref, `entityCount` how many entities were\nrolled up); units of several of the group's entities that come from\nthe same incidents and start together count once.\nRows without a value for the sort field come last.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/definition"
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "$ref": "#/components/parameters/severity"
+          },
+          {
+            "name": "kind",
+            "in": "query",
+            "allowReserved": true,
+            "description": "Entity kind, e.g. `Component` (case-insensitive).",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "owner",
+            "in": "query",
+            "allowReserved": true,
+            "description": "Owner ref; `team-payments` means `group:default/team-payments`.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "system",
+            "in": "query",
+            "allowReserved": true,
+            "description": "System ref; `payments` means `system:default/payments`.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "lifecycle",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "tag",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "groupBy",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "entity",
+                "owner"
+              ]
+            }
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "description": "Default `count`.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "count",
+                "recovered",
+                "open",
+                "excluded",
+                "meanMs",
+                "medianMs",
+                "p90Ms",
+                "totalDowntimeMs",
+                "frequencyPer30d",
+                "reopenRate",
+                "detectMs",
+                "acknowledgeMs",
+                "mitigateMs",
+                "resolveMs",
+                "entityCount",
+                "entityRef",
+                "title"
+              ]
+            }
+          },
+          {
+            "name": "order",
+            "in": "query",
+            "description": "Default `desc`.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "asc",
+                "desc"
+              ]
+            }
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of rows (default limit 100, at most 1,000).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ByEntityResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/metrics/series": {
+      "get": {
+        "operationId": "GetMetricsSeries",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "The figures of one entity per UTC week (from Monday 00:00) or calendar\nmonth, clipped to [from, to): the first and last bucket may be partial.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/entityRef"
+          },
+          {
+            "$ref": "#/components/parameters/definition"
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "$ref": "#/components/parameters/severity"
+          },
+          {
+            "name": "bucket",
+            "in": "query",
+            "description": "Default `week`.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "week",
+                "month"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One item per bucket, oldest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MetricsSeriesResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/incidents": {
+      "get": {
+        "operationId": "GetIncidents",
+        "tags": [
+          "Incidents"
+        ],
+        "description": "Incidents, newest first, with their timeline and what each definition\ncounts for them. With `entityRef`, that entity's incidents (404 when\nthe caller cannot see it); without, the incidents of every entity the\ncaller can see. `from`/`to` select incidents that started in the\nwindow (no default window); `status` may be repeated.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "entityRef",
+            "in": "query",
+            "allowReserved": true,
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "explode": true,
+            "schema": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "enum": [
+                  "open",
+                  "mitigated",
+                  "resolved"
+                ]
+              }
+            }
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of incidents (default limit 50, at most 1,000).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IncidentsResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/incidents/unmapped": {
+      "get": {
+        "operationId": "GetUnmappedIncidents",
+        "tags": [
+          "Mappings"
+        ],
+        "description": "Incidents that count for no entity the catalog knows (they name none,\nor only unknown ones), newest first, with the labels, mapping keys and\nrefs they carry. Needs `mttr.mappings.manage` and a user token.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/limit"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page (default limit 50).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UnmappedIncidentsResponse"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/mappings": {
+      "get": {
+        "operationId": "GetMappings",
+        "tags": [
+          "Mappings"
+        ],
+        "description": "Mappings from mapping keys to entities: `catalog` ones come from\nentity annotations (read-only here), `manual` ones are stored by\nadmins. Needs `mttr.mappings.manage` and a user token.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "origin",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "catalog",
+                "manual"
+              ]
+            }
+          },
+          {
+            "name": "mappingKey",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "entityRef",
+            "in": "query",
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page (default limit 100).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MappingsResponse"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "put": {
+        "operationId": "PutMapping",
+        "tags": [
+          "Mappings"
+        ],
+        "description": "Maps a key to an entity (`manual`); incidents carrying the key count\nfor the entity at once. Idempotent. Needs `mttr.mappings.manage`\nand a user token (service tokens get 403).\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "mappingKey",
+                  "entityRef"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "mappingKey": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 255
                   },
-                  targetId: {
-                    type: 'string',
+                  "entityRef": {
+                    "type": "string",
+                    "minLength": 1
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The stored mapping.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EntityMapping"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "DeleteMapping",
+        "tags": [
+          "Mappings"
+        ],
+        "description": "Removes a manual mapping. Needs `mttr.mappings.manage` and a user token.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "mappingKey",
+            "in": "query",
+            "allowReserved": true,
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "entityRef",
+            "in": "query",
+            "allowReserved": true,
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Removed."
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-targets": {
+      "get": {
+        "operationId": "GetAccessTargets",
+        "tags": [
+          "Access"
+        ],
+        "description": "The access targets that apply to an entity: those configured under\n`mttr.access.targets` and listed in its `mttr.dev/access-targets`\nannotation. Provider settings are never returned.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/entityRef"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The targets.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/AccessTarget"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/on-call": {
+      "get": {
+        "operationId": "GetOnCall",
+        "tags": [
+          "Access"
+        ],
+        "description": "Who is on call for the entity now, first responders first.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/entityRef"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The on-call entries (empty when nobody is known).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/OnCallEntry"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/access-requests": {
+      "get": {
+        "operationId": "ListAccessRequests",
+        "tags": [
+          "Access"
+        ],
+        "description": "Access requests, newest first, of entities the caller can see.\n`mine=true`: the caller's own; `toApprove=true`: those the caller may\ndecide now (pending requests and pending extensions).\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "entityRef",
+            "in": "query",
+            "allowReserved": true,
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "description": "Comma-separated statuses, e.g. `pending,active`.",
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "mine",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
+          },
+          {
+            "name": "toApprove",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The requests.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/AccessRequest"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "CreateAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "Requests access to a target of an entity, user tokens only. The target\nmust be listed in the entity's annotation (else 400), the duration at\nmost the target's maximum (else 400 naming it), the reason not blank,\nand the caller must hold `mttr.access.request` on the entity (else\n403). A target with `requireOpenIncident` needs an open incident of\nthe entity (the given one must be open). The target's policy decides:\n`auto` and `break-glass` answer `active`; `auto-on-call` answers\n`active` when the caller is on call for this entity (at an allowed\nescalation level) and it has an open incident, else `pending`;\n`approver` answers `pending`.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "entityRef",
+                  "targetId",
+                  "durationMinutes",
+                  "reason"
+                ],
+                "properties": {
+                  "entityRef": {
+                    "type": "string"
                   },
-                  incident: {
-                    type: 'object',
-                    required: ['source', 'incidentId'],
-                    properties: {
-                      source: {
-                        type: 'string',
+                  "targetId": {
+                    "type": "string"
+                  },
+                  "incident": {
+                    "type": "object",
+                    "required": [
+                      "source",
+                      "incidentId"
+                    ],
+                    "properties": {
+                      "source": {
+                        "type": "string"
                       },
-                      incidentId: {
-                        type: 'string',
-                      },
+                      "incidentId": {
+                        "type": "string"
+                      }
+                    }
+                  },
+                  "durationMinutes": {
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "reason": {
+                    "type": "string",
+                    "maxLength": 4000
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The request, with its history.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}": {
+      "get": {
+        "operationId": "GetAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "One request with its approvals and full history.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}/approve": {
+      "post": {
+        "operationId": "ApproveAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "Approves a pending request (or a pending extension). Approvers are the\nmembers of the entity's owning group and holders of\n`mttr.access.approve`, never the requester (403). A request that is\nno longer pending, or a grant that has expired, answers 409; of two\napprovers deciding at once exactly one wins, the other gets 409. With\n`approvals: N` the request becomes active at the N-th distinct\napprover.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AccessDecision"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The request after the approval.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}/deny": {
+      "post": {
+        "operationId": "DenyAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "Denies a pending request or a pending extension; same rules as approve.",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AccessDecision"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The request after the denial.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}/revoke": {
+      "post": {
+        "operationId": "RevokeAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "Ends access early, by the requester or an approver. A pending request\nis withdrawn (`revoked`). An active grant is revoked through its\nprovider; the status becomes `revoked` with `endedAt` once the\nprovider confirmed. If it fails, the request stays `active` with\n`revocation.lastError` and the expiry task retries until it succeeds.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AccessDecision"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The request after the revocation.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}/extend": {
+      "post": {
+        "operationId": "ExtendAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "Asks for a longer end of an active grant, by its requester:\n`durationMinutes` is the new total counted from the first grant, at\nmost the target's maximum (400 naming it). Decided by the target's\npolicy again: at once, or as a pending extension for approvers. An\nexpired grant cannot be extended (409): a new request is needed.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "durationMinutes",
+                  "reason"
+                ],
+                "properties": {
+                  "durationMinutes": {
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "reason": {
+                    "type": "string",
+                    "maxLength": 4000
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The request after the extension (or with a pending one).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-requests/{id}/review": {
+      "post": {
+        "operationId": "ReviewAccessRequest",
+        "tags": [
+          "Access"
+        ],
+        "description": "An owner's review of a break-glass grant after the fact (approvers\nonly, not the requester; 409 when already reviewed).\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AccessDecision"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The reviewed request.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/access-audit/verify": {
+      "get": {
+        "operationId": "VerifyAccessAudit",
+        "tags": [
+          "Access"
+        ],
+        "description": "Walks the append-only audit trail of access events, a hash chain\n(each event's hash is sha256 over the previous hash and the event),\nand reports the first broken link: a changed event breaks its own\nhash, a deleted one leaves a gap.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The verdict.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "ok",
+                    "checked"
+                  ],
+                  "properties": {
+                    "ok": {
+                      "type": "boolean"
                     },
-                  },
-                  durationMinutes: {
-                    type: 'integer',
-                    minimum: 1,
-                  },
-                  reason: {
-                    type: 'string',
-                    maxLength: 4000,
-                  },
-                },
-              },
-            },
-          },
-        },
-        responses: {
-          '201': {
-            description: 'The request, with its history.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/AccessRequest',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/access-requests/{id}': {
-      get: {
-        operationId: 'GetAccessRequest',
-        tags: ['Access'],
-        description: 'One request with its approvals and full history.',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            name: 'id',
-            in: 'path',
-            required: true,
-            schema: {
-              type: 'string',
-            },
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'The request.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/AccessRequest',
-                },
-              },
-            },
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/access-requests/{id}/approve': {
-      post: {
-        operationId: 'ApproveAccessRequest',
-        tags: ['Access'],
-        description:
-          "Approves a pending request (or a pending extension). Approvers are the\nmembers of the entity's owning group and holders of\n`mttr.access.approve`, never the requester (403). A request that is\nno longer pending, or a grant that has expired, answers 409; of two\napprovers deciding at once exactly one wins, the other gets 409. With\n`approvals: N` the request becomes active at the N-th distinct\napprover.\n",
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            name: 'id',
-            in: 'path',
-            required: true,
-            schema: {
-              type: 'string',
-            },
-          },
-        ],
-        requestBody: {
-          required: false,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/AccessDecision',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The request after the approval.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/AccessRequest',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '409': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/access-requests/{id}/deny': {
-      post: {
-        operationId: 'DenyAccessRequest',
-        tags: ['Access'],
-        description:
-          'Denies a pending request or a pending extension; same rules as approve.',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            name: 'id',
-            in: 'path',
-            required: true,
-            schema: {
-              type: 'string',
-            },
-          },
-        ],
-        requestBody: {
-          required: false,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/AccessDecision',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The request after the denial.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/AccessRequest',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '409': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/access-requests/{id}/revoke': {
-      post: {
-        operationId: 'RevokeAccessRequest',
-        tags: ['Access'],
-        description:
-          'Ends access early, by the requester or an approver. A pending request\nis withdrawn (`revoked`). An active grant is revoked through its\nprovider; the status becomes `revoked` with `endedAt` once the\nprovider confirmed. If it fails, the request stays `active` with\n`revocation.lastError` and the expiry task retries until it succeeds.\n',
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            name: 'id',
-            in: 'path',
-            required: true,
-            schema: {
-              type: 'string',
-            },
-          },
-        ],
-        requestBody: {
-          required: false,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/AccessDecision',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The request after the revocation.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/AccessRequest',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '409': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/access-requests/{id}/extend': {
-      post: {
-        operationId: 'ExtendAccessRequest',
-        tags: ['Access'],
-        description:
-          "Asks for a longer end of an active grant, by its requester:\n`durationMinutes` is the new total counted from the first grant, at\nmost the target's maximum (400 naming it). Decided by the target's\npolicy again: at once, or as a pending extension for approvers. An\nexpired grant cannot be extended (409): a new request is needed.\n",
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            name: 'id',
-            in: 'path',
-            required: true,
-            schema: {
-              type: 'string',
-            },
-          },
-        ],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['durationMinutes', 'reason'],
-                properties: {
-                  durationMinutes: {
-                    type: 'integer',
-                    minimum: 1,
-                  },
-                  reason: {
-                    type: 'string',
-                    maxLength: 4000,
-                  },
-                },
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description:
-              'The request after the extension (or with a pending one).',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/AccessRequest',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '409': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/access-requests/{id}/review': {
-      post: {
-        operationId: 'ReviewAccessRequest',
-        tags: ['Access'],
-        description:
-          "An owner's review of a break-glass grant after the fact (approvers\nonly, not the requester; 409 when already reviewed).\n",
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        parameters: [
-          {
-            name: 'id',
-            in: 'path',
-            required: true,
-            schema: {
-              type: 'string',
-            },
-          },
-        ],
-        requestBody: {
-          required: false,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/AccessDecision',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The reviewed request.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/AccessRequest',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '409': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/access-audit/verify': {
-      get: {
-        operationId: 'VerifyAccessAudit',
-        tags: ['Access'],
-        description:
-          "Walks the append-only audit trail of access events, a hash chain\n(each event's hash is sha256 over the previous hash and the event),\nand reports the first broken link: a changed event breaks its own\nhash, a deleted one leaves a gap.\n",
-        security: [
-          {
-            JWT: [],
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'The verdict.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['ok', 'checked'],
-                  properties: {
-                    ok: {
-                      type: 'boolean',
+                    "checked": {
+                      "type": "integer"
                     },
-                    checked: {
-                      type: 'integer',
-                    },
-                    firstBroken: {
-                      type: 'object',
-                      required: ['seq', 'reason'],
-                      properties: {
-                        seq: {
-                          type: 'integer',
+                    "firstBroken": {
+                      "type": "object",
+                      "required": [
+                        "seq",
+                        "reason"
+                      ],
+                      "properties": {
+                        "seq": {
+                          "type": "integer"
                         },
-                        eventId: {
-                          type: 'string',
+                        "eventId": {
+                          "type": "string"
                         },
-                        reason: {
-                          type: 'string',
-                        },
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
+                        "reason": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 } as const;
 
 export type MttrApiSpec = typeof spec;
