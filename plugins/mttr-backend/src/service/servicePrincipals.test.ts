@@ -37,9 +37,13 @@ describe('a static external-access token under an allow-all policy', () => {
             backend: {
               auth: {
                 externalAccess: [
+                  // As the README's production config shows it.
                   {
                     type: 'static',
                     options: { token: TOKEN, subject: 'mttr-events' },
+                    accessRestrictions: [
+                      { plugin: 'mttr', permission: ['mttr.read'] },
+                    ],
                   },
                 ],
               },
