@@ -15,7 +15,9 @@
  *
  * Flags: --db-dir DIR (required), --incidents N (default 100,000),
  *        --entities N (default 2,000), --clients N (default 4),
- *        --seconds N (default 20)
+ *        --seconds N (default 20), --backend FILE (another checkout's
+ *        bench/backend.ts, to compare a version before a change on the
+ *        same database)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -33,6 +35,7 @@ const INCIDENTS = flag('incidents', '100000');
 const ENTITIES = Number(flag('entities', '2000'));
 const CLIENTS = Number(flag('clients', '4'));
 const SECONDS = Number(flag('seconds', '20'));
+const BACKEND = flag('backend', join(__dirname, 'backend.ts'));
 const DAY = 86_400_000;
 const WINDOW_DAYS = 731;
 
@@ -84,7 +87,7 @@ async function main() {
       '--max-old-space-size=4096',
       '--import',
       'tsx',
-      join(__dirname, 'backend.ts'),
+      BACKEND,
       '--engine',
       'sqlite',
       '--entities',
@@ -179,7 +182,7 @@ async function main() {
     ]);
 
     process.stdout.write(
-      `${CLIENTS} clients x ${SECONDS} s, window ${WINDOW_DAYS} days, ${ENTITIES} entities, database ${DB_DIR}\n`,
+      `${CLIENTS} clients x ${SECONDS} s, window ${WINDOW_DAYS} days, ${ENTITIES} entities, database ${DB_DIR}, backend ${BACKEND}\n`,
     );
     for (const [name, values] of Object.entries(probes)) {
       const over = values.filter(v => v > 100).length;
