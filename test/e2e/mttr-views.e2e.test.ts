@@ -5,49 +5,12 @@
  */
 import { Locator, Page } from 'playwright-core';
 import {
-  BACKEND_URL,
-  guestToken,
   launchBrowser,
   openPortal,
   PortalBrowser,
   screenshot,
+  waitForDemoFigures,
 } from './portal';
-
-/**
- * A freshly started portal maps the demo incidents to catalog entities in a
- * scheduled task a little after start-up: wait until payments-api has
- * figures, so the views are judged on data and not on the start-up lag.
- */
-async function waitForDemoFigures(timeoutMs = 240_000) {
-  const deadline = Date.now() + timeoutMs;
-  const to = new Date();
-  const from = new Date(to.getTime() - 90 * 86_400_000);
-  for (;;) {
-    try {
-      const token = await guestToken();
-      const response = await fetch(
-        `${BACKEND_URL}/api/mttr/metrics?entityRef=${encodeURIComponent(
-          'component:default/payments-api',
-        )}&from=${from.toISOString()}&to=${to.toISOString()}`,
-        { headers: { Authorization: `Bearer ${token}` } },
-      );
-      if (
-        response.ok &&
-        ((await response.json()) as { count: number }).count > 0
-      ) {
-        return;
-      }
-    } catch {
-      // the backend is (re)starting: try again
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        'payments-api has no recovery figures: is the demo seeded?',
-      );
-    }
-    await new Promise(r => setTimeout(r, 5000));
-  }
-}
 
 /**
  * A screenshot of the whole view. The portal scrolls inside its layout, so a
@@ -127,7 +90,24 @@ describe('the recovery views with demo data', () => {
       .innerText();
     expect(Number(/based on (\d+)/.exec(basis)![1])).toBeGreaterThan(0);
     await page.getByText('Time to resolve · last 90 days').first().waitFor();
-    await page.getByLabel(/^DORA band: /).waitFor();
+    // Every median says how sure it is, and the change says whether it is
+    // more than noise; faster or slower only when it is.
+    expect(
+      (await page.getByTestId('mttr-median-ci').innerText()).trim(),
+    ).toMatch(/^95% CI \S+( \S+)?–\S+( \S+)?$|interval not bounded yet/);
+    const verdict = (
+      await page.getByTestId('mttr-change-test').innerText()
+    ).trim();
+    expect(verdict).toMatch(/^(significant|within noise|not tested)$/);
+    if (verdict !== 'significant') {
+      expect(await page.locator('body').innerText()).not.toMatch(
+        /faster|slower/,
+      );
+    }
+    await page
+      .getByText(/^DORA band: /)
+      .first()
+      .waitFor();
 
     const runbooks = page.locator(
       'section[aria-labelledby="mttr-runbooks-heading"]',
@@ -163,6 +143,13 @@ describe('the recovery views with demo data', () => {
     await page
       .getByRole('table', { name: /Figures under every definition/ })
       .waitFor();
+    // The summary carries the intervals and the tested change.
+    expect(await page.getByTestId('mttr-summary').innerText()).toMatch(
+      /^Median \S+( \S+)? \((95% CI|interval not bounded)/,
+    );
+    expect(await page.getByTestId('mttr-summary-change').innerText()).toMatch(
+      /within noise \(p = |, p [=<] |not tested|no recoveries in the previous window/,
+    );
 
     const firstIncident = page
       .locator('table')

@@ -905,26 +905,46 @@ export class DatabaseIncidentStore implements IncidentStore {
     definitionId: string;
     fromMs: number;
     toMs: number;
+    previousFromMs?: number;
     severities?: Severity[];
     entityRefs?: string[];
   }): Promise<Map<string, UnitDigest>> {
-    const { definitionId, fromMs, toMs, severities, entityRefs } = options;
+    const {
+      definitionId,
+      fromMs,
+      toMs,
+      previousFromMs,
+      severities,
+      entityRefs,
+    } = options;
     if (entityRefs?.length === 0) {
       return new Map();
     }
     const engine = this.db.client.config.client;
+    // One pass over both windows when the previous one is asked for.
+    const scanFromMs = previousFromMs ?? fromMs;
     if (engine !== 'better-sqlite3' && engine !== 'pg') {
       // MySQL's GROUP_CONCAT is cut at group_concat_max_len (1 KiB unless
       // the server says otherwise): digest the units here instead.
       const digests = new Map<string, UnitDigest>();
+      const previous = new Map<string, number[]>();
       const wanted = severities?.length ? new Set(severities) : undefined;
-      for (const unit of await this.readUnits({
+      const units = await this.readUnits({
         definitionId,
-        fromMs,
+        fromMs: scanFromMs,
         toMs,
         entityRefs,
-      })) {
+      });
+      for (const unit of units) {
         if (wanted && !(unit.severity && wanted.has(unit.severity))) {
+          continue;
+        }
+        if (unit.startMs < fromMs) {
+          if (unit.outcome === 'counted' && unit.endMs !== null) {
+            const list = previous.get(unit.entityRef) ?? [];
+            list.push(unit.durationMs!);
+            previous.set(unit.entityRef, list);
+          }
           continue;
         }
         let digest = digests.get(unit.entityRef);
@@ -934,6 +954,11 @@ export class DatabaseIncidentStore implements IncidentStore {
         }
         addToDigest(digest, unit);
       }
+      if (previousFromMs !== undefined) {
+        for (const [entityRef, digest] of digests) {
+          digest.previousDurations = previous.get(entityRef) ?? [];
+        }
+      }
       return digests;
     }
 
@@ -941,13 +966,28 @@ export class DatabaseIncidentStore implements IncidentStore {
     // index in entity order: counts, and the values percentiles and the
     // severity mix need as comma-separated lists. Every expression costs
     // time per unit (hundreds of thousands of them), so there are few.
-    const counted = "outcome = 'counted'";
-    const list = (value: string) =>
+    // With a previous window the scan covers both, and each expression
+    // of this window's figures also asks that the unit starts in it
+    // (`fromMs` is an integer, written into the statement).
+    if (!Number.isSafeInteger(fromMs)) {
+      throw new Error(`fromMs must be an integer, got ${fromMs}`);
+    }
+    const inWindow =
+      previousFromMs === undefined ? '' : ` AND start_ms >= ${fromMs}`;
+    const counted = `outcome = 'counted'${inWindow}`;
+    const list = (value: string, when = counted) =>
       engine === 'pg'
-        ? `string_agg(CASE WHEN ${counted} THEN (${value})::text END, ',')`
-        : `group_concat(CASE WHEN ${counted} THEN ${value} END)`;
+        ? `string_agg(CASE WHEN ${when} THEN (${value})::text END, ',')`
+        : `group_concat(CASE WHEN ${when} THEN ${value} END)`;
+    const previousList =
+      previousFromMs === undefined
+        ? ''
+        : `, ${list(
+            'duration_ms',
+            `outcome = 'counted' AND start_ms < ${fromMs} AND end_ms IS NOT NULL`,
+          )} AS previous_durations`;
     const sql = `SELECT entity_ref,
-        COUNT(*) AS n_units,
+        SUM(CASE WHEN outcome <> 'filtered'${inWindow} THEN 1 ELSE 0 END) AS n_units,
         SUM(CASE WHEN ${counted} THEN 1 ELSE 0 END) AS n_counted,
         SUM(CASE WHEN ${counted} AND reopened THEN 1 ELSE 0 END) AS n_reopened,
         ${list(
@@ -957,7 +997,7 @@ export class DatabaseIncidentStore implements IncidentStore {
         ${list('detect_ms')} AS detect,
         ${list('acknowledge_ms')} AS acknowledge,
         ${list('mitigate_ms')} AS mitigate,
-        ${list('resolve_ms')} AS resolve
+        ${list('resolve_ms')} AS resolve${previousList}
       FROM mttr_units
       WHERE definition_id = ? AND start_ms >= ? AND start_ms < ?
         AND outcome <> 'filtered'${
@@ -972,7 +1012,7 @@ export class DatabaseIncidentStore implements IncidentStore {
       GROUP BY entity_ref`;
     const result = await this.db.raw(sql, [
       definitionId,
-      fromMs,
+      scanFromMs,
       toMs,
       ...(severities ?? []),
       ...(entityRefs ?? []),
@@ -980,10 +1020,15 @@ export class DatabaseIncidentStore implements IncidentStore {
     const rows: any[] = engine === 'pg' ? result.rows : result;
     const digests = new Map<string, UnitDigest>();
     for (const row of rows) {
+      const units = num(row.n_units);
+      if (units === 0) {
+        // Units of the previous window only: no row, as without it.
+        continue;
+      }
       const count = num(row.n_counted);
       // Units are counted, excluded or filtered, and filtered ones are not
       // read.
-      const excluded = num(row.n_units) - count;
+      const excluded = units - count;
       // A digit per counted unit.
       const perDigit = [0, 0, 0, 0, 0, 0];
       const severityList = String(row.severities ?? '');
@@ -1007,6 +1052,9 @@ export class DatabaseIncidentStore implements IncidentStore {
         mitigate: integersOf(row.mitigate),
         resolve: integersOf(row.resolve),
         severityMix,
+        ...(previousFromMs === undefined
+          ? {}
+          : { previousDurations: integersOf(row.previous_durations) }),
       });
     }
     return digests;

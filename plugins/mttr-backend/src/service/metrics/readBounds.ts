@@ -116,7 +116,7 @@ async function forEachEntityPage(
  */
 export async function readUnitDigestsByEntityPage(
   store: IncidentStore,
-  options: PagedRead & { severities?: Severity[] },
+  options: PagedRead & { severities?: Severity[]; previousFromMs?: number },
 ): Promise<Map<string, UnitDigest>> {
   const { pageSize, ...read } = options;
   const digests = new Map<string, UnitDigest>();
