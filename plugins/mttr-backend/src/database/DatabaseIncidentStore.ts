@@ -921,8 +921,6 @@ export class DatabaseIncidentStore implements IncidentStore {
       return new Map();
     }
     const engine = this.db.client.config.client;
-    // One pass over both windows when the previous one is asked for.
-    const scanFromMs = previousFromMs ?? fromMs;
     if (engine !== 'better-sqlite3' && engine !== 'pg') {
       // MySQL's GROUP_CONCAT is cut at group_concat_max_len (1 KiB unless
       // the server says otherwise): digest the units here instead.
@@ -931,7 +929,8 @@ export class DatabaseIncidentStore implements IncidentStore {
       const wanted = severities?.length ? new Set(severities) : undefined;
       const units = await this.readUnits({
         definitionId,
-        fromMs: scanFromMs,
+        // Both windows in one read when the previous one is asked for.
+        fromMs: previousFromMs ?? fromMs,
         toMs,
         entityRefs,
       });
@@ -966,28 +965,19 @@ export class DatabaseIncidentStore implements IncidentStore {
     // index in entity order: counts, and the values percentiles and the
     // severity mix need as comma-separated lists. Every expression costs
     // time per unit (hundreds of thousands of them), so there are few.
-    // With a previous window the scan covers both, and each expression
-    // of this window's figures also asks that the unit starts in it
-    // (`fromMs` is an integer, written into the statement).
-    if (!Number.isSafeInteger(fromMs)) {
-      throw new Error(`fromMs must be an integer, got ${fromMs}`);
-    }
-    const inWindow =
-      previousFromMs === undefined ? '' : ` AND start_ms >= ${fromMs}`;
-    const counted = `outcome = 'counted'${inWindow}`;
-    const list = (value: string, when = counted) =>
+    const counted = "outcome = 'counted'";
+    const list = (value: string) =>
       engine === 'pg'
-        ? `string_agg(CASE WHEN ${when} THEN (${value})::text END, ',')`
-        : `group_concat(CASE WHEN ${when} THEN ${value} END)`;
-    const previousList =
-      previousFromMs === undefined
-        ? ''
-        : `, ${list(
-            'duration_ms',
-            `outcome = 'counted' AND start_ms < ${fromMs} AND end_ms IS NOT NULL`,
-          )} AS previous_durations`;
+        ? `string_agg(CASE WHEN ${counted} THEN (${value})::text END, ',')`
+        : `group_concat(CASE WHEN ${counted} THEN ${value} END)`;
+    const severityFilter = severities?.length
+      ? ` AND severity IN (${severities.map(() => '?').join(', ')})`
+      : '';
+    const entityFilter = entityRefs
+      ? ` AND entity_ref IN (${entityRefs.map(() => '?').join(', ')})`
+      : '';
     const sql = `SELECT entity_ref,
-        SUM(CASE WHEN outcome <> 'filtered'${inWindow} THEN 1 ELSE 0 END) AS n_units,
+        COUNT(*) AS n_units,
         SUM(CASE WHEN ${counted} THEN 1 ELSE 0 END) AS n_counted,
         SUM(CASE WHEN ${counted} AND reopened THEN 1 ELSE 0 END) AS n_reopened,
         ${list(
@@ -997,22 +987,14 @@ export class DatabaseIncidentStore implements IncidentStore {
         ${list('detect_ms')} AS detect,
         ${list('acknowledge_ms')} AS acknowledge,
         ${list('mitigate_ms')} AS mitigate,
-        ${list('resolve_ms')} AS resolve${previousList}
+        ${list('resolve_ms')} AS resolve
       FROM mttr_units
       WHERE definition_id = ? AND start_ms >= ? AND start_ms < ?
-        AND outcome <> 'filtered'${
-          severities?.length
-            ? ` AND severity IN (${severities.map(() => '?').join(', ')})`
-            : ''
-        }${
-          entityRefs
-            ? ` AND entity_ref IN (${entityRefs.map(() => '?').join(', ')})`
-            : ''
-        }
+        AND outcome <> 'filtered'${severityFilter}${entityFilter}
       GROUP BY entity_ref`;
     const result = await this.db.raw(sql, [
       definitionId,
-      scanFromMs,
+      fromMs,
       toMs,
       ...(severities ?? []),
       ...(entityRefs ?? []),
@@ -1020,15 +1002,10 @@ export class DatabaseIncidentStore implements IncidentStore {
     const rows: any[] = engine === 'pg' ? result.rows : result;
     const digests = new Map<string, UnitDigest>();
     for (const row of rows) {
-      const units = num(row.n_units);
-      if (units === 0) {
-        // Units of the previous window only: no row, as without it.
-        continue;
-      }
       const count = num(row.n_counted);
       // Units are counted, excluded or filtered, and filtered ones are not
       // read.
-      const excluded = units - count;
+      const excluded = num(row.n_units) - count;
       // A digit per counted unit.
       const perDigit = [0, 0, 0, 0, 0, 0];
       const severityList = String(row.severities ?? '');
@@ -1052,10 +1029,41 @@ export class DatabaseIncidentStore implements IncidentStore {
         mitigate: integersOf(row.mitigate),
         resolve: integersOf(row.resolve),
         severityMix,
-        ...(previousFromMs === undefined
-          ? {}
-          : { previousDurations: integersOf(row.previous_durations) }),
       });
+    }
+    if (previousFromMs !== undefined) {
+      // The previous window's recovered durations, for the change test, in
+      // a statement of its own with one aggregate: half the time of adding
+      // them to the statement above, which would run all its aggregates
+      // over the previous window's units too.
+      const previous = await this.db.raw(
+        `SELECT entity_ref, ${
+          engine === 'pg'
+            ? "string_agg(duration_ms::text, ',')"
+            : 'group_concat(duration_ms)'
+        } AS durations
+        FROM mttr_units
+        WHERE definition_id = ? AND start_ms >= ? AND start_ms < ?
+          AND outcome = 'counted' AND end_ms IS NOT NULL${severityFilter}${entityFilter}
+        GROUP BY entity_ref`,
+        [
+          definitionId,
+          previousFromMs,
+          fromMs,
+          ...(severities ?? []),
+          ...(entityRefs ?? []),
+        ],
+      );
+      const previousRows: any[] = engine === 'pg' ? previous.rows : previous;
+      for (const row of previousRows) {
+        const digest = digests.get(row.entity_ref);
+        if (digest) {
+          digest.previousDurations = integersOf(row.durations);
+        }
+      }
+      for (const digest of digests.values()) {
+        digest.previousDurations ??= [];
+      }
     }
     return digests;
   }
