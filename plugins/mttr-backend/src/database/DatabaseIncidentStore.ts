@@ -832,8 +832,15 @@ export class DatabaseIncidentStore implements IncidentStore {
     }
     const units: MetricUnit[] = [];
     for (const chunk of chunks([...new Set(entityRefs)], IN_CHUNK)) {
-      const rows = await base().whereIn('entity_ref', chunk);
-      units.push(...rows.map((row: any) => toMetricUnit(row, withKeys)));
+      const query = base().whereIn('entity_ref', chunk);
+      // The comparison reads every entity's units a page of entities at a
+      // time: on SQLite as arrays too.
+      const rows = this.isSqlite
+        ? await this.readUnitsAsArrays(query, withKeys)
+        : (await query).map((row: any) => toMetricUnit(row, withKeys));
+      for (const unit of rows) {
+        units.push(unit);
+      }
     }
     return units;
   }

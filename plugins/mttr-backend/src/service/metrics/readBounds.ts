@@ -51,7 +51,7 @@ export function checkReadWindow(window: { from: Date; to: Date }): void {
 export class EventLoopBudget {
   private last = performance.now();
 
-  constructor(private readonly sliceMs = 20) {}
+  constructor(private readonly sliceMs = 10) {}
 
   async pause(): Promise<void> {
     if (performance.now() - this.last < this.sliceMs) {
@@ -70,7 +70,7 @@ export class EventLoopBudget {
  * each engine seeks into; at a million incidents a year a page holds about
  * 5,000 units per 90 days.
  */
-const ENTITY_PAGE = 200;
+const ENTITY_PAGE = 100;
 
 /** Which units to read, a page of entities at a time. */
 interface PagedRead {
