@@ -5,13 +5,14 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import {
   entityRefSchema,
+  queryIntegerInput,
   refuseUnstorableText,
 } from '../service/input/requestInput';
 import {
   KEY_COLUMN_LENGTH,
   storableString,
 } from '../service/input/storableText';
-import { AccessService } from './AccessService';
+import { AccessService, LIST_PAGE } from './AccessService';
 
 /** 365 days: longer than any target's maxDuration could sensibly be. */
 const MAX_DURATION_MINUTES = 365 * 24 * 60;
@@ -88,6 +89,9 @@ const listQuery = z.object({
     }),
   mine: flag,
   toApprove: flag,
+  // Read from the raw query (decimal digits only) by the route.
+  limit: z.unknown().optional(),
+  offset: z.unknown().optional(),
 });
 
 const entityQuery = z.object({ entityRef: entityRefSchema });
@@ -139,7 +143,17 @@ export function createAccessRouter(options: {
       allow: ['user', 'service'],
     });
     const query = parse(listQuery, req.query, 'query');
-    res.json({ items: await service.listRequests(query, credentials) });
+    const page = {
+      limit: queryIntegerInput(req, 'limit', {
+        fallback: LIST_PAGE,
+        min: 1,
+        max: LIST_PAGE,
+      }),
+      offset: queryIntegerInput(req, 'offset', { fallback: 0 }),
+    };
+    res.json({
+      items: await service.listRequests({ ...query, ...page }, credentials),
+    });
   });
 
   router.post('/access-requests', async (req, res) => {

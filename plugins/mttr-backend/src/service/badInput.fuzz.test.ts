@@ -229,6 +229,11 @@ const corpus: BadRequest[] = [
     'entityRef',
   ),
   get(
+    'a hexadecimal access requests limit',
+    '/access-requests?limit=0x10',
+    'limit',
+  ),
+  get(
     'on-call of a ref that is not one',
     '/on-call?entityRef=nowhere',
     'entityRef',
