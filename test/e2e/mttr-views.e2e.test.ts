@@ -190,6 +190,45 @@ describe('the recovery views with demo data', () => {
       .map(durationMs);
     expect(medians.length).toBeGreaterThan(0);
     expect(medians).toEqual([...medians].sort((a, b) => b - a));
+
+    // Each median with its 95% interval under it, as a range or "not bounded".
+    const intervals = (await cellTexts(table, 2))
+      .map(t => t.split('\n')[1])
+      .filter(Boolean);
+    expect(intervals.length).toBeGreaterThan(0);
+    for (const line of intervals) {
+      expect(line).toMatch(/^(\S.*–.*\S|not bounded \(\d+\))$/);
+    }
+    // The change (column 9) says faster or slower only with a p below 0.05
+    // (written to two decimals from 0.01, so 0.045 to 0.0499 read 0.05).
+    for (const cell of await cellTexts(table, 9)) {
+      const verdict = cell.split('\n')[1];
+      if (verdict !== undefined) {
+        expect(verdict).toMatch(
+          /^(within noise \(p = (0\.\d\d|1\.00)\)|(faster|slower), p (= 0\.0[0-5]\d?|< 0\.001)|not tested)$/,
+        );
+      }
+    }
+    // The table fits a 1440-pixel window: at its narrowest (every cell
+    // wrapped as far as it may) it needs no more than the room the window
+    // leaves beside the sidebar and the page's gutters.
+    const fit = await table.evaluate(t => {
+      const box = t.parentElement!;
+      const main = document.querySelector('main')!.getBoundingClientRect();
+      const around = box.getBoundingClientRect();
+      const gutters = around.left - main.left + (main.right - around.right);
+      box.style.width = '100px';
+      const narrowest = t.getBoundingClientRect().width;
+      box.style.width = '';
+      return { narrowest, room: window.innerWidth - main.left - gutters };
+    });
+    expect(fit.narrowest).toBeLessThanOrEqual(fit.room);
+    // ...and as laid out now, it does not scroll inside its card.
+    expect(
+      await table.evaluate(t => t.scrollWidth - t.parentElement!.clientWidth),
+    ).toBeLessThanOrEqual(0);
+    // Whiskers on the scatter for the medians with bounded intervals.
+    expect(await page.locator('.recharts-errorBar').count()).toBeGreaterThan(0);
     await screenshot(page, 'mttr-comparison');
     await page.locator('.recharts-scatter-symbol').first().hover();
     await tallScreenshot(page, 'mttr-comparison-whole', 2200);
