@@ -109,6 +109,7 @@ function agree(
 }
 
 describe('the recovery engine against the reference implementation', () => {
+  // eslint-disable-next-line jest/expect-expect -- agree() holds the assertions
   it('agrees on every figure for random histories, delivered shuffled, in batches, with duplicates', () => {
     fc.assert(
       fc.property(

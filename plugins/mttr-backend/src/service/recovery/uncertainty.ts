@@ -13,6 +13,11 @@ import { normalSurvival } from './normalTail';
 /** The two-sided level of the intervals: 95%, 2.5% in each tail. */
 const TAIL = 0.025;
 
+// A comparison asks for the ranks of the same few sample sizes thousands of
+// times (every service with 25 recoveries asks for n = 25).
+const RANKS_CACHE_SIZE = 4096;
+const ranksCache = new Map<number, { lower: number; upper: number } | null>();
+
 /**
  * The 1-based ranks (l, u) of the order statistics that bound the 95%
  * confidence interval of the q-quantile of n values, with B ~ Binomial(n, q):
@@ -89,11 +94,6 @@ export function quantileIntervalRanks(
   ranksCache.set(key, ranks);
   return ranks;
 }
-
-// A comparison asks for the ranks of the same few sample sizes thousands of
-// times (every service with 25 recoveries asks for n = 25).
-const RANKS_CACHE_SIZE = 4096;
-const ranksCache = new Map<number, { lower: number; upper: number } | null>();
 
 /**
  * The 95% confidence interval [x_l, x_u] of the q-quantile of values

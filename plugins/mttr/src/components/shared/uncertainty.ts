@@ -54,6 +54,10 @@ export function formatPValue(p: number): string {
   if (p < 0.01) {
     return `p = ${p.toFixed(3)}`;
   }
+  if (p >= 0.045 && p < 0.05) {
+    // Rounding would show a significant p as the 0.05 it is below.
+    return `p = ${(Math.floor(p * 1000) / 1000).toFixed(3)}`;
+  }
   return `p = ${p.toFixed(2)}`;
 }
 
