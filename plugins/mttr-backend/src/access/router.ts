@@ -7,6 +7,7 @@ import { AccessService } from './AccessService';
 
 const STATUSES = [
   'pending',
+  'granting',
   'active',
   'denied',
   'expired',

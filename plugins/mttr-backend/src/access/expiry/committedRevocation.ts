@@ -7,7 +7,7 @@ export type RevocationAttempt = 'ended' | 'failed' | 'busy';
 /**
  * Tries a revocation until its outcome is committed, for an answer that
  * reflects the committed state. When another replica holds the revocation's
- * lease (`'busy'`), it reads the request again every `pollMs` and tries
+ * lease, or a grant call of the request is still in flight (`'busy'`), it reads the request again every `pollMs` and tries
  * again, so that it returns as soon as the holder committed (ended, or a
  * failure recorded on the request) or takes the revocation over itself once
  * the holder's lease lapsed. When nothing is committed within `waitMs`
@@ -28,10 +28,17 @@ export async function awaitCommittedRevocation(options: {
   for (;;) {
     if ((await options.attempt()) !== 'busy') return;
     const request = await options.read();
-    if (request.status !== 'active') return;
+    // `granting`: the grant call in flight comes first (grant/GrantCalls.ts).
+    if (request.status !== 'active' && request.status !== 'granting') return;
     if (performance.now() >= deadline) {
+      const what =
+        request.status === 'granting'
+          ? 'grant (then its revocation)'
+          : request.revocation?.outcome === 'expired'
+            ? 'expiry'
+            : 'revocation';
       throw new ConflictError(
-        `The ${request.revocation?.outcome === 'expired' ? 'expiry' : 'revocation'} of request ${request.id} is in progress on another replica: ask again for its outcome`,
+        `The ${what} of request ${request.id} is in progress on another replica: ask again for its outcome`,
       );
     }
     await sleep(pollMs);

@@ -13,6 +13,7 @@ import { ExtendAccessForm } from './ExtendAccessForm';
 
 const LABELS: Record<Status, string> = {
   pending: 'Pending approval',
+  granting: 'Granting…',
   active: 'Active',
   denied: 'Denied',
   expired: 'Expired',
