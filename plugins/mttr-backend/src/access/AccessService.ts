@@ -398,7 +398,6 @@ export class AccessService {
     if (request.status === 'active' && request.extension) {
       this.refuseEnded(request, now, 'approved');
       const extension = request.extension;
-      const previousExpiry = request.expiresAt!;
       const expiresAt = request.grantedAt! + extension.durationMinutes * MINUTE;
       const outcome = await this.o.store.addApproval({
         id,
@@ -425,7 +424,7 @@ export class AccessService {
         },
       });
       if (outcome.decided) {
-        await this.regrant(id, previousExpiry, request.durationMinutes);
+        await this.grants.extend(id);
         await this.notifyRequester(request, `extension approved by ${user}`);
       }
       return this.present(
@@ -621,7 +620,6 @@ export class AccessService {
       open,
     );
     if (atOnce) {
-      const previousExpiry = request.expiresAt!;
       const won = await this.o.store.transition(
         id,
         ['active'],
@@ -648,7 +646,7 @@ export class AccessService {
           breakGlass: request.breakGlass,
         },
       });
-      await this.regrant(id, previousExpiry, request.durationMinutes);
+      await this.grants.extend(id);
     } else {
       const won = await this.o.store.transition(
         id,
@@ -855,7 +853,7 @@ export class AccessService {
         );
       } else if (!request.revocation) {
         // A grant call whose caller's lease lapsed: send it again.
-        return request.status === 'granting'
+        return request.status === 'granting' || request.grantLease
           ? await this.grants.resume(request.id)
           : 'none';
       }
@@ -1002,45 +1000,6 @@ export class AccessService {
       expiresAt: iso(request.expiresAt)!,
     });
     return { provider: provider.id, ...grant };
-  }
-
-  /** Tells the provider about a later end; undoes the extension if it fails. */
-  private async regrant(
-    id: string,
-    previousExpiry: number,
-    previousDuration: number,
-  ) {
-    const request = (await this.o.store.getRequest(id))!;
-    const target = this.targetOf(request);
-    try {
-      const provider = this.providerOf(target);
-      const grant = await provider.grant({
-        request: await this.present(request, undefined, false),
-        settings: target.settings,
-        expiresAt: iso(request.expiresAt)!,
-      });
-      await this.o.store.putGrant({
-        requestId: id,
-        provider: provider.id,
-        grantId: grant.grantId,
-        details: grant.details,
-        grantedAt: request.grantedAt!,
-        expiresAt: request.expiresAt!,
-      });
-    } catch (error) {
-      const message = `extension failed: ${error?.message ?? error}`;
-      await this.o.store.transition(id, ['active'], {
-        expiresAt: previousExpiry,
-        durationMinutes: previousDuration,
-        error: message,
-      });
-      await this.record(request, {
-        actor: ACCESS_SYSTEM_ACTOR,
-        action: 'extend-failed',
-        status: 'active',
-        comment: message,
-      });
-    }
   }
 
   // --- who may do what -----------------------------------------------------

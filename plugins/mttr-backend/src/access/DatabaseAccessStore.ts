@@ -470,14 +470,14 @@ export class DatabaseAccessStore implements AccessStore {
             p.where('status', 'pending').where('pending_until', '<=', now),
           )
           .orWhere(a =>
-            a
-              .where('status', 'active')
-              .where(w =>
-                w
-                  .where('expires_at', '<=', now)
-                  .orWhereNotNull('revoke_outcome')
-                  .orWhere('ext_requested_at', '<=', now),
-              ),
+            a.where('status', 'active').where(w =>
+              w
+                .where('expires_at', '<=', now)
+                .orWhereNotNull('revoke_outcome')
+                .orWhere('ext_requested_at', '<=', now)
+                // an extension's grant call whose caller's lease lapsed
+                .orWhere('grant_claimed_until', '<', now),
+            ),
           )
           // A grant call whose outcome is not committed: due when it
           // expired, was asked to end, or its caller's lease lapsed.

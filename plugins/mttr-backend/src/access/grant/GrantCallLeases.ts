@@ -18,10 +18,23 @@ import { Knex } from 'knex';
 export interface GrantCallLeases {
   /**
    * Takes over the grant call of a `granting` request whose holder's lease
-   * lapsed before `now` (or that has none), unless its revocation was asked
+   * lapsed before `now` (or that has none), or of an `active` one whose
+   * extension call's holder's lease lapsed, unless its revocation was asked
    * for. Returns whether this owner holds it now.
    */
   claim(
+    requestId: string,
+    owner: string,
+    now: number,
+    until: number,
+  ): Promise<boolean>;
+
+  /**
+   * Takes the lease for an extension's grant call of an `active` grant,
+   * unless its revocation was asked for or another grant call holds a live
+   * lease.
+   */
+  claimForExtension(
     requestId: string,
     owner: string,
     now: number,
@@ -43,7 +56,32 @@ export class DatabaseGrantCallLeases implements GrantCallLeases {
     until: number,
   ): Promise<boolean> {
     const changed = await this.db('access_requests')
-      .where({ id: requestId, status: 'granting' })
+      .where({ id: requestId })
+      .whereNull('revoke_outcome')
+      .where(q =>
+        q
+          .where(g =>
+            g.where('status', 'granting').whereNull('grant_claimed_until'),
+          )
+          // An active grant without a lease has no call to finish.
+          .orWhere(g =>
+            g
+              .whereIn('status', ['granting', 'active'])
+              .where('grant_claimed_until', '<', now),
+          ),
+      )
+      .update({ grant_lease_owner: owner, grant_claimed_until: until });
+    return changed === 1;
+  }
+
+  async claimForExtension(
+    requestId: string,
+    owner: string,
+    now: number,
+    until: number,
+  ): Promise<boolean> {
+    const changed = await this.db('access_requests')
+      .where({ id: requestId, status: 'active' })
       .whereNull('revoke_outcome')
       .where(q =>
         q
@@ -60,7 +98,8 @@ export class DatabaseGrantCallLeases implements GrantCallLeases {
     until: number,
   ): Promise<boolean> {
     const changed = await this.db('access_requests')
-      .where({ id: requestId, status: 'granting', grant_lease_owner: owner })
+      .where({ id: requestId, grant_lease_owner: owner })
+      .whereIn('status', ['granting', 'active'])
       .update({ grant_claimed_until: until });
     return changed === 1;
   }

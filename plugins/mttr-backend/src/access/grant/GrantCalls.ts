@@ -1,4 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+
+const MINUTE = 60_000;
 import {
   AccessStore,
   NewAccessEvent,
@@ -62,11 +64,35 @@ export class GrantCalls {
   }
 
   /**
-   * Takes over a `granting` request whose caller's lease lapsed (it died
-   * mid-call) and sends the grant again: the same `expiresAt`, hence the
-   * same idempotency key, so the target sees a retry. `'busy'` when a live
-   * caller still holds it or its revocation was asked for (the revocation
-   * ends it then, see GrantLeases).
+   * Tells the provider about the later end of an extension just committed
+   * on an active grant, under the grant lease, so that a revoke waits for
+   * this call as it does for the first one. Not made when the grant is
+   * being ended (its revocation was asked for) or another grant call holds
+   * the lease; undone (the end confirmed before) when the provider fails.
+   */
+  async extend(id: string): Promise<GrantCallOutcome> {
+    const now = this.o.clock();
+    const claimed = await this.o.leases.claimForExtension(
+      id,
+      this.o.replicaId,
+      now,
+      now + this.o.leaseMs,
+    );
+    if (!claimed) {
+      this.o.logger.warn(
+        `Access ${id}: the extension's new end was not sent to the provider: the grant is ending, or another grant call is in flight`,
+      );
+      return 'busy';
+    }
+    return this.run(id);
+  }
+
+  /**
+   * Takes over a grant call whose caller's lease lapsed (it died mid-call)
+   * and sends it again: the same `expiresAt`, hence the same idempotency
+   * key, so the target sees a retry. `'busy'` when a live caller still
+   * holds it or its revocation was asked for (the revocation ends it then,
+   * see GrantLeases).
    */
   async resume(id: string): Promise<GrantCallOutcome> {
     const now = this.o.clock();
@@ -100,11 +126,13 @@ export class GrantCalls {
     const { store, replicaId } = this.o;
     const request = await store.getRequest(id);
     if (
-      request?.status !== 'granting' ||
+      (request?.status !== 'granting' && request?.status !== 'active') ||
       request.grantLease?.owner !== replicaId
     ) {
       return 'busy';
     }
+    // `active` with a grant lease: an extension's call (a later end).
+    const extension = request.status === 'active';
     let grant: ProviderGrant;
     try {
       grant = await this.o.callProvider(request);
@@ -118,6 +146,7 @@ export class GrantCalls {
         expiresAt: request.expiresAt!,
       });
     } catch (error) {
+      if (extension) return this.undoExtension(request, error);
       const message = `grant failed: ${error?.message ?? error}`;
       const failed = await store.transition(
         id,
@@ -144,11 +173,12 @@ export class GrantCalls {
     // a lapsed lease over (to revoke, or to grant again) decides instead.
     const granted = await store.transition(
       id,
-      ['granting'],
+      [request.status],
       { status: 'active', clearGrantLease: true },
       { grantLeaseOwner: replicaId },
     );
     if (!granted) return 'busy';
+    if (extension) return 'granted';
     await this.o.record(request, {
       actor: this.o.systemActor,
       action: 'granted',
@@ -161,6 +191,44 @@ export class GrantCalls {
       },
     });
     return 'granted';
+  }
+
+  /**
+   * The provider refused an extension's later end: back to the end it last
+   * confirmed (the grant record), so that we do not promise more than the
+   * target knows.
+   */
+  private async undoExtension(
+    request: StoredAccessRequest,
+    error: any,
+  ): Promise<GrantCallOutcome> {
+    const message = `extension failed: ${error?.message ?? error}`;
+    const confirmed = await this.o.store.getGrant(request.id);
+    const undone = await this.o.store.transition(
+      request.id,
+      ['active'],
+      {
+        ...(confirmed
+          ? {
+              expiresAt: confirmed.expiresAt,
+              durationMinutes: Math.round(
+                (confirmed.expiresAt - confirmed.grantedAt) / MINUTE,
+              ),
+            }
+          : {}),
+        error: message,
+        clearGrantLease: true,
+      },
+      { grantLeaseOwner: this.o.replicaId },
+    );
+    if (!undone) return 'busy';
+    await this.o.record(request, {
+      actor: this.o.systemActor,
+      action: 'extend-failed',
+      status: 'active',
+      comment: message,
+    });
+    return 'failed';
   }
 
   /** A revoke (or an expiry) that arrived while the grant call was in flight. */

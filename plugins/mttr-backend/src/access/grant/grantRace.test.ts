@@ -175,6 +175,86 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('sends a revoke handled by another replica during an extension’s grant call only after the target answered it', async () => {
+      const { backends } = await replicas(2);
+      const [a, b] = backends;
+      const created = await request(a.server)
+        .post('/api/mttr/access-requests')
+        .set('Authorization', as('guest'))
+        .send({
+          entityRef: 'component:default/checkout-web',
+          targetId: 'hook',
+          durationMinutes: 30,
+          reason: 'Checkout errors',
+        });
+      const id = created.body.id;
+      expect(created.body.status).toBe('active');
+      hooks.delayFor(call => (call.action === 'grant' ? 800 : 0));
+
+      // guest is on call: the extension is granted at once, its new end
+      // sent to the target in a second grant call.
+      const extended = request(a.server)
+        .post(`/api/mttr/access-requests/${id}/extend`)
+        .set('Authorization', as('guest'))
+        .send({ durationMinutes: 90, reason: 'Rollback still running' })
+        .then(r => r);
+      await until(() => callsOf(id, 'grant').length === 2);
+      const revoked = await request(b.server)
+        .post(`/api/mttr/access-requests/${id}/revoke`)
+        .set('Authorization', as('guest'))
+        .send({});
+
+      expect([revoked.status, revoked.body.status]).toEqual([200, 'revoked']);
+      expect((await extended).status).toBe(200);
+      const extensionCall = callsOf(id, 'grant')[1];
+      const revokeCalls = callsOf(id, 'revoke');
+      expect(revokeCalls).toHaveLength(1);
+      expect(revokeCalls[0].receivedAt).toBeGreaterThanOrEqual(
+        extensionCall.answeredAt!,
+      );
+    });
+
+    it('undoes an extension whose grant call the target refused, back to the end it confirmed', async () => {
+      const { backends } = await replicas(1);
+      const [a] = backends;
+      const created = await request(a.server)
+        .post('/api/mttr/access-requests')
+        .set('Authorization', as('guest'))
+        .send({
+          entityRef: 'component:default/checkout-web',
+          targetId: 'hook',
+          durationMinutes: 30,
+          reason: 'Checkout errors',
+        });
+      const id = created.body.id;
+      hooks.failNext('500', '500'); // both attempts of the extension's call
+
+      const extended = await request(a.server)
+        .post(`/api/mttr/access-requests/${id}/extend`)
+        .set('Authorization', as('guest'))
+        .send({ durationMinutes: 90, reason: 'Rollback still running' });
+
+      expect(extended.body).toMatchObject({
+        status: 'active',
+        durationMinutes: 30,
+        expiresAt: created.body.expiresAt,
+      });
+      expect(extended.body.error).toContain('extension failed');
+      expect(extended.body.history.map((h: any) => h.action)).toEqual([
+        'requested',
+        'on-call-approved',
+        'granted',
+        'extended',
+        'extend-failed',
+      ]);
+      // The lease is released: a revoke goes through at once.
+      const revoked = await request(a.server)
+        .post(`/api/mttr/access-requests/${id}/revoke`)
+        .set('Authorization', as('guest'))
+        .send({});
+      expect(revoked.body.status).toBe('revoked');
+    });
+
     it('sends the grant of a replica that died mid-call again from another replica once its lease lapsed, under the same idempotency key', async () => {
       const { knex, clock, backends } = await replicas(1);
       const [survivor] = backends;
