@@ -31,12 +31,9 @@ export async function awaitCommittedRevocation(options: {
     // `granting`: the grant call in flight comes first (grant/GrantCalls.ts).
     if (request.status !== 'active' && request.status !== 'granting') return;
     if (performance.now() >= deadline) {
-      const what =
-        request.status === 'granting'
-          ? 'grant (then its revocation)'
-          : request.revocation?.outcome === 'expired'
-            ? 'expiry'
-            : 'revocation';
+      let what =
+        request.revocation?.outcome === 'expired' ? 'expiry' : 'revocation';
+      if (request.status === 'granting') what = `grant (then its ${what})`;
       throw new ConflictError(
         `The ${what} of request ${request.id} is in progress on another replica: ask again for its outcome`,
       );
