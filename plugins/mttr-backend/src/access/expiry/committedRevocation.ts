@@ -10,7 +10,7 @@ export type RevocationAttempt = 'ended' | 'failed' | 'busy';
  * lease, or a grant call of the request is still in flight (`'busy'`), it reads the request again every `pollMs` and tries
  * again, so that it returns as soon as the holder committed (ended, or a
  * failure recorded on the request) or takes the revocation over itself once
- * the holder's lease lapsed. When nothing is committed within `waitMs`
+ * the holder's lease lapsed. When nothing is committed within `waitMs` (and two looks more)
  * (a slow target on a live replica), it throws a ConflictError (409) that
  * says the revocation is in flight, rather than answering "active".
  */
@@ -24,7 +24,9 @@ export async function awaitCommittedRevocation(options: {
   const pollMs = options.pollMs ?? 200;
   const sleep =
     options.sleep ?? ((ms: number) => new Promise(r => setTimeout(r, ms)));
-  const deadline = performance.now() + options.waitMs;
+  // A lease taken just before this started lapses within waitMs (when its
+  // holder died); two more looks make sure one of them sees it lapsed.
+  const deadline = performance.now() + options.waitMs + 2 * pollMs;
   for (;;) {
     if ((await options.attempt()) !== 'busy') return;
     const request = await options.read();
