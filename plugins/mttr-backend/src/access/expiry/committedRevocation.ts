@@ -7,12 +7,13 @@ export type RevocationAttempt = 'ended' | 'failed' | 'busy';
 /**
  * Tries a revocation until its outcome is committed, for an answer that
  * reflects the committed state. When another replica holds the revocation's
- * lease, or a grant call of the request is still in flight (`'busy'`), it reads the request again every `pollMs` and tries
- * again, so that it returns as soon as the holder committed (ended, or a
- * failure recorded on the request) or takes the revocation over itself once
- * the holder's lease lapsed. When nothing is committed within `waitMs` (and two looks more)
- * (a slow target on a live replica), it throws a ConflictError (409) that
- * says the revocation is in flight, rather than answering "active".
+ * lease, or a grant call of the request is still in flight (`'busy'`), it
+ * reads the request again every `pollMs` and tries again, so that it
+ * returns as soon as the holder committed (ended, or a failure recorded on
+ * the request) or takes the revocation over itself once the holder's lease
+ * lapsed. When nothing is committed within `waitMs` and two looks more (a
+ * slow target on a live replica), it throws a ConflictError (409) that says
+ * the revocation is in flight, rather than answering "active".
  */
 export async function awaitCommittedRevocation(options: {
   attempt: () => Promise<RevocationAttempt>;
