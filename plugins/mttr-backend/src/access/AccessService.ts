@@ -745,7 +745,7 @@ export class AccessService {
     const existing = await this.o.store.listRequests({
       entityRef: input.entityRef,
       requester: input.requester,
-      status: ['pending', 'active'],
+      status: ['pending', 'granting', 'active'],
     });
     if (existing.some(r => r.targetId === input.targetId)) return;
     const now = this.o.clock();
