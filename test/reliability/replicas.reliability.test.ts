@@ -2,7 +2,7 @@
  * Two backends on one PostgreSQL, as Backstage runs replicas: grants expire
  * while the replica revoking them is killed in the middle of the provider
  * call; the same batch reaches both; decisions and revocations race through
- * both. The provider is a real local webhook server that records every call.
+ * both; a third replica is killed in the middle of its grant calls. The provider is a real local webhook server that records every call.
  *
  * The expiry check uses the shipped defaults (expiryCheckInterval 10s,
  * revocationLease 20s: at most 2 x 10 + 20 = 40 s late with one replica
@@ -310,5 +310,86 @@ describeOnPostgres('two backends on one PostgreSQL', () => {
         .join(', ')} s after its expiry`,
     );
     expect(takenOver).toBeGreaterThan(0);
+  });
+
+  it('finishes or revokes the grants of a replica killed in the middle of its grant calls, sending no revoke before a grant call', async () => {
+    // The replica that survived the expiry check, and a third one whose
+    // grant calls get no answer until it is killed.
+    const survivor = (replicas.a ?? replicas.b)!;
+    const c = await startBackend({
+      ...options('a'),
+      accessWebhook: `${hooks.url}/c`,
+      name: 'replica-c',
+    });
+    try {
+      hooks.delayFor(x => (x.path.endsWith('/c') ? 600_000 : 0));
+      const grantsOnC = () =>
+        hooks.calls.filter(x => x.action === 'grant' && x.path.endsWith('/c'));
+      for (let i = 0; i < 2; i++) {
+        // not awaited: the answer never comes
+        call(c.base, 'POST', '/access-requests', 'alice', {
+          entityRef: 'component:default/svc-00000',
+          targetId: 'rel-auto',
+          durationMinutes: 60,
+          reason: `grant crash ${i}`,
+        }).catch(() => undefined);
+      }
+      while (grantsOnC().length < 2) {
+        await new Promise(r => setTimeout(r, 20));
+      }
+      const [toFinish, toRevoke] = grantsOnC().map(x => x.requestId);
+      await c.kill();
+      const killedAt = Date.now();
+
+      // Decided, the grant call's outcome unknown: granting, not active.
+      const seen = await call(
+        survivor.base,
+        'GET',
+        `/access-requests/${toRevoke}`,
+        'alice',
+      );
+      expect(seen.body.status).toBe('granting');
+      // The revoke waits for the dead replica's lease (20 s) to lapse,
+      // then revokes without granting again.
+      const revoked = await call(
+        survivor.base,
+        'POST',
+        `/access-requests/${toRevoke}/revoke`,
+        'alice',
+        {},
+      );
+      expect([revoked.status, revoked.body.status]).toEqual([200, 'revoked']);
+      const revokedAfter = Date.now() - killedAt;
+
+      // The other one: an expiry look of the survivor sends the grant again.
+      let finished: any;
+      while (!finished) {
+        expect(Date.now() - killedAt).toBeLessThan(60_000);
+        const now = await call(
+          survivor.base,
+          'GET',
+          `/access-requests/${toFinish}`,
+          'alice',
+        );
+        if (now.body.status !== 'granting') finished = now.body;
+        else await new Promise(r => setTimeout(r, 250));
+      }
+      expect(finished.status).toBe('active');
+      const finishedAfter = Date.now() - killedAt;
+
+      const callsOf = (id: string, action: string) =>
+        hooks.calls.filter(x => x.requestId === id && x.action === action);
+      // One idempotency key per grant, the second call from the survivor.
+      const finishCalls = callsOf(toFinish, 'grant');
+      expect(finishCalls).toHaveLength(2);
+      expect(new Set(finishCalls.map(x => x.idempotencyKey)).size).toBe(1);
+      expect(callsOf(toRevoke, 'grant')).toHaveLength(1);
+      expect(callsOf(toRevoke, 'revoke')).toHaveLength(1);
+      console.log(
+        `grant calls of killed replica c: revoke answered ${(revokedAfter / 1000).toFixed(1)} s and the other grant finished ${(finishedAfter / 1000).toFixed(1)} s after the kill (lease 20 s, interval 10 s)`,
+      );
+    } finally {
+      await c.kill();
+    }
   });
 });

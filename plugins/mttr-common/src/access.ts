@@ -1,11 +1,20 @@
 /**
- * Statuses of a just-in-time access request. `denied`, `expired`,
- * `revoked`, `lapsed` and `failed` are terminal.
+ * Statuses of a just-in-time access request. `granting` is decided, with the
+ * provider's grant call in flight (it becomes `active` once the provider
+ * answered). `denied`, `expired`, `revoked`, `lapsed` and `failed` are
+ * terminal.
  *
  * @public
  */
 export type AccessRequestStatus =
-  'pending' | 'active' | 'denied' | 'expired' | 'revoked' | 'lapsed' | 'failed';
+  | 'pending'
+  | 'granting'
+  | 'active'
+  | 'denied'
+  | 'expired'
+  | 'revoked'
+  | 'lapsed'
+  | 'failed';
 
 /**
  * An approval policy of an access target.

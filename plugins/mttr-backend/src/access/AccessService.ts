@@ -48,6 +48,8 @@ import { AccessTargetConfig } from './config';
 import { awaitCommittedRevocation } from './expiry/committedRevocation';
 import { ExpiryOutcome } from './expiry/ExpiryWorker';
 import { GrantLeases, withGrantLease } from './expiry/GrantLeases';
+import { GrantCallLeases } from './grant/GrantCallLeases';
+import { GrantCalls } from './grant/GrantCalls';
 import { OpenIncident, OpenIncidentLookup } from './OpenIncidentLookup';
 import { ViewerContext } from './ViewerContext';
 
@@ -73,9 +75,14 @@ export interface AccessServiceOptions {
   clock: Clock;
   /** Revocation leases: one replica at a time calls the provider per grant. */
   leases: GrantLeases;
+  /** Grant leases: a revocation waits for the grant call in flight. */
+  grantLeases: GrantCallLeases;
   /** This replica's name as a lease holder. */
   replicaId: string;
-  /** How long a revocation lease lasts without renewal (`mttr.access.revocationLease`). */
+  /**
+   * How long a revocation (or grant) lease lasts without renewal
+   * (`mttr.access.revocationLease`).
+   */
   revocationLeaseMs: number;
 }
 
@@ -106,7 +113,23 @@ const iso = (ms: number | undefined) =>
 export const LIST_PAGE = 200;
 
 export class AccessService {
-  constructor(private readonly o: AccessServiceOptions) {}
+  private readonly grants: GrantCalls;
+
+  constructor(private readonly o: AccessServiceOptions) {
+    this.grants = new GrantCalls({
+      store: o.store,
+      leases: o.grantLeases,
+      clock: o.clock,
+      replicaId: o.replicaId,
+      leaseMs: o.revocationLeaseMs,
+      logger: o.logger,
+      systemActor: ACCESS_SYSTEM_ACTOR,
+      callProvider: request => this.callGrant(request),
+      record: (request, event) => this.record(request, event),
+      notifyRequester: (request, what) => this.notifyRequester(request, what),
+      revoke: id => this.performRevocation(id),
+    });
+  }
 
   // --- reading -------------------------------------------------------------
 
@@ -263,18 +286,18 @@ export class AccessService {
       const won = await this.o.store.transition(
         request.id,
         ['pending'],
-        { status: 'active', decidedAt: now, grantedAt: now, expiresAt },
+        this.granting(now, expiresAt),
         { round: 0 },
       );
       if (won) {
         await this.record(request, {
           actor: user,
           action: atOnce.action,
-          status: 'active',
+          status: 'granting',
           comment: atOnce.comment,
           details: { breakGlass: request.breakGlass },
         });
-        await this.grant(request.id);
+        await this.grants.run(request.id);
         if (request.breakGlass) {
           await this.notifyOwners(request, entity, {
             title: `BREAK-GLASS access to ${target.title} on ${entity.metadata.name}`,
@@ -365,12 +388,12 @@ export class AccessService {
         approver: user,
         at: now,
         comment,
-        decide: { status: 'active', decidedAt: now, grantedAt: now, expiresAt },
+        decide: this.granting(now, expiresAt),
       });
       await this.record(request, {
         actor: user,
         action: 'approved',
-        status: outcome.decided ? 'active' : 'pending',
+        status: outcome.decided ? 'granting' : 'pending',
         comment,
         details: {
           approvals: outcome.approvalsCount,
@@ -378,7 +401,7 @@ export class AccessService {
         },
       });
       if (outcome.decided) {
-        await this.grant(id);
+        await this.grants.run(id);
         await this.notifyRequester(request, `approved by ${user}`);
       }
       return this.present(
@@ -391,7 +414,6 @@ export class AccessService {
     if (request.status === 'active' && request.extension) {
       this.refuseEnded(request, now, 'approved');
       const extension = request.extension;
-      const previousExpiry = request.expiresAt!;
       const expiresAt = request.grantedAt! + extension.durationMinutes * MINUTE;
       const outcome = await this.o.store.addApproval({
         id,
@@ -418,7 +440,7 @@ export class AccessService {
         },
       });
       if (outcome.decided) {
-        await this.regrant(id, previousExpiry, request.durationMinutes);
+        await this.grants.extend(id);
         await this.notifyRequester(request, `extension approved by ${user}`);
       }
       return this.present(
@@ -517,10 +539,13 @@ export class AccessService {
         status: 'revoked',
         comment,
       });
-    } else if (request.status === 'active') {
+    } else if (request.status === 'active' || request.status === 'granting') {
+      // While `granting`, this is a pending revocation: the replica whose
+      // grant call is in flight revokes right after it returns (or any
+      // replica, once that caller's lease lapsed), never before.
       const asked = await this.o.store.transition(
         id,
-        ['active'],
+        ['active', 'granting'],
         {
           revocation: {
             outcome: 'revoked',
@@ -535,13 +560,13 @@ export class AccessService {
         await this.record(request, {
           actor: user,
           action: 'revoke-requested',
-          status: 'active',
+          status: request.status,
           comment,
         });
       }
-      // Another replica may be revoking (or expiring) it right now: answer
-      // its committed outcome, or 409 while it is still in flight, never a
-      // stale "active".
+      // Another replica may be granting, revoking (or expiring) it right
+      // now: answer the committed outcome, or 409 while it is still in
+      // flight, never a stale "active".
       await awaitCommittedRevocation({
         attempt: () => this.performRevocation(id),
         read: () => this.mustGet(id),
@@ -611,7 +636,6 @@ export class AccessService {
       open,
     );
     if (atOnce) {
-      const previousExpiry = request.expiresAt!;
       const won = await this.o.store.transition(
         id,
         ['active'],
@@ -638,7 +662,7 @@ export class AccessService {
           breakGlass: request.breakGlass,
         },
       });
-      await this.regrant(id, previousExpiry, request.durationMinutes);
+      await this.grants.extend(id);
     } else {
       const won = await this.o.store.transition(
         id,
@@ -699,7 +723,7 @@ export class AccessService {
     const now = this.o.clock();
     const won = await this.o.store.transition(
       id,
-      ['active', 'expired', 'revoked', 'failed'],
+      ['granting', 'active', 'expired', 'revoked', 'failed'],
       { review: { reviewedBy: user, reviewedAt: now, comment } },
       { reviewed: false },
     );
@@ -737,7 +761,7 @@ export class AccessService {
     const existing = await this.o.store.listRequests({
       entityRef: input.entityRef,
       requester: input.requester,
-      status: ['pending', 'active'],
+      status: ['pending', 'granting', 'active'],
     });
     if (existing.some(r => r.targetId === input.targetId)) return;
     const now = this.o.clock();
@@ -827,10 +851,12 @@ export class AccessService {
       }
       if ((request.expiresAt ?? Infinity) <= now && !request.revocation) {
         // Marked once, by whichever replica gets here first; the others
-        // find it marked and compete for the lease below.
+        // find it marked and compete for the lease below. The UPDATE checks
+        // the expiry again: an extension approved since the listing moved
+        // it, and must not be ended.
         await this.o.store.transition(
           request.id,
-          ['active'],
+          ['active', 'granting'],
           {
             revocation: {
               outcome: 'expired',
@@ -839,10 +865,13 @@ export class AccessService {
               attempts: 0,
             },
           },
-          { revocationRequested: false },
+          { revocationRequested: false, expiredBy: now },
         );
       } else if (!request.revocation) {
-        return 'none';
+        // A grant call whose caller's lease lapsed: send it again.
+        return request.status === 'granting' || request.grantLease
+          ? await this.grants.resume(request.id)
+          : 'none';
       }
       return await this.performRevocation(request.id);
     } catch (error) {
@@ -892,7 +921,7 @@ export class AccessService {
     const { request } = called;
     const revocation = request.revocation!;
     const endedAt = this.o.clock();
-    const won = await this.o.store.transition(id, ['active'], {
+    const won = await this.o.store.transition(id, ['active', 'granting'], {
       status: revocation.outcome,
       endedAt,
       clearRevocation: true,
@@ -943,7 +972,7 @@ export class AccessService {
       return { failed: false, request };
     } catch (error) {
       const message = `revocation failed: ${error?.message ?? error}`;
-      await this.o.store.transition(id, ['active'], {
+      await this.o.store.transition(id, ['active', 'granting'], {
         error: message,
         clearRevocation: true,
       });
@@ -963,90 +992,30 @@ export class AccessService {
 
   // --- granting ------------------------------------------------------------
 
-  private async grant(id: string): Promise<void> {
-    const request = (await this.o.store.getRequest(id))!;
-    const target = this.targetOf(request);
-    try {
-      const provider = this.providerOf(target);
-      const grant = await provider.grant({
-        request: await this.present(request, undefined, false),
-        settings: target.settings,
-        expiresAt: iso(request.expiresAt)!,
-      });
-      await this.o.store.putGrant({
-        requestId: id,
-        provider: provider.id,
-        grantId: grant.grantId,
-        details: grant.details,
-        grantedAt: request.grantedAt!,
-        expiresAt: request.expiresAt!,
-      });
-      await this.record(request, {
-        actor: ACCESS_SYSTEM_ACTOR,
-        action: 'granted',
-        status: 'active',
-        details: {
-          provider: provider.id,
-          grantId: grant.grantId,
-          expiresAt: iso(request.expiresAt)!,
-          breakGlass: request.breakGlass,
-        },
-      });
-    } catch (error) {
-      const message = `grant failed: ${error?.message ?? error}`;
-      const now = this.o.clock();
-      await this.o.store.transition(id, ['active'], {
-        status: 'failed',
-        endedAt: now,
-        error: message,
-      });
-      await this.record(request, {
-        actor: ACCESS_SYSTEM_ACTOR,
-        action: 'grant-failed',
-        status: 'failed',
-        comment: message,
-      });
-      await this.notifyRequester(request, message);
-    }
+  /** The decision's patch: `granting`, with this replica's grant lease. */
+  private granting(now: number, expiresAt: number) {
+    return {
+      status: 'granting' as const,
+      decidedAt: now,
+      grantedAt: now,
+      expiresAt,
+      grantLease: {
+        owner: this.o.replicaId,
+        claimedUntil: now + this.o.revocationLeaseMs,
+      },
+    };
   }
 
-  /** Tells the provider about a later end; undoes the extension if it fails. */
-  private async regrant(
-    id: string,
-    previousExpiry: number,
-    previousDuration: number,
-  ) {
-    const request = (await this.o.store.getRequest(id))!;
+  /** The provider's grant call for a request as stored (grant/GrantCalls.ts). */
+  private async callGrant(request: StoredAccessRequest) {
     const target = this.targetOf(request);
-    try {
-      const provider = this.providerOf(target);
-      const grant = await provider.grant({
-        request: await this.present(request, undefined, false),
-        settings: target.settings,
-        expiresAt: iso(request.expiresAt)!,
-      });
-      await this.o.store.putGrant({
-        requestId: id,
-        provider: provider.id,
-        grantId: grant.grantId,
-        details: grant.details,
-        grantedAt: request.grantedAt!,
-        expiresAt: request.expiresAt!,
-      });
-    } catch (error) {
-      const message = `extension failed: ${error?.message ?? error}`;
-      await this.o.store.transition(id, ['active'], {
-        expiresAt: previousExpiry,
-        durationMinutes: previousDuration,
-        error: message,
-      });
-      await this.record(request, {
-        actor: ACCESS_SYSTEM_ACTOR,
-        action: 'extend-failed',
-        status: 'active',
-        comment: message,
-      });
-    }
+    const provider = this.providerOf(target);
+    const grant = await provider.grant({
+      request: await this.present(request, undefined, false),
+      settings: target.settings,
+      expiresAt: iso(request.expiresAt)!,
+    });
+    return { provider: provider.id, ...grant };
   }
 
   // --- who may do what -----------------------------------------------------

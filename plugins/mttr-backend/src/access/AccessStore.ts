@@ -34,6 +34,12 @@ export interface StoredAccessRequest {
     claimedUntil?: number;
   };
   review?: { reviewedBy: string; reviewedAt: number; comment?: string };
+  /**
+   * Who is calling the provider's grant for this request, and until when
+   * (grant/GrantCallLeases.ts): set at the decision, cleared once the call's
+   * outcome is committed.
+   */
+  grantLease?: { owner: string; claimedUntil: number };
 }
 
 export interface StoredApproval {
@@ -78,6 +84,18 @@ export type ApprovalOutcome =
   | { decided: false; approvalsCount: number }
   | { decided: true; approvalsCount: number };
 
+/** Extra conditions of a {@link AccessStore.transition}, all in its UPDATE. */
+export interface TransitionConditions {
+  round?: number;
+  hasExtension?: boolean;
+  revocationRequested?: boolean;
+  reviewed?: boolean;
+  /** Only while this owner holds the grant lease. */
+  grantLeaseOwner?: string;
+  /** Only when the request's `expiresAt` is at or before this instant. */
+  expiredBy?: number;
+}
+
 /**
  * Where access requests, grants and the audit trail live. Every state change
  * is a conditional update (`WHERE status = ...`) that reports whether it won:
@@ -106,13 +124,9 @@ export interface AccessStore {
       clearExtension?: boolean;
       clearRevocation?: boolean;
       clearError?: boolean;
+      clearGrantLease?: boolean;
     },
-    conditions?: {
-      round?: number;
-      hasExtension?: boolean;
-      revocationRequested?: boolean;
-      reviewed?: boolean;
-    },
+    conditions?: TransitionConditions,
   ): Promise<boolean>;
 
   /**

@@ -14,6 +14,7 @@ import {
   StoredAccessRequest,
   StoredApproval,
   StoredGrant,
+  TransitionConditions,
 } from './AccessStore';
 
 const migrationsDir = resolvePackagePath(
@@ -84,6 +85,12 @@ function toRequest(row: Row): StoredAccessRequest {
           comment: text(row.review_comment),
         }
       : undefined,
+    grantLease: row.grant_lease_owner
+      ? {
+          owner: row.grant_lease_owner,
+          claimedUntil: Number(row.grant_claimed_until),
+        }
+      : undefined,
   };
 }
 
@@ -91,6 +98,7 @@ type Patch = Partial<Omit<StoredAccessRequest, 'id'>> & {
   clearExtension?: boolean;
   clearRevocation?: boolean;
   clearError?: boolean;
+  clearGrantLease?: boolean;
 };
 
 function toPatchRow(patch: Patch): Row {
@@ -132,6 +140,14 @@ function toPatchRow(patch: Patch): Row {
   }
   if (patch.clearError) {
     row.error = null;
+  }
+  if (patch.grantLease) {
+    row.grant_lease_owner = patch.grantLease.owner;
+    row.grant_claimed_until = patch.grantLease.claimedUntil;
+  }
+  if (patch.clearGrantLease) {
+    row.grant_lease_owner = null;
+    row.grant_claimed_until = null;
   }
   if (patch.review) {
     row.reviewed_by = patch.review.reviewedBy;
@@ -311,12 +327,7 @@ export class DatabaseAccessStore implements AccessStore {
     db: Knex | Knex.Transaction,
     id: string,
     from: AccessRequestStatus[],
-    conditions: {
-      round?: number;
-      hasExtension?: boolean;
-      revocationRequested?: boolean;
-      reviewed?: boolean;
-    } = {},
+    conditions: TransitionConditions = {},
   ) {
     const query = db('access_requests').where({ id }).whereIn('status', from);
     if (conditions.round !== undefined) query.where('round', conditions.round);
@@ -330,6 +341,10 @@ export class DatabaseAccessStore implements AccessStore {
       query.whereNull('revoke_outcome');
     if (conditions.reviewed === true) query.whereNotNull('reviewed_by');
     if (conditions.reviewed === false) query.whereNull('reviewed_by');
+    if (conditions.grantLeaseOwner !== undefined)
+      query.where('grant_lease_owner', conditions.grantLeaseOwner);
+    if (conditions.expiredBy !== undefined)
+      query.where('expires_at', '<=', conditions.expiredBy);
     return query;
   }
 
@@ -337,12 +352,7 @@ export class DatabaseAccessStore implements AccessStore {
     id: string,
     from: AccessRequestStatus[],
     patch: Patch,
-    conditions?: {
-      round?: number;
-      hasExtension?: boolean;
-      revocationRequested?: boolean;
-      reviewed?: boolean;
-    },
+    conditions?: TransitionConditions,
   ): Promise<boolean> {
     const changed = await retryOnDeadlock(() =>
       this.conditional(this.db, id, from, conditions).update(toPatchRow(patch)),
@@ -462,13 +472,26 @@ export class DatabaseAccessStore implements AccessStore {
             p.where('status', 'pending').where('pending_until', '<=', now),
           )
           .orWhere(a =>
-            a
-              .where('status', 'active')
+            a.where('status', 'active').where(w =>
+              w
+                .where('expires_at', '<=', now)
+                .orWhereNotNull('revoke_outcome')
+                .orWhere('ext_requested_at', '<=', now)
+                // an extension's grant call whose caller's lease lapsed
+                .orWhere('grant_claimed_until', '<', now),
+            ),
+          )
+          // A grant call whose outcome is not committed: due when it
+          // expired, was asked to end, or its caller's lease lapsed.
+          .orWhere(g =>
+            g
+              .where('status', 'granting')
               .where(w =>
                 w
                   .where('expires_at', '<=', now)
                   .orWhereNotNull('revoke_outcome')
-                  .orWhere('ext_requested_at', '<=', now),
+                  .orWhereNull('grant_claimed_until')
+                  .orWhere('grant_claimed_until', '<', now),
               ),
           ),
       )

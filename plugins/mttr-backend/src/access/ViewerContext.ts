@@ -42,7 +42,9 @@ export class ViewerContext {
           (request.pendingUntil ?? Infinity) > now) ||
           (live && Boolean(request.extension))),
       canRevoke:
-        (request.status === 'pending' || request.status === 'active') &&
+        (request.status === 'pending' ||
+          request.status === 'granting' ||
+          request.status === 'active') &&
         (user === request.requester || isApprover),
       canExtend: live && user === request.requester && !request.extension,
       canReview:

@@ -24,6 +24,7 @@ import { ConfigOnCallLookup } from './ConfigOnCallLookup';
 import { DatabaseAccessStore } from './DatabaseAccessStore';
 import { ExpiryWorker } from './expiry/ExpiryWorker';
 import { DatabaseGrantLeases } from './expiry/GrantLeases';
+import { DatabaseGrantCallLeases } from './grant/GrantCallLeases';
 import { OpenIncidentLookup } from './OpenIncidentLookup';
 import { RecordOnlyAccessProvider } from './providers/RecordOnlyAccessProvider';
 import {
@@ -113,6 +114,9 @@ export async function createAccessFeature(
     logger,
     clock: options.clock ?? Date.now,
     leases: new DatabaseGrantLeases(await options.database.getClient()),
+    grantLeases: new DatabaseGrantCallLeases(
+      await options.database.getClient(),
+    ),
     // Unique per process, readable in the table: which host held a lease.
     replicaId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`.slice(
       0,

@@ -19,6 +19,7 @@ const MAX_DURATION_MINUTES = 365 * 24 * 60;
 
 const STATUSES = [
   'pending',
+  'granting',
   'active',
   'denied',
   'expired',

@@ -976,9 +976,10 @@ export const spec = {
       },
       "AccessRequestStatus": {
         "type": "string",
-        "description": "`pending` (waiting for approvers), `active` (granted until\n`expiresAt`), and the terminal `denied`, `expired`, `revoked` (also a\nwithdrawn pending request), `lapsed` (undecided past the target's\npending timeout) and `failed` (the provider refused, see `error`).\n",
+        "description": "`pending` (waiting for approvers), `granting` (decided, the\nprovider's grant call in flight; `active` once it answered),\n`active` (granted until `expiresAt`), and the terminal `denied`,\n`expired`, `revoked` (also a withdrawn pending request), `lapsed`\n(undecided past the target's pending timeout) and `failed` (the\nprovider refused, see `error`).\n",
         "enum": [
           "pending",
+          "granting",
           "active",
           "denied",
           "expired",
@@ -1153,7 +1154,7 @@ export const spec = {
           },
           "revocation": {
             "type": "object",
-            "description": "Present while an end (early revocation or expiry) has not yet been\nconfirmed by the provider. The status stays `active` and the\nexpiry task retries; `lastError` says why the last attempt failed.\n",
+            "description": "Present while an end (early revocation or expiry) has not yet been\nconfirmed by the provider. The status stays `active` (or\n`granting`, until the grant call in flight returned: the\nrevocation follows it) and the expiry task retries; `lastError`\nsays why the last attempt failed.\n",
             "required": [
               "outcome",
               "requestedAt",
@@ -2153,7 +2154,7 @@ export const spec = {
         "tags": [
           "Access"
         ],
-        "description": "Requests access to a target of an entity, user tokens only. The target\nmust be listed in the entity's annotation (else 400), the duration at\nmost the target's maximum (else 400 naming it), the reason not blank,\nand the caller must hold `mttr.access.request` on the entity (else\n403). A target with `requireOpenIncident` needs an open incident of\nthe entity (the given one must be open). The target's policy decides:\n`auto` and `break-glass` answer `active`; `auto-on-call` answers\n`active` when the caller is on call for this entity (at an allowed\nescalation level) and it has an open incident, else `pending`;\n`approver` answers `pending`.\n",
+        "description": "Requests access to a target of an entity, user tokens only. The target\nmust be listed in the entity's annotation (else 400), the duration at\nmost the target's maximum (else 400 naming it), the reason not blank,\nand the caller must hold `mttr.access.request` on the entity (else\n403). A target with `requireOpenIncident` needs an open incident of\nthe entity (the given one must be open). The target's policy decides:\n`auto` and `break-glass` answer `active`; `auto-on-call` answers\n`active` when the caller is on call for this entity (at an allowed\nescalation level) and it has an open incident, else `pending`;\n`approver` answers `pending`. A granted request is `active` once the\nprovider answered the grant call (`failed` if it refused); it is\n`granting` in between, which this answer shows only when the grant\ncall was taken over by another replica, and an end asked for\nmeanwhile (`revoked`) is answered as committed.\n",
         "security": [
           {
             "JWT": []
@@ -2382,7 +2383,7 @@ export const spec = {
         "tags": [
           "Access"
         ],
-        "description": "Ends access early, by the requester or an approver. A pending request\nis withdrawn (`revoked`). An active grant is revoked through its\nprovider; the status becomes `revoked` with `endedAt` once the\nprovider confirmed. If it fails, the request stays `active` with\n`revocation.lastError` and the expiry task retries until it succeeds.\n",
+        "description": "Ends access early, by the requester or an approver. A pending request\nis withdrawn (`revoked`). An active grant is revoked through its\nprovider; the status becomes `revoked` with `endedAt` once the\nprovider confirmed. If it fails, the request stays `active` with\n`revocation.lastError` and the expiry task retries until it succeeds.\nA `granting` request is revoked right after its grant call returned\n(never before, so the target sees the grant first); the answer waits\nfor that. When another replica's grant or revocation of the request\nhas not committed within `mttr.access.revocationLease`, it answers\n409; the end goes on and a later GET shows it.\n",
         "security": [
           {
             "JWT": []

@@ -23,6 +23,7 @@ import { AccessProvider, OnCallLookup } from '@mttr-backstage/plugin-mttr-node';
 import { Knex } from 'knex';
 import type { Server } from 'node:http';
 import { AccessExtensions } from '../AccessExtensions';
+import type { AccessService } from '../AccessService';
 import { createAccessFeature } from '../createAccessFeature';
 import { OpenIncident } from '../OpenIncidentLookup';
 
@@ -210,6 +211,8 @@ export interface AccessTestBackend {
   stop(): Promise<void>;
   /** Runs one pass of the expiry task now. */
   runExpiry(): Promise<unknown>;
+  /** The backend's access service, for driving one expiry step at a chosen moment. */
+  service: AccessService;
 }
 
 /**
@@ -221,7 +224,7 @@ export async function startAccessBackend(
   options: AccessBackendOptions,
 ): Promise<AccessTestBackend> {
   const openIncidents = options.openIncidents ?? defaultOpenIncidents;
-  let expiry: (() => Promise<unknown>) | undefined;
+  let accessService: AccessService | undefined;
   const plugin = createBackendPlugin({
     pluginId: 'mttr',
     register(env) {
@@ -253,7 +256,7 @@ export async function startAccessBackend(
             extensions,
             clock: options.clock.now,
           });
-          expiry = () => service.runExpiry();
+          accessService = service;
           deps.httpRouter.use(router);
         },
       });
@@ -292,7 +295,8 @@ export async function startAccessBackend(
     server: backend.server,
     stop: () => backend.stop(),
     /** Runs one pass of the expiry task now. */
-    runExpiry: () => expiry!(),
+    runExpiry: () => accessService!.runExpiry(),
+    service: accessService!,
   };
 }
 

@@ -17,6 +17,8 @@ export interface SeenCall {
   requestId: string;
   idempotencyKey: string;
   receivedAt: number;
+  /** When the answer was sent (unset for dropped calls). */
+  answeredAt?: number;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function startWebhookServer(secret: string) {
         req.socket.destroy();
         return;
       }
+      call.answeredAt = Date.now();
       if (failure === '500') {
         res.writeHead(503).end('busy');
         return;

@@ -2,13 +2,17 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { StoredAccessRequest } from '../AccessStore';
 
 /** What ending one due request did. */
-export type ExpiryOutcome = 'lapsed' | 'ended' | 'failed' | 'busy' | 'none';
+export type ExpiryOutcome =
+  'lapsed' | 'ended' | 'granted' | 'failed' | 'busy' | 'none';
 
 /** The part of the access service the worker drives. */
 export interface ExpiryWork {
-  /** Requests past a deadline at this moment: undecided, expired, or being revoked. */
+  /**
+   * Requests past a deadline at this moment: undecided, expired, being
+   * revoked, or with a grant call whose caller's lease lapsed.
+   */
   listDueForExpiry(): Promise<StoredAccessRequest[]>;
-  /** Lapses, ends or retries one due request; safe on several replicas at once. */
+  /** Lapses, ends, retries or finishes granting one due request; safe on several replicas at once. */
   expireOne(request: StoredAccessRequest): Promise<ExpiryOutcome>;
 }
 
@@ -46,6 +50,7 @@ export class ExpiryWorker {
     const counts: Record<ExpiryOutcome, number> = {
       lapsed: 0,
       ended: 0,
+      granted: 0,
       failed: 0,
       busy: 0,
       none: 0,
@@ -79,9 +84,9 @@ export class ExpiryWorker {
       }),
     ]);
     clearTimeout(timer);
-    if (counts.lapsed || counts.ended || counts.failed) {
+    if (counts.lapsed || counts.ended || counts.granted || counts.failed) {
       logger.info(
-        `Access expiry: ${counts.ended} ended, ${counts.lapsed} lapsed, ${counts.failed} failed (retried next run)`,
+        `Access expiry: ${counts.ended} ended, ${counts.lapsed} lapsed, ${counts.granted} grant(s) taken over, ${counts.failed} failed (retried next run)`,
       );
     }
   }

@@ -10,12 +10,20 @@ import { Knex } from 'knex';
  *
  * Ending the revocation (success or a recorded failure) releases the lease:
  * the store's `clearRevocation` clears both its columns.
+ *
+ * A revocation is never claimed while a grant call of the same request is
+ * in flight under a live grant lease (grant/GrantCallLeases.ts): the revoke
+ * reaches the target after the grant, not before it. Once that lease
+ * lapsed (its holder died), the revocation claims the request, also while
+ * it is still `granting`, and drops the lapsed grant lease, so that the old
+ * holder can no longer commit its grant.
  */
 export interface GrantLeases {
   /**
-   * Takes the lease of an active grant whose revocation was asked for, when
-   * nobody holds it or the holder's lease ended before `now`. Counts the
-   * attempt. Returns whether this owner holds it now.
+   * Takes the lease of an active (or granting) grant whose revocation was
+   * asked for, when nobody holds it or the holder's lease ended before
+   * `now`, and no grant call holds a live grant lease. Counts the attempt.
+   * Returns whether this owner holds it now.
    */
   claim(
     requestId: string,
@@ -43,17 +51,25 @@ export class DatabaseGrantLeases implements GrantLeases {
     until: number,
   ): Promise<boolean> {
     const changed = await this.db('access_requests')
-      .where({ id: requestId, status: 'active' })
+      .where({ id: requestId })
+      .whereIn('status', ['active', 'granting'])
       .whereNotNull('revoke_outcome')
       .where(q =>
         q
           .whereNull('revoke_claimed_until')
           .orWhere('revoke_claimed_until', '<', now),
       )
+      .where(q =>
+        q
+          .whereNull('grant_claimed_until')
+          .orWhere('grant_claimed_until', '<', now),
+      )
       .update({
         revoke_claimed_until: until,
         revoke_lease_owner: owner,
         revoke_attempts: this.db.raw('revoke_attempts + 1'),
+        grant_lease_owner: null,
+        grant_claimed_until: null,
       });
     return changed === 1;
   }
@@ -64,7 +80,8 @@ export class DatabaseGrantLeases implements GrantLeases {
     until: number,
   ): Promise<boolean> {
     const changed = await this.db('access_requests')
-      .where({ id: requestId, status: 'active', revoke_lease_owner: owner })
+      .where({ id: requestId, revoke_lease_owner: owner })
+      .whereIn('status', ['active', 'granting'])
       .whereNotNull('revoke_claimed_until')
       .update({ revoke_claimed_until: until });
     return changed === 1;
@@ -93,10 +110,33 @@ export async function withGrantLease<T>(options: {
   if (!(await leases.claim(requestId, owner, now, now + leaseMs))) {
     return 'busy';
   }
+  return holdLease({
+    renew: until => leases.renew(requestId, owner, until),
+    clock,
+    leaseMs,
+    work: options.work,
+    onLost: options.onLost,
+  });
+}
+
+/**
+ * Runs `work` while renewing a lease already held, every third of its
+ * length, until `work` settles. A renewal that finds the lease lost calls
+ * `onLost` once and does not stop `work`; a renewal that fails on the
+ * database is tried again at the next beat.
+ */
+export async function holdLease<T>(options: {
+  renew: (until: number) => Promise<boolean>;
+  clock: () => number;
+  leaseMs: number;
+  work: () => Promise<T>;
+  onLost?: () => void;
+}): Promise<T> {
+  const { renew, clock, leaseMs } = options;
   let lost = false;
   const beat = setInterval(
     () => {
-      leases.renew(requestId, owner, clock() + leaseMs).then(
+      renew(clock() + leaseMs).then(
         held => {
           if (!held && !lost) {
             lost = true;

@@ -49,7 +49,7 @@ function AccessRequestButtonsForEntity(props: IncidentActionsProps) {
       api.listAccessRequests({
         entityRef,
         mine: true,
-        status: ['pending', 'active'],
+        status: ['pending', 'granting', 'active'],
       }),
     [api, entityRef, version],
   );

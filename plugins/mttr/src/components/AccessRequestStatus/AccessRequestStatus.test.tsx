@@ -119,6 +119,38 @@ describe('the access request status', () => {
     });
   });
 
+  it('shows a request whose grant call is in flight as granting, with "Revoke now", and hands back its outcome once committed', async () => {
+    let reads = 0;
+    server.use(
+      http.get(`${BASE}/access-requests/r1`, () => {
+        reads += 1;
+        return HttpResponse.json(
+          requestOf({ status: reads < 2 ? 'granting' : 'active' }),
+        );
+      }),
+    );
+    const onChange = await renderStatus(requestOf({ status: 'granting' }));
+    expect(screen.getByText('Granting…')).toBeInTheDocument();
+    expect(
+      screen.getByText('waiting for the target to confirm the grant'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('timer')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Extend' })).toBeNull();
+    expect(
+      screen.getByRole('button', { name: 'Revoke now' }),
+    ).toBeInTheDocument();
+    // Read again every 2 s: still granting at the first read, active at the second.
+    await waitFor(
+      () =>
+        expect(onChange).toHaveBeenCalledWith(
+          expect.objectContaining({ status: 'active' }),
+        ),
+      { timeout: 6000 },
+    );
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(reads).toBe(2);
+  }, 10_000);
+
   it('shows a pending request with its approvals so far and lets the requester withdraw it', async () => {
     await renderStatus(
       requestOf({

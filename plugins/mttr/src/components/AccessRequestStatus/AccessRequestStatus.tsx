@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Box, Button, Chip, Typography } from '@material-ui/core';
 import { useApi } from '@backstage/core-plugin-api';
 import {
@@ -13,6 +13,7 @@ import { ExtendAccessForm } from './ExtendAccessForm';
 
 const LABELS: Record<Status, string> = {
   pending: 'Pending approval',
+  granting: 'Granting…',
   active: 'Active',
   denied: 'Denied',
   expired: 'Expired',
@@ -20,6 +21,9 @@ const LABELS: Record<Status, string> = {
   lapsed: 'Lapsed (undecided)',
   failed: 'Failed',
 };
+
+/** How often a request whose grant call is in flight is read again. */
+const GRANTING_POLL_MS = 2000;
 
 const COLORS: Partial<Record<Status, 'primary' | 'secondary'>> = {
   active: 'primary',
@@ -31,14 +35,19 @@ export interface AccessRequestStatusProps {
   request: AccessRequest;
   /** Target title to show instead of the id. */
   targetTitle?: string;
-  /** Called with the request after a change made here (revoke). */
+  /**
+   * Called with the request after a change made here (revoke), or seen here
+   * (a grant call in flight that committed its outcome).
+   */
   onChange?: (request: AccessRequest) => void;
 }
 
 /**
  * Where one access request stands: its status, for an active grant the time
  * left (counting down to the second), "Revoke now" and "Extend", for a pending one how
- * many approvals it has, and its history on demand.
+ * many approvals it has, and its history on demand. A request whose grant
+ * call is still in flight (`granting`) is read again every two seconds
+ * until its outcome is committed.
  */
 export function AccessRequestStatus(props: AccessRequestStatusProps) {
   const { request } = props;
@@ -51,7 +60,30 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
 
   const leftMs = request.expiresAt ? Date.parse(request.expiresAt) - now : 0;
   const ending =
-    request.status === 'active' && (leftMs <= 0 || request.revocation);
+    (request.status === 'active' && (leftMs <= 0 || request.revocation)) ||
+    (request.status === 'granting' && request.revocation);
+  // The latest callback, without restarting the polling when it changes.
+  const onChange = useRef(props.onChange);
+  onChange.current = props.onChange;
+
+  useEffect(() => {
+    if (request.status !== 'granting') return undefined;
+    let stopped = false;
+    const timer = setInterval(() => {
+      api.getAccessRequest(request.id).then(
+        updated => {
+          if (!stopped && updated.status !== 'granting') {
+            onChange.current?.(updated);
+          }
+        },
+        () => undefined, // read again at the next beat
+      );
+    }, GRANTING_POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [api, request.id, request.status]);
 
   const revoke = async () => {
     setBusy(true);
@@ -97,6 +129,11 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
             expires in {formatCountdown(leftMs)}
           </Typography>
         )}
+        {request.status === 'granting' && !ending && (
+          <Typography variant="body2" component="span" color="textSecondary">
+            waiting for the target to confirm the grant
+          </Typography>
+        )}
         {ending && (
           <Typography variant="body2" component="span">
             ending…
@@ -115,21 +152,25 @@ export function AccessRequestStatus(props: AccessRequestStatusProps) {
             for approval
           </Typography>
         )}
-        {request.status === 'active' && request.viewer?.canRevoke !== false && (
-          <Button
-            size="small"
-            variant="outlined"
-            onClick={revoke}
-            disabled={busy}
-          >
-            Revoke now
-          </Button>
-        )}
-        {request.viewer?.canExtend && !ending && !extending && (
-          <Button size="small" onClick={() => setExtending(true)}>
-            Extend
-          </Button>
-        )}
+        {(request.status === 'active' || request.status === 'granting') &&
+          request.viewer?.canRevoke !== false && (
+            <Button
+              size="small"
+              variant="outlined"
+              onClick={revoke}
+              disabled={busy}
+            >
+              Revoke now
+            </Button>
+          )}
+        {request.status === 'active' &&
+          request.viewer?.canExtend &&
+          !ending &&
+          !extending && (
+            <Button size="small" onClick={() => setExtending(true)}>
+              Extend
+            </Button>
+          )}
         {request.status === 'pending' &&
           request.viewer?.canRevoke !== false && (
             <Button size="small" onClick={revoke} disabled={busy}>
