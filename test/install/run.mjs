@@ -90,7 +90,10 @@ function scratchEnv(extra = {}) {
   return { ...env, ...extra };
 }
 
-/** Runs a command, echoing its output, and fails when it fails. */
+/**
+ * Runs a command and resolves to its standard output; fails when it fails,
+ * with all it printed.
+ */
 function run(command, commandArgs, { cwd, env = process.env, quiet } = {}) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, commandArgs, {
@@ -99,18 +102,22 @@ function run(command, commandArgs, { cwd, env = process.env, quiet } = {}) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let stdout = '';
     const collect = chunk => {
       output += chunk;
       if (!quiet) {
         process.stdout.write(chunk);
       }
     };
-    child.stdout.on('data', collect);
+    child.stdout.on('data', chunk => {
+      stdout += chunk;
+      collect(chunk);
+    });
     child.stderr.on('data', collect);
     child.on('error', reject);
     child.on('close', code => {
       if (code === 0) {
-        resolvePromise(output);
+        resolvePromise(stdout);
       } else {
         if (quiet) {
           process.stdout.write(output);
@@ -345,17 +352,27 @@ function freePort() {
   });
 }
 
+/**
+ * Polls `check` until it answers true. A check that throws counts as not yet;
+ * its last error is in the timeout's message.
+ */
 async function waitFor(what, check, timeoutMs, isAlive) {
   const deadline = Date.now() + timeoutMs;
+  let lastError;
   for (;;) {
-    if (await check().catch(() => false)) {
-      return;
+    try {
+      if (await check()) {
+        return;
+      }
+    } catch (error) {
+      lastError = error;
     }
     if (!isAlive()) {
       throw new Error(`the backend stopped before ${what}`);
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
+      const why = lastError ? ` (last: ${lastError.message})` : '';
+      throw new Error(`timed out waiting for ${what}${why}`);
     }
     await new Promise(r => setTimeout(r, 500));
   }
@@ -403,11 +420,17 @@ function startPagerDutyApi() {
 
 const PAGERDUTY_TOKEN = 'install-test-pagerduty-token';
 
+/** The static token a script pushing events uses (backend.auth.externalAccess). */
+const EVENTS_TOKEN = 'install-test-events-token';
+
 /** Starts the scratch backend; resolves to { baseUrl, stop }. */
 async function startBackend(scratch, pagerDuty) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // A fresh database every run (also with --reuse): the migrations run from
+  // scratch and scheduled tasks start at once.
   const databaseDir = join(scratch, 'sqlite');
+  rmSync(databaseDir, { recursive: true, force: true });
   writeFileSync(
     join(scratch, 'app-config.local.yaml'),
     [
@@ -419,6 +442,14 @@ async function startBackend(scratch, pagerDuty) {
       '  database:',
       '    connection:',
       `      directory: ${JSON.stringify(databaseDir)}`,
+      '  auth:',
+      '    externalAccess:',
+      '      - type: static',
+      '        options:',
+      `          token: ${EVENTS_TOKEN}`,
+      '          subject: install-test-events',
+      '        accessRestrictions:',
+      '          - plugin: mttr',
       'mttr:',
       '  pagerduty:',
       `    apiBaseUrl: ${pagerDuty.url}`,
@@ -538,13 +569,67 @@ async function checkBackend(scratch, backend, pagerDuty) {
   );
   log(`/api/mttr/definitions: ${JSON.stringify(definitions.body)}`);
 
-  const metricsPath = `/api/mttr/metrics?entityRef=${encodeURIComponent(ENTITY_REF)}`;
-  const metrics = await getJson(baseUrl, metricsPath, token);
+  // One incident of the component, pushed as a script would: triggered two
+  // hours ago and resolved 30 minutes later, so its time to recovery is
+  // 30 min = 1,800,000 ms.
+  const triggeredAt = Date.now() - 2 * 3_600_000;
+  const incident = { title: 'install test', entityRefs: [ENTITY_REF] };
+  const events = await fetch(`${baseUrl}/api/mttr/events`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${EVENTS_TOKEN}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      events: [
+        {
+          source: 'install-test',
+          incidentId: 'INC-1',
+          eventId: 'INC-1-triggered',
+          type: 'triggered',
+          at: new Date(triggeredAt).toISOString(),
+          incident,
+        },
+        {
+          source: 'install-test',
+          incidentId: 'INC-1',
+          eventId: 'INC-1-resolved',
+          type: 'resolved',
+          at: new Date(triggeredAt + 1_800_000).toISOString(),
+          incident,
+        },
+      ],
+    }),
+  });
+  const ingested = await events.text();
   assert(
-    metrics.status === 200,
-    `${metricsPath} answered ${metrics.status}: ${JSON.stringify(metrics.body)}`,
+    events.ok,
+    `POST /api/mttr/events answered ${events.status}: ${ingested}`,
   );
-  log(`/api/mttr/metrics: ${JSON.stringify(metrics.body).slice(0, 300)}`);
+  log(`POST /api/mttr/events: ${JSON.stringify(JSON.parse(ingested))}`);
+
+  const metricsPath = `/api/mttr/metrics?entityRef=${encodeURIComponent(ENTITY_REF)}`;
+  let metrics;
+  await waitFor(
+    'the incident in the metrics of the component',
+    async () => {
+      metrics = await getJson(baseUrl, metricsPath, token);
+      assert(
+        metrics.status === 200,
+        `${metricsPath} answered ${metrics.status}: ${JSON.stringify(metrics.body)}`,
+      );
+      return metrics.body.count === 1;
+    },
+    60_000,
+    () => true,
+  );
+  assert(
+    metrics.body.recovered === 1 && metrics.body.medianMs === 1_800_000,
+    `${metricsPath} answered ${JSON.stringify(metrics.body)}, expected one incident recovered in 1,800,000 ms`,
+  );
+  log(
+    `/api/mttr/metrics: count ${metrics.body.count}, median ${metrics.body.medianMs} ms`,
+  );
 
   // The scratch policy denies mttr.mappings.manage: the permission travels
   // from the packed plugin through the permission backend and back.
@@ -616,6 +701,35 @@ function checkMigrations(scratch) {
   }
 }
 
+/**
+ * The configuration schemas ship (as config.schema.json, which prepack makes
+ * from config.d.ts), the Backstage CLI finds them in node_modules, and the
+ * scratch configuration (with the mttr.pagerduty keys) passes them.
+ */
+async function checkConfigSchema(scratch) {
+  const output = await run(
+    'npx',
+    ['backstage-cli', 'config:schema', '--format', 'json'],
+    { cwd: scratch, env: scratchEnv(), quiet: true },
+  );
+  const schema = JSON.parse(output.slice(output.indexOf('{')));
+  const found = schema.schemas.map(s => s.packageName);
+  for (const name of [
+    '@mttr-backstage/plugin-mttr',
+    '@mttr-backstage/plugin-mttr-backend',
+    '@mttr-backstage/plugin-mttr-backend-module-pagerduty',
+    '@mttr-backstage/plugin-mttr-backend-module-alertmanager',
+  ]) {
+    assert(found.includes(name), `no configuration schema from ${name}`);
+  }
+  await run('npx', ['backstage-cli', 'config:check', '--strict'], {
+    cwd: scratch,
+    env: scratchEnv(),
+    quiet: true,
+  });
+  log('configuration schemas found and the scratch configuration passes them');
+}
+
 async function buildApp(scratch, dir, configs) {
   const cwd = join(scratch, 'packages', dir);
   rmSync(join(cwd, 'dist'), { recursive: true, force: true });
@@ -661,6 +775,7 @@ async function main() {
     await checkBackend(scratch, backend, pagerDuty);
     await backend.stop();
     backend = undefined;
+    await checkConfigSchema(scratch);
 
     log('building the legacy frontend system app');
     await buildApp(scratch, 'app', ['app-config.yaml']);
