@@ -12,9 +12,12 @@
  *    and on the tarballs. `npm install` there, once.
  * 3. Type-checks the scratch packages against the packed type declarations.
  * 4. Starts the scratch backend (SQLite, guest sign-in, the catalog with one
- *    component, the permission backend with a policy of its own), signs in as
- *    guest and checks /api/mttr/definitions, /api/mttr/metrics, a permission
- *    the policy denies, and the migrations in the SQLite files.
+ *    component, the permission backend with a policy of its own, a local
+ *    stand-in for the PagerDuty API), signs in as guest and checks
+ *    /api/mttr/definitions, one incident pushed to /api/mttr/events and read
+ *    back from /api/mttr/metrics, a permission the policy denies, the
+ *    PagerDuty sync and the migrations in the SQLite file; then the shipped
+ *    configuration schemas (config:schema, config:check).
  * 5. Builds the legacy-frontend-system app (packages/app) and the
  *    new-frontend-system app (packages/app-next, feature discovery only) and
  *    looks for the plugin in both bundles.
@@ -302,9 +305,19 @@ function repoAppBrowserslist() {
   return readJson(join(REPO, 'packages/app/package.json')).browserslist;
 }
 
-async function createScratch() {
+function newScratchFolder() {
+  // Node looks for packages in every parent folder: inside this repository
+  // the scratch app would find its node_modules.
+  assert(
+    !`${resolve(tmpdir())}/`.startsWith(`${REPO}/`),
+    `the temporary folder ${tmpdir()} is inside the repository; set TMPDIR`,
+  );
   const scratch = mkdtempSync(join(tmpdir(), 'mttr-install-'));
   log(`scratch folder ${scratch}`);
+  return scratch;
+}
+
+async function installScratch(scratch) {
   cpSync(TEMPLATE, scratch, { recursive: true });
   // npm stops on @material-ui/core 4's React 16/17 peer ranges without it
   // (as in this repository's own .npmrc).
@@ -315,12 +328,13 @@ async function createScratch() {
   log(`packed ${Object.values(tarballs).join(', ')}`);
   writeScratchPackages(scratch, tarballs);
   log('npm install in the scratch folder (the slow part)');
-  await run('npm', ['install', '--no-audit', '--no-fund'], {
+  // --prefer-offline: what the npm cache has is taken without asking the
+  // registry again (the versions are pinned), which is most of the time saved.
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
     cwd: scratch,
     env: scratchEnv(),
     quiet: true,
   });
-  return scratch;
 }
 
 /** The mttr packages are unpacked copies, not links back into this repo. */
@@ -761,7 +775,8 @@ async function main() {
   let pagerDuty;
   try {
     if (!scratch) {
-      scratch = await createScratch();
+      scratch = newScratchFolder();
+      await installScratch(scratch);
     }
     log('installed');
     checkInstalledFromTarballs(scratch);
@@ -793,7 +808,10 @@ async function main() {
       process.stdout.write(withoutHealthChecks(backend.output()).slice(-6000));
     }
     if (scratch && !keep && !reuse) {
-      rmSync(scratch, { recursive: true, force: true });
+      // rm is several times faster than fs.rmSync on 1.3 GB of node_modules.
+      await run('rm', ['-rf', scratch]).catch(() =>
+        rmSync(scratch, { recursive: true, force: true }),
+      );
       log('removed the scratch folder');
     } else if (scratch) {
       log(`kept ${scratch}`);
