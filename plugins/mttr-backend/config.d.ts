@@ -141,8 +141,20 @@ export interface Config {
           approvals?: number;
         };
       }>;
-      /** How often grants past their expiry are revoked and undecided requests lapse (default `30s`). */
+      /**
+       * How often every replica looks for grants past their expiry (and for
+       * undecided requests to lapse), default `10s`. With one replica killed,
+       * a grant's revocation starts at most twice this plus
+       * `revocationLease` after its expiry (40 s with the defaults).
+       */
       expiryCheckInterval?: string;
+      /**
+       * How long the replica revoking a grant holds it without renewing
+       * (default `20s`; renewed every third of it while the provider call
+       * runs). When that replica dies, another takes the revocation over
+       * this long after its last renewal.
+       */
+      revocationLease?: string;
     };
     /**
      * Who is on call, for the built-in lookup (demos and tests). A module

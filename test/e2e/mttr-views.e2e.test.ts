@@ -5,49 +5,12 @@
  */
 import { Locator, Page } from 'playwright-core';
 import {
-  BACKEND_URL,
-  guestToken,
   launchBrowser,
   openPortal,
   PortalBrowser,
   screenshot,
+  waitForDemoFigures,
 } from './portal';
-
-/**
- * A freshly started portal maps the demo incidents to catalog entities in a
- * scheduled task a little after start-up: wait until payments-api has
- * figures, so the views are judged on data and not on the start-up lag.
- */
-async function waitForDemoFigures(timeoutMs = 240_000) {
-  const deadline = Date.now() + timeoutMs;
-  const to = new Date();
-  const from = new Date(to.getTime() - 90 * 86_400_000);
-  for (;;) {
-    try {
-      const token = await guestToken();
-      const response = await fetch(
-        `${BACKEND_URL}/api/mttr/metrics?entityRef=${encodeURIComponent(
-          'component:default/payments-api',
-        )}&from=${from.toISOString()}&to=${to.toISOString()}`,
-        { headers: { Authorization: `Bearer ${token}` } },
-      );
-      if (
-        response.ok &&
-        ((await response.json()) as { count: number }).count > 0
-      ) {
-        return;
-      }
-    } catch {
-      // the backend is (re)starting: try again
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        'payments-api has no recovery figures: is the demo seeded?',
-      );
-    }
-    await new Promise(r => setTimeout(r, 5000));
-  }
-}
 
 /**
  * A screenshot of the whole view. The portal scrolls inside its layout, so a
@@ -127,7 +90,24 @@ describe('the recovery views with demo data', () => {
       .innerText();
     expect(Number(/based on (\d+)/.exec(basis)![1])).toBeGreaterThan(0);
     await page.getByText('Time to resolve · last 90 days').first().waitFor();
-    await page.getByLabel(/^DORA band: /).waitFor();
+    // Every median says how sure it is, and the change says whether it is
+    // more than noise; faster or slower only when it is.
+    expect(
+      (await page.getByTestId('mttr-median-ci').innerText()).trim(),
+    ).toMatch(/^95% CI \S+( \S+)?–\S+( \S+)?$|interval not bounded yet/);
+    const verdict = (
+      await page.getByTestId('mttr-change-test').innerText()
+    ).trim();
+    expect(verdict).toMatch(/^(significant|within noise|not tested)$/);
+    if (verdict !== 'significant') {
+      expect(await page.locator('body').innerText()).not.toMatch(
+        /faster|slower/,
+      );
+    }
+    await page
+      .getByText(/^DORA band: /)
+      .first()
+      .waitFor();
 
     const runbooks = page.locator(
       'section[aria-labelledby="mttr-runbooks-heading"]',
@@ -163,6 +143,13 @@ describe('the recovery views with demo data', () => {
     await page
       .getByRole('table', { name: /Figures under every definition/ })
       .waitFor();
+    // The summary carries the intervals and the tested change.
+    expect(await page.getByTestId('mttr-summary').innerText()).toMatch(
+      /^Median \S+( \S+)? \((95% CI|interval not bounded)/,
+    );
+    expect(await page.getByTestId('mttr-summary-change').innerText()).toMatch(
+      /within noise \(p = |, p [=<] |not tested|no recoveries in the previous window/,
+    );
 
     const firstIncident = page
       .locator('table')
@@ -203,6 +190,45 @@ describe('the recovery views with demo data', () => {
       .map(durationMs);
     expect(medians.length).toBeGreaterThan(0);
     expect(medians).toEqual([...medians].sort((a, b) => b - a));
+
+    // Each median with its 95% interval under it, as a range or "not bounded".
+    const intervals = (await cellTexts(table, 2))
+      .map(t => t.split('\n')[1])
+      .filter(Boolean);
+    expect(intervals.length).toBeGreaterThan(0);
+    for (const line of intervals) {
+      expect(line).toMatch(/^(\S.*–.*\S|not bounded \(\d+\))$/);
+    }
+    // The change (column 9) says faster or slower only with a p below 0.05
+    // (written to two decimals from 0.01, so 0.045 to 0.0499 read 0.05).
+    for (const cell of await cellTexts(table, 9)) {
+      const verdict = cell.split('\n')[1];
+      if (verdict !== undefined) {
+        expect(verdict).toMatch(
+          /^(within noise \(p = (0\.\d\d|1\.00)\)|(faster|slower), p (= 0\.0[0-5]\d?|< 0\.001)|not tested)$/,
+        );
+      }
+    }
+    // The table fits a 1440-pixel window: at its narrowest (every cell
+    // wrapped as far as it may) it needs no more than the room the window
+    // leaves beside the sidebar and the page's gutters.
+    const fit = await table.evaluate(t => {
+      const box = t.parentElement!;
+      const main = document.querySelector('main')!.getBoundingClientRect();
+      const around = box.getBoundingClientRect();
+      const gutters = around.left - main.left + (main.right - around.right);
+      box.style.width = '100px';
+      const narrowest = t.getBoundingClientRect().width;
+      box.style.width = '';
+      return { narrowest, room: window.innerWidth - main.left - gutters };
+    });
+    expect(fit.narrowest).toBeLessThanOrEqual(fit.room);
+    // ...and as laid out now, it does not scroll inside its card.
+    expect(
+      await table.evaluate(t => t.scrollWidth - t.parentElement!.clientWidth),
+    ).toBeLessThanOrEqual(0);
+    // Whiskers on the scatter for the medians with bounded intervals.
+    expect(await page.locator('.recharts-errorBar').count()).toBeGreaterThan(0);
     await screenshot(page, 'mttr-comparison');
     await page.locator('.recharts-scatter-symbol').first().hover();
     await tallScreenshot(page, 'mttr-comparison-whole', 2200);

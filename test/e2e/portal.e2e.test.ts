@@ -10,6 +10,7 @@ import {
   PORTAL_URL,
   PortalBrowser,
   screenshot,
+  waitForDemoFigures,
 } from './portal';
 
 describe('the demo portal', () => {
@@ -17,9 +18,10 @@ describe('the demo portal', () => {
   let page: Page;
 
   beforeAll(async () => {
+    await waitForDemoFigures();
     browser = await launchBrowser();
     page = await browser.newPage();
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -53,6 +55,14 @@ describe('the demo portal', () => {
     await page.waitForURL(/\/catalog\/default\/component\/payments-api$/);
 
     await page.getByText('Recovery (MTTR)').first().waitFor();
+    // The card shows the demo's figures, not an empty state.
+    await page.getByTestId('mttr-median').waitFor({ timeout: 60_000 });
+    expect((await page.getByTestId('mttr-median').innerText()).trim()).not.toBe(
+      '–',
+    );
+    expect(
+      Number((await page.getByTestId('mttr-frequency').innerText()).trim()),
+    ).toBeGreaterThan(0);
     // The about card, with the owner from the catalog.
     await page.getByText('About').first().waitFor();
     await page
@@ -68,12 +78,16 @@ describe('the demo portal', () => {
     await page.waitForURL(
       /\/catalog\/default\/component\/payments-api\/recovery$/,
     );
-    // Either the figures (a "Summary" card) or the honest empty state.
+    // payments-api has demo incidents: the figures, never the empty state.
     await page
-      .getByText(/^Summary$|^No incidents in the /)
+      .getByText(/^Summary$/)
       .filter({ visible: true })
       .first()
       .waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('mttr-summary').innerText()).toMatch(
+      /^Median \d/,
+    );
+    expect(await page.getByText(/^No incidents in the /).count()).toBe(0);
     await screenshot(page, 'foundation-component-recovery');
   });
 
@@ -81,6 +95,12 @@ describe('the demo portal', () => {
     await page.getByRole('link', { name: 'Recovery', exact: true }).click();
     await page.waitForURL(`${PORTAL_URL}/mttr`);
     await page.getByText('Recovery health').first().waitFor();
+    // Every demo service with incidents has a row.
+    const rows = page
+      .getByRole('table', { name: /Services compared/ })
+      .locator('tbody tr');
+    await rows.first().waitFor({ timeout: 60_000 });
+    expect(await rows.count()).toBeGreaterThan(1);
     await screenshot(page, 'foundation-comparison');
   });
 });

@@ -131,3 +131,39 @@ export async function guestToken(): Promise<string> {
   };
   return body.backstageIdentity.token;
 }
+
+/**
+ * A freshly started portal maps the demo incidents to catalog entities in a
+ * scheduled task a little after start-up: wait until payments-api has
+ * figures, so the views are judged on data and not on the start-up lag.
+ */
+export async function waitForDemoFigures(timeoutMs = 240_000) {
+  const deadline = Date.now() + timeoutMs;
+  const to = new Date();
+  const from = new Date(to.getTime() - 90 * 86_400_000);
+  for (;;) {
+    try {
+      const token = await guestToken();
+      const response = await fetch(
+        `${BACKEND_URL}/api/mttr/metrics?entityRef=${encodeURIComponent(
+          'component:default/payments-api',
+        )}&from=${from.toISOString()}&to=${to.toISOString()}`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      if (
+        response.ok &&
+        ((await response.json()) as { count: number }).count > 0
+      ) {
+        return;
+      }
+    } catch {
+      // the backend is (re)starting: try again
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        'payments-api has no recovery figures: is the demo seeded?',
+      );
+    }
+    await new Promise(r => setTimeout(r, 5000));
+  }
+}

@@ -1,8 +1,23 @@
 /*
  * The backend under benchmark, started by bench/run.ts in a process of its
  * own: prints `READY <port>` when it listens, stops on SIGTERM.
+ *
+ * Also the backend of the reliability tests (test/reliability), which kill
+ * it with SIGKILL and run two of it on one PostgreSQL. Their flags:
+ *   --pg-prefix P         database name prefix (default bench_plugin_)
+ *   --real-scheduler      Backstage's scheduler instead of the test one, so
+ *                         that tasks run on their schedule (expiry every
+ *                         interval) and global tasks are shared by replicas
+ *   --access-webhook URL  access targets whose provider is a webhook at URL:
+ *                         `rel-auto` (granted at once) and `rel-approve`
+ *                         (an approver decides), on svc-00000 and svc-00001
+ *   --access-secret S     the webhook's HMAC secret
+ *   --expiry-interval D   mttr.access.expiryCheckInterval (default 10s)
+ *   --revocation-lease D  mttr.access.revocationLease (default 20s)
  */
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,13 +38,48 @@ async function main() {
   const database =
     engine === 'sqlite'
       ? { client: 'better-sqlite3', connection: { directory: dir } }
-      : { client: 'pg', connection: flag('pg', ''), prefix: 'bench_plugin_' };
+      : {
+          client: 'pg',
+          connection: flag('pg', ''),
+          prefix: flag('pg-prefix', 'bench_plugin_'),
+        };
+  const webhook = flag('access-webhook', '');
+  const entities = benchEntities(Number(flag('entities', '10000')));
+  const access: JsonObject | undefined = webhook
+    ? {
+        targets: ['rel-auto', 'rel-approve'].map(id => ({
+          id,
+          title: `Reliability target ${id}`,
+          maxDuration: '1h',
+          defaultDuration: '1m',
+          requireOpenIncident: false,
+          provider: 'webhook',
+          settings: {
+            url: webhook,
+            secret: flag('access-secret', 'reliability-shared-secret'),
+            attempts: 3,
+            backoffMs: 200,
+            timeoutMs: 5000,
+          },
+          approval: { policy: id === 'rel-auto' ? 'auto' : 'approver' },
+        })),
+        expiryCheckInterval: flag('expiry-interval', '10s'),
+        revocationLease: flag('revocation-lease', '20s'),
+      }
+    : undefined;
+  if (access) {
+    for (const entity of entities.slice(0, 2)) {
+      entity.metadata.annotations!['mttr.dev/access-targets'] =
+        'rel-auto,rel-approve';
+    }
+  }
   const backend = await startTestBackend({
     features: [
       mttrPlugin,
-      catalogServiceMock.factory({
-        entities: benchEntities(Number(flag('entities', '10000'))),
-      }),
+      ...(process.argv.includes('--real-scheduler')
+        ? [schedulerServiceFactory]
+        : []),
+      catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({
         data: {
           backend: { database },
@@ -51,6 +101,7 @@ async function main() {
               },
               { id: 'per-cycle', title: 'Per cycle', reopens: 'separate' },
             ],
+            ...(access ? { access } : {}),
           },
         },
       }),

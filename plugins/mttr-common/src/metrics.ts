@@ -17,12 +17,50 @@ export interface RecoveryStages {
 }
 
 /**
- * Recovery figures for one entity (or group) under one definition, over the
- * units whose start lies in `[from, to)`.
+ * A 95% confidence interval of a quantile of the recovered units'
+ * durations, in milliseconds: distribution-free, from order statistics
+ * (see docs/recovery-definitions.md). Null where there are too few
+ * recoveries to bound it (for the median, 5 or fewer; for the p90, 35 or
+ * fewer).
  *
  * @public
  */
-export interface RecoveryMetrics {
+export interface QuantileInterval {
+  lowMs: number;
+  highMs: number;
+}
+
+/**
+ * How this window's median compares with the previous window of equal
+ * length (the one that ends at `from`), and whether the difference is more
+ * than noise: a two-sided Mann–Whitney U test of the two windows' recovered
+ * durations (normal approximation, tie and continuity corrections).
+ *
+ * @public
+ */
+export interface RecoveryChange {
+  /** ISO 8601, UTC. */
+  previousFrom: string;
+  /** ISO 8601, UTC, exclusive; equals this window's `from`. */
+  previousTo: string;
+  /** Recovered units of the previous window. */
+  previousRecovered: number;
+  previousMedianMs: number | null;
+  /** medianMs / previousMedianMs; null when either is null or the previous is 0. */
+  medianRatio: number | null;
+  /** Null when either window has fewer than 5 recovered units. */
+  pValue: number | null;
+  /** `pValue < 0.05` (false when pValue is null). */
+  significant: boolean;
+}
+
+/**
+ * The recovery figures of a set of units over `[from, to)`, as every
+ * figure-bearing answer carries them.
+ *
+ * @public
+ */
+export interface RecoveryFigures {
   entityRef: string;
   definition: string;
   /** ISO 8601, UTC. */
@@ -38,6 +76,10 @@ export interface RecoveryMetrics {
   meanMs: number | null;
   medianMs: number | null;
   p90Ms: number | null;
+  /** 95% confidence interval of the median. */
+  medianCi: QuantileInterval | null;
+  /** 95% confidence interval of the p90. */
+  p90Ci: QuantileInterval | null;
   /** Sum of the recovered units' durations. */
   totalDowntimeMs: number;
   /** count * 30 days / (to - from). */
@@ -47,6 +89,17 @@ export interface RecoveryMetrics {
   stages: RecoveryStages;
   /** The count of counted units per severity (`none` for no severity). */
   severityMix: Record<string, number>;
+}
+
+/**
+ * Recovery figures for one entity (or group) under one definition, over the
+ * units whose start lies in `[from, to)`, with the change against the
+ * previous window.
+ *
+ * @public
+ */
+export interface RecoveryMetrics extends RecoveryFigures {
+  change: RecoveryChange;
 }
 
 /**
@@ -73,7 +126,7 @@ export interface ByEntityResponse {
 }
 
 /** @public */
-export interface MetricsSeriesBucket extends RecoveryMetrics {
+export interface MetricsSeriesBucket extends RecoveryFigures {
   bucket: 'week' | 'month';
 }
 

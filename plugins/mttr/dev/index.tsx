@@ -7,13 +7,16 @@ import {
   EntityMttrCard,
   EntityMttrContent,
   MttrComparisonPage,
-  MttrClient,
-  mttrApiRef,
   mttrPlugin,
 } from '../src';
-import { createFakeBackendFetch } from './fakeBackend';
 
-const BASE_URL = 'http://fake-backend.local/api/mttr';
+/*
+ * The plugin's pages on their own, against the real mttr backend with the
+ * demo data: start the portal's backend first (`npm run start:backend` at
+ * the repository's root, on :7007), then `npm start` here, and sign in as
+ * guest. Every figure comes from the backend's one implementation; there is
+ * no stand-in that computes them a second time.
+ */
 
 /** payments-api as the demo catalog describes it, with one unsafe runbook. */
 const paymentsApi: Entity = {
@@ -48,15 +51,6 @@ createDevApp()
   // The comparison rows link to entity pages: the catalog's entity route
   // must exist for those links (the pages themselves need a real catalog).
   .registerPlugin(catalogPlugin)
-  .registerApi({
-    api: mttrApiRef,
-    deps: {},
-    factory: () =>
-      new MttrClient({
-        discoveryApi: { getBaseUrl: async () => BASE_URL },
-        fetchApi: { fetch: createFakeBackendFetch(BASE_URL) },
-      }),
-  })
   .addPage({
     title: 'Card',
     path: '/mttr-card',

@@ -56,9 +56,22 @@ function laterAttributes(step: { severity?: Severity }) {
  * weeks, with reopens, recurrences of a fingerprint, drills, severities
  * changed by later events, and events in any order.
  */
-export const historyArb = fc
-  .array(incidentArb, { minLength: 1, maxLength: 10 })
-  .map(incidents => {
+export const historyArb = historiesOf(1, 10);
+
+/**
+ * Longer histories (40 to 100 incidents, most of them recovered, few of
+ * them drills), so that windows often hold enough
+ * recoveries to bound a median (6 or more) and to test a change (5 or more
+ * in both windows).
+ */
+export const largeHistoryArb = historiesOf(40, 100, { resolveAll: true });
+
+function historiesOf(
+  minLength: number,
+  maxLength: number,
+  options: { resolveAll?: boolean } = {},
+) {
+  return fc.array(incidentArb, { minLength, maxLength }).map(incidents => {
     const events: IncidentEvent[] = [];
     incidents.forEach((inc, n) => {
       const names = ENTITY_SPELLINGS[inc.entity];
@@ -72,7 +85,8 @@ export const historyArb = fc
         entityRefs: [names[inc.spelling % names.length]],
         fingerprint: inc.fingerprint,
         severity: inc.severity,
-        labels: inc.drill ? ['drill'] : [],
+        labels:
+          inc.drill && (!options.resolveAll || n % 4 === 0) ? ['drill'] : [],
         impactStartedAt: impact,
       };
       inc.steps.forEach((step, i) => {
@@ -86,9 +100,20 @@ export const historyArb = fc
           incident: i === 0 ? firstAttributes : laterAttributes(step),
         });
       });
+      if (options.resolveAll) {
+        // A last resolve, so that most incidents recover.
+        events.push({
+          source: inc.source,
+          incidentId: `INC${n}`,
+          eventId: `INC${n}-end`,
+          type: 'resolved',
+          at: new Date(t + 45 * MIN).toISOString(),
+        });
+      }
     });
     return events;
   });
+}
 
 /**
  * How a history is delivered: which events are sent twice, the order, and

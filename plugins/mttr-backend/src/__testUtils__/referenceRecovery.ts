@@ -4,6 +4,8 @@ import {
   RecoveryDefinition,
   SEVERITIES,
 } from '@mttr-backstage/plugin-mttr-common';
+// The normal tail is checked against SciPy on its own (uncertainty.test.ts).
+import { normalSurvival } from '../service/recovery/normalTail';
 
 /**
  * A plain, deliberately naive reference implementation of the recovery
@@ -269,9 +271,71 @@ function quantile(sorted: number[], q: number): number | null {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
+/** C(n, k) q^k (1 - q)^(n - k), term by term (small n only). */
+function binomialTerm(n: number, k: number, q: number): number {
+  let term = 1;
+  for (let i = 1; i <= k; i++) {
+    term *= (n - k + i) / i;
+  }
+  return term * q ** k * (1 - q) ** (n - k);
+}
+
+/**
+ * The 95% interval of the q-quantile straight from its definition: sums of
+ * binomial terms for every candidate rank.
+ */
+function referenceInterval(sorted: number[], q: number) {
+  const n = sorted.length;
+  const cdf = (k: number) => {
+    let sum = 0;
+    for (let i = 0; i <= k; i++) sum += binomialTerm(n, i, q);
+    return sum;
+  };
+  const sf = (k: number) => {
+    let sum = 0;
+    for (let i = k; i <= n; i++) sum += binomialTerm(n, i, q);
+    return sum;
+  };
+  let l: number | undefined;
+  let u: number | undefined;
+  for (let k = 1; k <= n; k++) {
+    if (cdf(k - 1) <= 0.025) l = k;
+    if (u === undefined && sf(k) <= 0.025) u = k;
+  }
+  if (l === undefined || u === undefined || l >= u) return null;
+  return { lowMs: sorted[l - 1], highMs: sorted[u - 1] };
+}
+
+/**
+ * The two-sided Mann–Whitney p-value, with U by counting pairs and the
+ * tie groups counted from the pooled values.
+ */
+function referencePValue(x: number[], y: number[]): number | null {
+  if (x.length < 5 || y.length < 5) return null;
+  let u1 = 0;
+  for (const a of x) {
+    for (const b of y) {
+      if (a > b) u1 += 1;
+      else if (a === b) u1 += 0.5;
+    }
+  }
+  const n1 = x.length;
+  const n2 = y.length;
+  const n = n1 + n2;
+  const groups = new Map<number, number>();
+  for (const v of [...x, ...y]) groups.set(v, (groups.get(v) ?? 0) + 1);
+  let tieTerm = 0;
+  for (const t of groups.values()) tieTerm += t ** 3 - t;
+  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
+  if (sigma === 0) return 1;
+  const u = Math.max(u1, n1 * n2 - u1);
+  return Math.min(1, 2 * normalSurvival((u - (n1 * n2) / 2 - 0.5) / sigma));
+}
+
 /**
  * The figures for one entity under one definition over [from, to), from
- * the raw events.
+ * the raw events, with the change against the window of equal length that
+ * ends at `from`.
  */
 export function referenceMetrics(
   events: IncidentEvent[],
@@ -284,32 +348,43 @@ export function referenceMetrics(
   const incidents = buildIncidents(events, definition).filter(i =>
     i.entities.includes(entity),
   );
-  const inWindow = unitsOf(incidents, definition).filter(
-    u => !u.filtered && u.start >= from.getTime() && u.start < to.getTime(),
-  );
   const isExcluded = (u: RefUnit) =>
     u.end !== undefined &&
     definition.minDurationMs !== undefined &&
     u.end - u.start < definition.minDurationMs;
+  const countedIn = (fromMs: number, toMs: number) =>
+    unitsOf(incidents, definition).filter(
+      u => !u.filtered && u.start >= fromMs && u.start < toMs,
+    );
+  const durationsOf = (units: RefUnit[]) =>
+    units
+      .filter(u => !isExcluded(u) && u.end !== undefined)
+      .map(u => u.end! - u.start)
+      .sort((a, b) => a - b);
+  const inWindow = countedIn(from.getTime(), to.getTime());
   const counted = inWindow.filter(u => !isExcluded(u));
-  const durations = counted
-    .filter(u => u.end !== undefined)
-    .map(u => u.end! - u.start)
-    .sort((a, b) => a - b);
+  const durations = durationsOf(inWindow);
+  const previousFrom = 2 * from.getTime() - to.getTime();
+  const previous = durationsOf(countedIn(previousFrom, from.getTime()));
   const total = durations.reduce((a, b) => a + b, 0);
   const med = (xs: Array<number | undefined>) =>
     quantile(
       xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b),
       0.5,
     );
+  const medianMs = quantile(durations, 0.5);
+  const previousMedianMs = quantile(previous, 0.5);
+  const pValue = referencePValue(durations, previous);
   return {
     count: counted.length,
     recovered: durations.length,
     open: counted.length - durations.length,
     excluded: inWindow.length - counted.length,
     meanMs: durations.length ? total / durations.length : null,
-    medianMs: quantile(durations, 0.5),
+    medianMs,
     p90Ms: quantile(durations, 0.9),
+    medianCi: referenceInterval(durations, 0.5),
+    p90Ci: referenceInterval(durations, 0.9),
     totalDowntimeMs: total,
     frequencyPer30d:
       (counted.length * 30 * 86_400_000) / (to.getTime() - from.getTime()),
@@ -321,6 +396,18 @@ export function referenceMetrics(
       acknowledgeMs: med(counted.map(u => u.ack)),
       mitigateMs: med(counted.map(u => u.mitigate)),
       resolveMs: med(counted.map(u => u.resolve)),
+    },
+    change: {
+      previousFrom: new Date(previousFrom).toISOString(),
+      previousTo: from.toISOString(),
+      previousRecovered: previous.length,
+      previousMedianMs,
+      medianRatio:
+        medianMs === null || !previousMedianMs
+          ? null
+          : medianMs / previousMedianMs,
+      pValue,
+      significant: pValue !== null && pValue < 0.05,
     },
   };
 }

@@ -45,12 +45,13 @@ import {
   StoredApproval,
 } from './AccessStore';
 import { AccessTargetConfig } from './config';
+import { awaitCommittedRevocation } from './expiry/committedRevocation';
+import { ExpiryOutcome } from './expiry/ExpiryWorker';
+import { GrantLeases, withGrantLease } from './expiry/GrantLeases';
 import { OpenIncident, OpenIncidentLookup } from './OpenIncidentLookup';
 import { ViewerContext } from './ViewerContext';
 
 const MINUTE = 60_000;
-/** How long one worker holds a revocation before another may retry it. */
-const REVOCATION_CLAIM_MS = 5 * MINUTE;
 /** The actor of changes made by the expiry task. */
 export const ACCESS_SYSTEM_ACTOR = 'system:mttr-access';
 
@@ -70,6 +71,12 @@ export interface AccessServiceOptions {
   notifier: AccessNotifier;
   logger: LoggerService;
   clock: Clock;
+  /** Revocation leases: one replica at a time calls the provider per grant. */
+  leases: GrantLeases;
+  /** This replica's name as a lease holder. */
+  replicaId: string;
+  /** How long a revocation lease lasts without renewal (`mttr.access.revocationLease`). */
+  revocationLeaseMs: number;
 }
 
 export interface NewAccessRequest {
@@ -495,7 +502,7 @@ export class AccessService {
         comment,
       });
     } else if (request.status === 'active') {
-      await this.o.store.transition(
+      const asked = await this.o.store.transition(
         id,
         ['active'],
         {
@@ -508,13 +515,22 @@ export class AccessService {
         },
         { revocationRequested: false },
       );
-      await this.record(request, {
-        actor: user,
-        action: 'revoke-requested',
-        status: 'active',
-        comment,
+      if (asked) {
+        await this.record(request, {
+          actor: user,
+          action: 'revoke-requested',
+          status: 'active',
+          comment,
+        });
+      }
+      // Another replica may be revoking (or expiring) it right now: answer
+      // its committed outcome, or 409 while it is still in flight, never a
+      // stale "active".
+      await awaitCommittedRevocation({
+        attempt: () => this.performRevocation(id),
+        read: () => this.mustGet(id),
+        waitMs: this.o.revocationLeaseMs,
       });
-      await this.performRevocation(id);
     } else {
       throw new ConflictError(
         `The request is ${request.status}: there is nothing to revoke`,
@@ -751,60 +767,72 @@ export class AccessService {
     ended: number;
     failed: number;
   }> {
-    const now = this.o.clock();
-    const due = await this.o.store.listDue(now);
-    let lapsed = 0;
-    let ended = 0;
-    let failed = 0;
-    for (const request of due) {
-      try {
-        if (request.status === 'pending') {
-          if (await this.lapse(request)) lapsed += 1;
-          continue;
-        }
-        if (request.extension && (request.pendingUntil ?? Infinity) <= now) {
-          if (
-            await this.o.store.transition(
-              request.id,
-              ['active'],
-              { clearExtension: true },
-              { round: request.round, hasExtension: true },
-            )
-          ) {
-            await this.record(request, {
-              actor: ACCESS_SYSTEM_ACTOR,
-              action: 'extension-lapsed',
-              status: 'active',
-            });
-          }
-        }
-        if ((request.expiresAt ?? Infinity) <= now && !request.revocation) {
-          const marked = await this.o.store.transition(
-            request.id,
-            ['active'],
-            {
-              revocation: {
-                outcome: 'expired',
-                requestedAt: now,
-                requestedBy: ACCESS_SYSTEM_ACTOR,
-                attempts: 0,
-              },
-            },
-            { revocationRequested: false },
-          );
-          if (!marked) continue;
-        } else if (!request.revocation) {
-          continue;
-        }
-        const result = await this.performRevocation(request.id);
-        if (result === 'ended') ended += 1;
-        if (result === 'failed') failed += 1;
-      } catch (error) {
-        failed += 1;
-        this.o.logger.error(`Access expiry of ${request.id} failed: ${error}`);
+    const counts = { lapsed: 0, ended: 0, failed: 0 };
+    for (const request of await this.listDueForExpiry()) {
+      const outcome = await this.expireOne(request);
+      if (outcome === 'lapsed' || outcome === 'ended' || outcome === 'failed') {
+        counts[outcome] += 1;
       }
     }
-    return { lapsed, ended, failed };
+    return counts;
+  }
+
+  /** Requests past one of their deadlines now (see {@link runExpiry}). */
+  async listDueForExpiry(): Promise<StoredAccessRequest[]> {
+    return this.o.store.listDue(this.o.clock());
+  }
+
+  /**
+   * Lapses, ends or retries one due request. Every step is a conditional
+   * update or a lease, so that replicas racing for the same request make
+   * one provider call between them ('busy' for the others).
+   */
+  async expireOne(request: StoredAccessRequest): Promise<ExpiryOutcome> {
+    const now = this.o.clock();
+    try {
+      if (request.status === 'pending') {
+        return (await this.lapse(request)) ? 'lapsed' : 'none';
+      }
+      if (request.extension && (request.pendingUntil ?? Infinity) <= now) {
+        if (
+          await this.o.store.transition(
+            request.id,
+            ['active'],
+            { clearExtension: true },
+            { round: request.round, hasExtension: true },
+          )
+        ) {
+          await this.record(request, {
+            actor: ACCESS_SYSTEM_ACTOR,
+            action: 'extension-lapsed',
+            status: 'active',
+          });
+        }
+      }
+      if ((request.expiresAt ?? Infinity) <= now && !request.revocation) {
+        // Marked once, by whichever replica gets here first; the others
+        // find it marked and compete for the lease below.
+        await this.o.store.transition(
+          request.id,
+          ['active'],
+          {
+            revocation: {
+              outcome: 'expired',
+              requestedAt: now,
+              requestedBy: ACCESS_SYSTEM_ACTOR,
+              attempts: 0,
+            },
+          },
+          { revocationRequested: false },
+        );
+      } else if (!request.revocation) {
+        return 'none';
+      }
+      return await this.performRevocation(request.id);
+    } catch (error) {
+      this.o.logger.error(`Access expiry of ${request.id} failed: ${error}`);
+      return 'failed';
+    }
   }
 
   private async lapse(request: StoredAccessRequest): Promise<boolean> {
@@ -830,46 +858,23 @@ export class AccessService {
   private async performRevocation(
     id: string,
   ): Promise<'ended' | 'failed' | 'busy'> {
-    const now = this.o.clock();
-    if (
-      !(await this.o.store.claimRevocation(id, now, now + REVOCATION_CLAIM_MS))
-    ) {
-      return 'busy';
+    const called = await withGrantLease({
+      leases: this.o.leases,
+      requestId: id,
+      owner: this.o.replicaId,
+      clock: this.o.clock,
+      leaseMs: this.o.revocationLeaseMs,
+      onLost: () =>
+        this.o.logger.warn(
+          `Access ${id}: the revocation lease lapsed during the provider call; another replica may retry it (same idempotency key)`,
+        ),
+      work: () => this.callRevoke(id),
+    });
+    if (called === 'busy' || called.failed) {
+      return called === 'busy' ? 'busy' : 'failed';
     }
-    const request = (await this.o.store.getRequest(id))!;
+    const { request } = called;
     const revocation = request.revocation!;
-    try {
-      const target = this.targetOf(request);
-      const provider = this.providerOf(target);
-      const grant = await this.o.store.getGrant(id);
-      // Without a recorded grant (a crash between the provider's answer and
-      // our write) the request id is the key: providers treat revoking an
-      // unknown grant as done.
-      await provider.revoke({
-        request: await this.present(request, undefined, false),
-        grant: grant
-          ? { grantId: grant.grantId, details: grant.details }
-          : { grantId: id },
-        settings: target.settings,
-      });
-    } catch (error) {
-      const message = `revocation failed: ${error?.message ?? error}`;
-      await this.o.store.transition(id, ['active'], {
-        error: message,
-        clearRevocation: true,
-      });
-      await this.record(request, {
-        actor: revocation.requestedBy,
-        action: 'revoke-failed',
-        status: 'active',
-        comment: message,
-        details: { attempt: request.revocation!.attempts },
-      });
-      this.o.logger.warn(
-        `Access ${id}: ${message} (attempt ${request.revocation!.attempts}); will retry`,
-      );
-      return 'failed';
-    }
     const endedAt = this.o.clock();
     const won = await this.o.store.transition(id, ['active'], {
       status: revocation.outcome,
@@ -897,6 +902,47 @@ export class AccessService {
         : 'revoked: access ended',
     );
     return 'ended';
+  }
+
+  /** The provider call of a revocation whose lease this replica holds. */
+  private async callRevoke(
+    id: string,
+  ): Promise<{ failed: boolean; request: StoredAccessRequest }> {
+    const request = (await this.o.store.getRequest(id))!;
+    const revocation = request.revocation!;
+    try {
+      const target = this.targetOf(request);
+      const provider = this.providerOf(target);
+      const grant = await this.o.store.getGrant(id);
+      // Without a recorded grant (a crash between the provider's answer and
+      // our write) the request id is the key: providers treat revoking an
+      // unknown grant as done.
+      await provider.revoke({
+        request: await this.present(request, undefined, false),
+        grant: grant
+          ? { grantId: grant.grantId, details: grant.details }
+          : { grantId: id },
+        settings: target.settings,
+      });
+      return { failed: false, request };
+    } catch (error) {
+      const message = `revocation failed: ${error?.message ?? error}`;
+      await this.o.store.transition(id, ['active'], {
+        error: message,
+        clearRevocation: true,
+      });
+      await this.record(request, {
+        actor: revocation.requestedBy,
+        action: 'revoke-failed',
+        status: 'active',
+        comment: message,
+        details: { attempt: revocation.attempts },
+      });
+      this.o.logger.warn(
+        `Access ${id}: ${message} (attempt ${revocation.attempts}); will retry`,
+      );
+      return { failed: true, request };
+    }
   }
 
   // --- granting ------------------------------------------------------------

@@ -132,16 +132,6 @@ export interface AccessStore {
     };
   }): Promise<ApprovalOutcome>;
 
-  /**
-   * Claims the revocation of an active grant until `claimUntil`: only one
-   * worker at a time calls the provider. Counts the attempt.
-   */
-  claimRevocation(
-    id: string,
-    now: number,
-    claimUntil: number,
-  ): Promise<boolean>;
-
   putGrant(grant: StoredGrant): Promise<void>;
   getGrant(requestId: string): Promise<StoredGrant | undefined>;
   markGrantRevoked(requestId: string, at: number): Promise<void>;

@@ -126,7 +126,9 @@ function toPatchRow(patch: Patch): Row {
     row.revoke_claimed_until = patch.revocation.claimedUntil ?? null;
   }
   if (patch.clearRevocation) {
+    // Releases the revocation lease (expiry/GrantLeases.ts).
     row.revoke_claimed_until = null;
+    row.revoke_lease_owner = null;
   }
   if (patch.clearError) {
     row.error = null;
@@ -410,26 +412,6 @@ export class DatabaseAccessStore implements AccessStore {
       }
       return { decided: true, approvalsCount: count };
     });
-  }
-
-  async claimRevocation(
-    id: string,
-    now: number,
-    claimUntil: number,
-  ): Promise<boolean> {
-    const changed = await this.db('access_requests')
-      .where({ id, status: 'active' })
-      .whereNotNull('revoke_outcome')
-      .where(q =>
-        q
-          .whereNull('revoke_claimed_until')
-          .orWhere('revoke_claimed_until', '<', now),
-      )
-      .update({
-        revoke_claimed_until: claimUntil,
-        revoke_attempts: this.db.raw('revoke_attempts + 1'),
-      });
-    return changed === 1;
   }
 
   async putGrant(grant: StoredGrant): Promise<void> {

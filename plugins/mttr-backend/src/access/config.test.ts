@@ -1,5 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { readAccessConfig, readOnCallSchedules } from './config';
+import {
+  readAccessConfig,
+  readOnCallSchedules,
+  worstExpiryDelayMs,
+} from './config';
 
 const target = (more: Record<string, unknown> = {}) => ({
   id: 'db',
@@ -43,6 +47,31 @@ describe('reading mttr.access', () => {
     ).toThrow("'mttr.access.targets[0].approval.approvals'");
     expect(() => read([target({ pendingTimeout: '1x' })])).toThrow(
       "'mttr.access.targets[0].pendingTimeout'",
+    );
+  });
+
+  it('reads the expiry cadence and the revocation lease, 40 s late at worst with the defaults', () => {
+    const defaults = read([target()]);
+    expect(defaults).toMatchObject({
+      expiryCheckIntervalMs: 10_000,
+      revocationLeaseMs: 20_000,
+    });
+    // 10 s until a replica looks + 20 s of a dead holder's lease + 10 s
+    // until a live replica looks again
+    expect(worstExpiryDelayMs(defaults)).toBe(40_000);
+
+    const access = (more: Record<string, unknown>) =>
+      readAccessConfig(
+        new ConfigReader({
+          mttr: { access: { targets: [target()], ...more } },
+        }),
+      );
+    expect(access({ revocationLease: '45s' }).revocationLeaseMs).toBe(45_000);
+    expect(() => access({ revocationLease: '500ms' })).toThrow(
+      "Invalid duration '500ms' at 'mttr.access.revocationLease'",
+    );
+    expect(() => access({ expiryCheckInterval: 'often' })).toThrow(
+      "Invalid duration 'often' at 'mttr.access.expiryCheckInterval'",
     );
   });
 

@@ -23,8 +23,20 @@ export interface AccessTargetConfig extends AccessTarget {
 
 export interface AccessConfig {
   targets: Map<string, AccessTargetConfig>;
-  /** How often the expiry task runs. */
+  /** How often the expiry task runs, on every replica. */
   expiryCheckIntervalMs: number;
+  /** How long a revocation lease lasts unless its holder renews it. */
+  revocationLeaseMs: number;
+}
+
+/**
+ * The longest a grant stays active past its expiry with one replica killed
+ * at any moment: the next tick after the expiry (one interval), the dead
+ * holder's lease (one lease), the next tick of a live replica after that
+ * (one interval). The provider's revoke call starts within this bound.
+ */
+export function worstExpiryDelayMs(config: AccessConfig): number {
+  return 2 * config.expiryCheckIntervalMs + config.revocationLeaseMs;
 }
 
 const POLICIES: AccessApprovalPolicy[] = [
@@ -131,14 +143,19 @@ export function readAccessConfig(root: Config): AccessConfig {
       escalationLevels: levels,
     });
   });
-  const interval = access?.getOptionalString('expiryCheckInterval') ?? '30s';
-  const expiryCheckIntervalMs = parseDuration(interval);
-  if (!expiryCheckIntervalMs || expiryCheckIntervalMs < 1000) {
-    throw new Error(
-      `Invalid duration '${interval}' at 'mttr.access.expiryCheckInterval': use e.g. 30s`,
-    );
-  }
-  return { targets, expiryCheckIntervalMs };
+  const seconds = (key: string, fallback: string) => {
+    const text = access?.getOptionalString(key) ?? fallback;
+    const ms = parseDuration(text);
+    if (!ms || ms < 1000) {
+      throw new Error(
+        `Invalid duration '${text}' at 'mttr.access.${key}': use e.g. ${fallback}`,
+      );
+    }
+    return ms;
+  };
+  const expiryCheckIntervalMs = seconds('expiryCheckInterval', '10s');
+  const revocationLeaseMs = seconds('revocationLease', '20s');
+  return { targets, expiryCheckIntervalMs, revocationLeaseMs };
 }
 
 /**

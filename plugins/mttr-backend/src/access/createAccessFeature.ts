@@ -13,13 +13,17 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { AccessProvider } from '@mttr-backstage/plugin-mttr-node';
 import express from 'express';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { AccessAuditTrail } from './AccessAuditTrail';
 import { AccessExtensions } from './AccessExtensions';
 import { AccessNotifier } from './AccessNotifier';
 import { AccessService, Clock } from './AccessService';
-import { readAccessConfig } from './config';
+import { readAccessConfig, worstExpiryDelayMs } from './config';
 import { ConfigOnCallLookup } from './ConfigOnCallLookup';
 import { DatabaseAccessStore } from './DatabaseAccessStore';
+import { ExpiryWorker } from './expiry/ExpiryWorker';
+import { DatabaseGrantLeases } from './expiry/GrantLeases';
 import { OpenIncidentLookup } from './OpenIncidentLookup';
 import { RecordOnlyAccessProvider } from './providers/RecordOnlyAccessProvider';
 import {
@@ -28,7 +32,7 @@ import {
 } from './providers/WebhookAccessProvider';
 import { createAccessRouter } from './router';
 
-/** The id of the scheduled task that ends grants and lapses requests. */
+/** The id of the scheduled task (local, on every replica) that ends grants and lapses requests. */
 export const ACCESS_EXPIRY_TASK_ID = 'mttr-access-expiry';
 
 export interface AccessFeatureOptions {
@@ -108,6 +112,13 @@ export async function createAccessFeature(
     notifier,
     logger,
     clock: options.clock ?? Date.now,
+    leases: new DatabaseGrantLeases(await options.database.getClient()),
+    // Unique per process, readable in the table: which host held a lease.
+    replicaId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`.slice(
+      0,
+      64,
+    ),
+    revocationLeaseMs: accessConfig.revocationLeaseMs,
   });
 
   if (config.getOptionalBoolean('mttr.demo.enabled')) {
@@ -125,22 +136,32 @@ export async function createAccessFeature(
       .catch(error => logger.warn(`Demo access request not seeded: ${error}`));
   }
 
+  const worstDelayMs = worstExpiryDelayMs(accessConfig);
+  if (worstDelayMs > 60_000) {
+    logger.warn(
+      `mttr.access: with expiryCheckInterval and revocationLease as configured, a grant may stay active up to ${Math.round(worstDelayMs / 1000)} s past its expiry when a replica dies (2 x interval + lease; the defaults give 40 s)`,
+    );
+  }
+  // A local task on every replica rather than a global one: a global task
+  // is held by one replica until its timeout even after that replica died,
+  // and expiry must not wait for that. The per-grant leases make replicas
+  // agree on who calls the provider.
+  const worker = new ExpiryWorker({
+    work: service,
+    logger,
+    tickMs: accessConfig.expiryCheckIntervalMs,
+  });
   await options.scheduler.scheduleTask({
     id: ACCESS_EXPIRY_TASK_ID,
-    scope: 'global',
+    scope: 'local',
     frequency: { milliseconds: accessConfig.expiryCheckIntervalMs },
-    timeout: { minutes: 5 },
+    timeout: {
+      milliseconds: Math.max(60_000, 3 * accessConfig.expiryCheckIntervalMs),
+    },
     // Small, so that a restart catches up with grants that expired while
     // the backend was down at once.
     initialDelay: { seconds: 1 },
-    fn: async () => {
-      const result = await service.runExpiry();
-      if (result.lapsed || result.ended || result.failed) {
-        logger.info(
-          `Access expiry: ${result.ended} ended, ${result.lapsed} lapsed, ${result.failed} failed (retried next run)`,
-        );
-      }
-    },
+    fn: () => worker.tick(),
   });
 
   return {

@@ -882,17 +882,33 @@ export class DatabaseIncidentStore implements IncidentStore {
     definitionId: string;
     fromMs: number;
     toMs: number;
+    previousFromMs?: number;
     severities?: Severity[];
   }): Promise<Map<string, UnitDigest>> {
-    const { definitionId, fromMs, toMs, severities } = options;
+    const { definitionId, fromMs, toMs, previousFromMs, severities } = options;
     const engine = this.db.client.config.client;
     if (engine !== 'better-sqlite3' && engine !== 'pg') {
       // MySQL's GROUP_CONCAT is cut at group_concat_max_len (1 KiB unless
       // the server says otherwise): digest the units here instead.
       const digests = new Map<string, UnitDigest>();
+      const previous = new Map<string, number[]>();
       const wanted = severities?.length ? new Set(severities) : undefined;
-      for (const unit of await this.readUnits({ definitionId, fromMs, toMs })) {
+      const units = await this.readUnits({
+        definitionId,
+        // Both windows in one read when the previous one is asked for.
+        fromMs: previousFromMs ?? fromMs,
+        toMs,
+      });
+      for (const unit of units) {
         if (wanted && !(unit.severity && wanted.has(unit.severity))) {
+          continue;
+        }
+        if (unit.startMs < fromMs) {
+          if (unit.outcome === 'counted' && unit.endMs !== null) {
+            const list = previous.get(unit.entityRef) ?? [];
+            list.push(unit.durationMs!);
+            previous.set(unit.entityRef, list);
+          }
           continue;
         }
         let digest = digests.get(unit.entityRef);
@@ -901,6 +917,11 @@ export class DatabaseIncidentStore implements IncidentStore {
           digests.set(unit.entityRef, digest);
         }
         addToDigest(digest, unit);
+      }
+      if (previousFromMs !== undefined) {
+        for (const [entityRef, digest] of digests) {
+          digest.previousDurations = previous.get(entityRef) ?? [];
+        }
       }
       return digests;
     }
@@ -914,6 +935,9 @@ export class DatabaseIncidentStore implements IncidentStore {
       engine === 'pg'
         ? `string_agg(CASE WHEN ${counted} THEN (${value})::text END, ',')`
         : `group_concat(CASE WHEN ${counted} THEN ${value} END)`;
+    const severityFilter = severities?.length
+      ? ` AND severity IN (${severities.map(() => '?').join(', ')})`
+      : '';
     const sql = `SELECT entity_ref,
         COUNT(*) AS n_units,
         SUM(CASE WHEN ${counted} THEN 1 ELSE 0 END) AS n_counted,
@@ -928,11 +952,7 @@ export class DatabaseIncidentStore implements IncidentStore {
         ${list('resolve_ms')} AS resolve
       FROM mttr_units
       WHERE definition_id = ? AND start_ms >= ? AND start_ms < ?
-        AND outcome <> 'filtered'${
-          severities?.length
-            ? ` AND severity IN (${severities.map(() => '?').join(', ')})`
-            : ''
-        }
+        AND outcome <> 'filtered'${severityFilter}
       GROUP BY entity_ref`;
     const result = await this.db.raw(sql, [
       definitionId,
@@ -971,6 +991,34 @@ export class DatabaseIncidentStore implements IncidentStore {
         resolve: integersOf(row.resolve),
         severityMix,
       });
+    }
+    if (previousFromMs !== undefined) {
+      // The previous window's recovered durations, for the change test, in
+      // a statement of its own with one aggregate: half the time of adding
+      // them to the statement above, which would run all its aggregates
+      // over the previous window's units too.
+      const previous = await this.db.raw(
+        `SELECT entity_ref, ${
+          engine === 'pg'
+            ? "string_agg(duration_ms::text, ',')"
+            : 'group_concat(duration_ms)'
+        } AS durations
+        FROM mttr_units
+        WHERE definition_id = ? AND start_ms >= ? AND start_ms < ?
+          AND outcome = 'counted' AND end_ms IS NOT NULL${severityFilter}
+        GROUP BY entity_ref`,
+        [definitionId, previousFromMs, fromMs, ...(severities ?? [])],
+      );
+      const previousRows: any[] = engine === 'pg' ? previous.rows : previous;
+      for (const row of previousRows) {
+        const digest = digests.get(row.entity_ref);
+        if (digest) {
+          digest.previousDurations = integersOf(row.durations);
+        }
+      }
+      for (const digest of digests.values()) {
+        digest.previousDurations ??= [];
+      }
     }
     return digests;
   }

@@ -212,12 +212,16 @@ export interface IncidentStore {
   /**
    * Per entity, the digest of the units {@link IncidentStore.readUnits}
    * would answer for all entities, of the severities when given: what the
-   * comparison of every entity needs, without a row per unit.
+   * comparison of every entity needs, without a row per unit. With
+   * `previousFromMs`, each digest also carries the recovered durations of
+   * the units starting in [previousFromMs, fromMs) (`previousDurations`),
+   * read in the same pass; entities with units only there have no digest.
    */
   readUnitDigests(options: {
     definitionId: string;
     fromMs: number;
     toMs: number;
+    previousFromMs?: number;
     severities?: Severity[];
   }): Promise<Map<string, UnitDigest>>;
 

@@ -365,7 +365,94 @@ export const spec = {
           }
         }
       },
+      "QuantileInterval": {
+        "type": [
+          "object",
+          "null"
+        ],
+        "description": "95% confidence interval of a quantile of the recovered durations,\ndistribution-free from order statistics; null with too few\nrecoveries to bound it (median: n <= 5, p90: n <= 35).\n",
+        "required": [
+          "lowMs",
+          "highMs"
+        ],
+        "properties": {
+          "lowMs": {
+            "type": "number"
+          },
+          "highMs": {
+            "type": "number"
+          }
+        }
+      },
+      "RecoveryChange": {
+        "type": "object",
+        "description": "The change of the median against the previous window of equal\nlength (ending at `from`), with a two-sided Mann-Whitney U test of\nthe two windows' recovered durations (normal approximation, tie\nand continuity corrections).\n",
+        "required": [
+          "previousFrom",
+          "previousTo",
+          "previousRecovered",
+          "previousMedianMs",
+          "medianRatio",
+          "pValue",
+          "significant"
+        ],
+        "properties": {
+          "previousFrom": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "previousTo": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "previousRecovered": {
+            "type": "integer"
+          },
+          "previousMedianMs": {
+            "type": [
+              "number",
+              "null"
+            ]
+          },
+          "medianRatio": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "medianMs / previousMedianMs; null when either is null or the previous is 0."
+          },
+          "pValue": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "Null when either window has fewer than 5 recovered units."
+          },
+          "significant": {
+            "type": "boolean",
+            "description": "pValue < 0.05."
+          }
+        }
+      },
       "RecoveryMetrics": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/RecoveryFigures"
+          },
+          {
+            "type": "object",
+            "required": [
+              "change"
+            ],
+            "properties": {
+              "change": {
+                "$ref": "#/components/schemas/RecoveryChange"
+              }
+            }
+          }
+        ]
+      },
+      "RecoveryFigures": {
         "type": "object",
         "required": [
           "entityRef",
@@ -379,6 +466,8 @@ export const spec = {
           "meanMs",
           "medianMs",
           "p90Ms",
+          "medianCi",
+          "p90Ci",
           "totalDowntimeMs",
           "frequencyPer30d",
           "reopenRate",
@@ -432,6 +521,12 @@ export const spec = {
               "number",
               "null"
             ]
+          },
+          "medianCi": {
+            "$ref": "#/components/schemas/QuantileInterval"
+          },
+          "p90Ci": {
+            "$ref": "#/components/schemas/QuantileInterval"
           },
           "totalDowntimeMs": {
             "type": "number"
@@ -541,7 +636,7 @@ export const spec = {
             "items": {
               "allOf": [
                 {
-                  "$ref": "#/components/schemas/RecoveryMetrics"
+                  "$ref": "#/components/schemas/RecoveryFigures"
                 },
                 {
                   "type": "object",

@@ -51,6 +51,8 @@ export function metricsOf(
     meanMs: null,
     medianMs: null,
     p90Ms: null,
+    medianCi: null,
+    p90Ci: null,
     totalDowntimeMs: 0,
     frequencyPer30d: 0,
     reopenRate: null,
@@ -61,6 +63,15 @@ export function metricsOf(
       resolveMs: null,
     },
     severityMix: {},
+    change: {
+      previousFrom: '2026-05-31T00:00:00.000Z',
+      previousTo: '2026-08-29T00:00:00.000Z',
+      previousRecovered: 0,
+      previousMedianMs: null,
+      medianRatio: null,
+      pValue: null,
+      significant: false,
+    },
     ...overrides,
   };
 }

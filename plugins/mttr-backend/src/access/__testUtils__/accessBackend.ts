@@ -197,6 +197,7 @@ export interface AccessBackendOptions {
   clock: TestClock;
   targets?: JsonObject[];
   expiryCheckInterval?: string;
+  revocationLease?: string;
   providers?: AccessProvider[];
   onCall?: OnCallLookup;
   openIncidents?: Record<string, OpenIncident[]>;
@@ -268,6 +269,9 @@ export async function startAccessBackend(
             access: {
               targets: options.targets ?? testTargets(),
               expiryCheckInterval: options.expiryCheckInterval ?? '30s',
+              ...(options.revocationLease
+                ? { revocationLease: options.revocationLease }
+                : {}),
             },
             onCall: { schedules: onCallSchedules },
           },

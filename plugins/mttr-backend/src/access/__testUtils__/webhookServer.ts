@@ -10,6 +10,15 @@ export interface ReceivedCall {
   body: Record<string, any>;
 }
 
+/** Every call that reached the server, accepted or not, in arrival order. */
+export interface SeenCall {
+  path: string;
+  action: string;
+  requestId: string;
+  idempotencyKey: string;
+  receivedAt: number;
+}
+
 /**
  * A real HTTP server on 127.0.0.1 playing the target system: it checks the
  * HMAC signature of every call (401 when wrong), answers 5xx or drops the
@@ -19,6 +28,8 @@ export interface ReceivedCall {
 export async function startWebhookServer(secret: string) {
   const accepted: ReceivedCall[] = [];
   const seenKeys = new Set<string>();
+  const calls: SeenCall[] = [];
+  let delayOf: (call: SeenCall) => number = () => 0;
   let attempts = 0;
   let failures: Array<'500' | 'drop'> = [];
   let rejectedSignatures = 0;
@@ -26,9 +37,29 @@ export async function startWebhookServer(secret: string) {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       attempts += 1;
       const raw = Buffer.concat(chunks);
+      let parsed: Record<string, any> = {};
+      try {
+        parsed = JSON.parse(raw.toString('utf8'));
+      } catch {
+        // recorded with empty fields; refused below by the signature check
+      }
+      const call: SeenCall = {
+        path: req.url ?? '',
+        action: String(parsed.action ?? ''),
+        requestId: String(parsed.requestId ?? ''),
+        idempotencyKey: String(req.headers['idempotency-key'] ?? ''),
+        receivedAt: Date.now(),
+      };
+      calls.push(call);
+      const delayMs = delayOf(call);
+      if (delayMs > 0) {
+        // A slow target: the caller's call stays in flight meanwhile.
+        await new Promise(r => setTimeout(r, delayMs));
+        if (req.socket.destroyed) return;
+      }
       const failure = failures.shift();
       if (failure === 'drop') {
         req.socket.destroy();
@@ -71,6 +102,15 @@ export async function startWebhookServer(secret: string) {
   return {
     url: `http://127.0.0.1:${port}/hooks/access`,
     accepted,
+    calls,
+    /** Each call is answered this long after it arrived (0: at once). */
+    set delayMs(ms: number) {
+      delayOf = () => ms;
+    },
+    /** How long to hold each call before answering, call by call. */
+    delayFor(fn: (call: SeenCall) => number) {
+      delayOf = fn;
+    },
     get attempts() {
       return attempts;
     },

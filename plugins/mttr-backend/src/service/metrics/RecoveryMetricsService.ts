@@ -14,9 +14,14 @@ import { IncidentStore, MetricUnit } from '../../database/IncidentStore';
 import { normaliseEntityRef } from '../catalog/entityRefs';
 import { EntityInfo, VisibleEntities } from '../catalog/VisibleEntities';
 import {
+  AggregatableUnit,
   RecoveryDefinitions,
+  UnitDigest,
   aggregateUnits,
+  changeOf,
+  digestOf,
   figuresOfDigest,
+  previousWindowOf,
 } from '../recovery';
 
 const DAY_MS = 86_400_000;
@@ -227,18 +232,21 @@ export class RecoveryMetricsService {
       options.entityRef,
       options.credentials,
     );
+    // This window and the previous one, in one read.
+    const previousWindow = previousWindowOf(window);
     const units = await this.entityUnits(
       entity.entityRef,
       definition,
-      window,
+      { from: previousWindow.from, to: window.to },
       options.severities,
     );
+    const [previous, current] = splitAt(units, window.from.getTime());
     return {
       entityRef: entity.entityRef,
       definition: definition.id,
       from: window.from.toISOString(),
       to: window.to.toISOString(),
-      ...aggregateUnits(units, window),
+      ...figuresAndChange(current, previous, window),
     };
   }
 
@@ -343,11 +351,15 @@ export class RecoveryMetricsService {
     const { definition, window, matches, common, severities, credentials } =
       query;
     const rows: EntityRecoveryMetrics[] = [];
-    // Per entity, the store answers a digest of its units, not the units.
+    // Per entity, the store answers a digest of its units, not the units,
+    // with the previous window's recovered durations for the change, in
+    // one read.
+    const previousWindow = previousWindowOf(window);
     const digests = await this.options.store.readUnitDigests({
       definitionId: definition.id,
       fromMs: window.from.getTime(),
       toMs: window.to.getTime(),
+      previousFromMs: previousWindow.from.getTime(),
       severities,
     });
     const visible = await this.options.visibleEntities.getVisible(
@@ -363,6 +375,11 @@ export class RecoveryMetricsService {
         entityRef: info.entityRef,
         ...common,
         ...figuresOfDigest(digest, window),
+        change: changeOf(
+          digest.durations,
+          digest.previousDurations ?? [],
+          previousWindow,
+        ),
         ...(info.title ? { title: info.title } : {}),
         kind: info.kind,
         owner: info.owner,
@@ -382,10 +399,11 @@ export class RecoveryMetricsService {
     const { definition, window, matches, common, severities, credentials } =
       query;
     const rows: EntityRecoveryMetrics[] = [];
+    // This window and the previous one (for the change), in one read.
     const units = filterSeverities(
       await this.options.store.readUnits({
         definitionId: definition.id,
-        fromMs: window.from.getTime(),
+        fromMs: previousWindowOf(window).from.getTime(),
         toMs: window.to.getTime(),
         withIncidentKeys: true,
       }),
@@ -418,7 +436,10 @@ export class RecoveryMetricsService {
         owner = { entities: 0, units: new Map() };
         owners.set(info.owner, owner);
       }
-      owner.entities += 1;
+      // The group rolls up the entities with units in this window.
+      if (list.some(u => u.startMs >= window.from.getTime())) {
+        owner.entities += 1;
+      }
       // Each incident counts once per group: units of several of the
       // group's entities that come from the same incidents and start at
       // the same time are one unit. Of such twins the group keeps the one
@@ -438,10 +459,18 @@ export class RecoveryMetricsService {
     );
     for (const [ownerRef, owner] of owners) {
       const info = ownerInfo.get(ownerRef);
+      const [previous, current] = splitAt(
+        [...owner.units.values()],
+        window.from.getTime(),
+      );
+      if (current.length === 0) {
+        // Only units of the previous window: no row, as for entities.
+        continue;
+      }
       rows.push({
         entityRef: ownerRef,
         ...common,
-        ...aggregateUnits(owner.units.values(), window),
+        ...figuresAndChange(current, previous, window),
         ...(info?.title ? { title: info.title } : {}),
         kind: info?.kind ?? parseEntityRef(ownerRef).kind,
         entityCount: owner.entities,
@@ -449,6 +478,36 @@ export class RecoveryMetricsService {
     }
     return rows;
   }
+}
+
+/** The units that start before `ms`, and those that start at or after it. */
+function splitAt<T extends { startMs: number }>(
+  units: T[],
+  ms: number,
+): [T[], T[]] {
+  const before: T[] = [];
+  const after: T[] = [];
+  for (const unit of units) {
+    (unit.startMs < ms ? before : after).push(unit);
+  }
+  return [before, after];
+}
+
+/** The figures of a window's units, with the change from the previous window's. */
+function figuresAndChange(
+  current: AggregatableUnit[],
+  previous: AggregatableUnit[],
+  window: { from: Date; to: Date },
+) {
+  const digest: UnitDigest = digestOf(current);
+  return {
+    ...figuresOfDigest(digest, window),
+    change: changeOf(
+      digest.durations,
+      digestOf(previous).durations,
+      previousWindowOf(window),
+    ),
+  };
 }
 
 function recoversLater(a: MetricUnit, b: MetricUnit): boolean {

@@ -1,8 +1,14 @@
 import {
-  RecoveryMetrics,
+  RecoveryChange,
+  RecoveryFigures,
   percentileContSorted,
 } from '@mttr-backstage/plugin-mttr-common';
 import { RecoveryUnit } from './types';
+import {
+  SIGNIFICANCE_LEVEL,
+  mannWhitneyPValue,
+  quantileInterval,
+} from './uncertainty';
 
 const DAY_MS = 86_400_000;
 
@@ -23,7 +29,7 @@ export type AggregatableUnit = Pick<
 
 /** The figures of {@link RecoveryMetrics} that depend on the units. */
 export type UnitFigures = Omit<
-  RecoveryMetrics,
+  RecoveryFigures,
   'entityRef' | 'definition' | 'from' | 'to'
 >;
 
@@ -48,6 +54,11 @@ export interface UnitDigest {
   resolve: number[];
   /** Counted units per severity (`none` for units without one). */
   severityMix: Record<string, number>;
+  /**
+   * When the digest was read with a previous window: the durations of that
+   * window's counted units that recovered (for the change test).
+   */
+  previousDurations?: number[];
 }
 
 /** An empty digest. */
@@ -104,6 +115,8 @@ function median(values: number[]): number | null {
  * - count: the counted units (recovered + open); excluded ones apart.
  * - mean, median, p90: over the recovered units' durations (recovery minus
  *   start); median and p90 interpolate between closest ranks.
+ * - medianCi, p90Ci: their 95% confidence intervals from order statistics
+ *   (see {@link quantileInterval}).
  * - totalDowntimeMs: the sum of those durations.
  * - frequencyPer30d: count * 30 days / (to - from).
  * - reopenRate: reopened units / count.
@@ -128,6 +141,8 @@ export function figuresOfDigest(
     meanMs: durations.length ? totalDowntimeMs / durations.length : null,
     medianMs: percentileContSorted(durations, 0.5),
     p90Ms: percentileContSorted(durations, 0.9),
+    medianCi: quantileInterval(durations, 0.5),
+    p90Ci: quantileInterval(durations, 0.9),
     totalDowntimeMs,
     frequencyPer30d: spanMs > 0 ? (count * 30 * DAY_MS) / spanMs : 0,
     reopenRate: count ? digest.reopened / count : null,
@@ -150,9 +165,60 @@ export function aggregateUnits(
   units: Iterable<AggregatableUnit>,
   window: { from: Date; to: Date },
 ): UnitFigures {
+  return figuresOfDigest(digestOf(units), window);
+}
+
+/** The window of equal length that ends where this one starts. */
+export function previousWindowOf(window: { from: Date; to: Date }): {
+  from: Date;
+  to: Date;
+} {
+  const from = window.from.getTime();
+  return {
+    from: new Date(from - (window.to.getTime() - from)),
+    to: new Date(from),
+  };
+}
+
+/**
+ * The change of the median from the previous window's recovered durations
+ * to this window's (both lists are sorted in place):
+ *
+ * - medianRatio: this median / the previous one (null when either is null
+ *   or the previous is 0);
+ * - pValue: the two-sided Mann–Whitney U test of the two windows' recovered
+ *   durations (null when either has fewer than 5), and significant when it
+ *   is below 0.05.
+ */
+export function changeOf(
+  durations: number[],
+  previousDurations: number[],
+  previousWindow: { from: Date; to: Date },
+): RecoveryChange {
+  durations.sort(ascending);
+  previousDurations.sort(ascending);
+  const medianMs = percentileContSorted(durations, 0.5);
+  const previousMedianMs = percentileContSorted(previousDurations, 0.5);
+  const pValue = mannWhitneyPValue(durations, previousDurations);
+  return {
+    previousFrom: previousWindow.from.toISOString(),
+    previousTo: previousWindow.to.toISOString(),
+    previousRecovered: previousDurations.length,
+    previousMedianMs,
+    medianRatio:
+      medianMs === null || previousMedianMs === null || previousMedianMs === 0
+        ? null
+        : medianMs / previousMedianMs,
+    pValue,
+    significant: pValue !== null && pValue < SIGNIFICANCE_LEVEL,
+  };
+}
+
+/** A digest of units (see {@link addToDigest}). */
+export function digestOf(units: Iterable<AggregatableUnit>): UnitDigest {
   const digest = emptyDigest();
   for (const unit of units) {
     addToDigest(digest, unit);
   }
-  return figuresOfDigest(digest, window);
+  return digest;
 }

@@ -15,9 +15,17 @@ export {
 export {
   addToDigest,
   aggregateUnits,
+  changeOf,
+  digestOf,
   emptyDigest,
   figuresOfDigest,
+  previousWindowOf,
 } from './aggregateUnits';
+export {
+  mannWhitneyPValue,
+  quantileInterval,
+  quantileIntervalRanks,
+} from './uncertainty';
 export type {
   AggregatableUnit,
   UnitDigest,

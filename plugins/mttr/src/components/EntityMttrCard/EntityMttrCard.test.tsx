@@ -32,12 +32,6 @@ afterEach(() => {
 });
 afterAll(() => mttr.server.close());
 
-/** Figures of the current window come back for a `from` after the previous window's. */
-function isPreviousWindow(q: URLSearchParams) {
-  const length = Date.parse(q.get('to')!) - Date.parse(q.get('from')!);
-  return Date.now() - Date.parse(q.get('to')!) > length / 2;
-}
-
 async function renderCard(entity: Entity = paymentsApi, config = {}) {
   return renderInTestApp(
     <TestApiProvider
@@ -53,30 +47,41 @@ async function renderCard(entity: Entity = paymentsApi, config = {}) {
   );
 }
 
+/** The change the backend answers with the figures. */
+const withinNoise = {
+  previousFrom: '2026-05-31T00:00:00.000Z',
+  previousTo: '2026-08-29T00:00:00.000Z',
+  previousRecovered: 6,
+  previousMedianMs: HOUR,
+  // median 1h 30m against 1h before: +50%, but p = 0.41 says it may be noise
+  medianRatio: 1.5,
+  pValue: 0.41,
+  significant: false,
+};
+
 const busyService = {
   metrics: (q: URLSearchParams) =>
-    isPreviousWindow(q)
-      ? metricsOf({ count: 6, recovered: 6, medianMs: HOUR, meanMs: HOUR })
-      : metricsOf({
-          definition: q.get('definition')!,
-          count: 7,
-          recovered: 6,
-          open: 1,
-          // median 1h 30m against 1h before: 50% slower
-          medianMs:
-            q.get('definition') === 'mitigated' ? 20 * MINUTE : 90 * MINUTE,
-          meanMs: 2 * HOUR,
-          p90Ms: 5 * HOUR,
-          // 7 incidents over 90 days = 7 * 30 / 90 = 2.3 per 30 days
-          frequencyPer30d: (7 * 30) / 90,
-          stages: {
-            detectMs: 4 * MINUTE,
-            acknowledgeMs: 6 * MINUTE,
-            mitigateMs: 30 * MINUTE,
-            resolveMs: 50 * MINUTE,
-          },
-          severityMix: { sev1: 1, sev2: 6 },
-        }),
+    metricsOf({
+      definition: q.get('definition')!,
+      count: 7,
+      recovered: 6,
+      open: 1,
+      medianMs: q.get('definition') === 'mitigated' ? 20 * MINUTE : 90 * MINUTE,
+      // 6 recoveries: the interval is [x1, x6], here 40m to 3h
+      medianCi: { lowMs: 40 * MINUTE, highMs: 3 * HOUR },
+      change: withinNoise,
+      meanMs: 2 * HOUR,
+      p90Ms: 5 * HOUR,
+      // 7 incidents over 90 days = 7 * 30 / 90 = 2.3 per 30 days
+      frequencyPer30d: (7 * 30) / 90,
+      stages: {
+        detectMs: 4 * MINUTE,
+        acknowledgeMs: 6 * MINUTE,
+        mitigateMs: 30 * MINUTE,
+        resolveMs: 50 * MINUTE,
+      },
+      severityMix: { sev1: 1, sev2: 6 },
+    }),
   series: () => ({
     entityRef: 'component:default/payments-api',
     definition: 'resolved',
@@ -112,21 +117,102 @@ describe('EntityMttrCard', () => {
       '1h 30m',
     );
     expect(screen.getByTestId('mttr-mean')).toHaveTextContent('2h');
+    expect(screen.getByTestId('mttr-median-ci')).toHaveTextContent(
+      '95% CI 40m–3h',
+    );
     expect(screen.getByTestId('mttr-change')).toHaveTextContent('+50%');
+    expect(screen.getByTestId('mttr-change-test')).toHaveTextContent(
+      'within noise',
+    );
     expect(screen.getByTestId('mttr-frequency')).toHaveTextContent('2.3');
     expect(
       screen.getAllByText(/Time to resolve · last 90 days/).length,
     ).toBeGreaterThan(0);
     expect(screen.getByText(/based on 7 incidents/)).toBeInTheDocument();
     expect(
-      screen.getByText(/the median is 50% slower than in the previous 90 days/),
+      screen.getByText(/\+50%, within noise \(p = 0\.41\)/),
     ).toBeInTheDocument();
-    // 1h 30m is under a day: the "high" band by default.
-    expect(screen.getByLabelText('DORA band: High')).toBeInTheDocument();
+    // Not significant: the card never calls it slower (or faster).
+    expect(screen.queryByText(/slower|faster/)).not.toBeInTheDocument();
+    // The interval 40m–3h reaches under an hour (elite) and under a day
+    // (high): no single band can be claimed.
+    expect(
+      screen.getByLabelText('DORA band: between High and Elite'),
+    ).toBeInTheDocument();
     expect(screen.queryByText(/Few incidents/)).not.toBeInTheDocument();
   });
 
-  it('asks for the last 90 days and the 90 days before them', async () => {
+  it('says faster only for a significant change, with its p-value', async () => {
+    mttr.setBackend({
+      ...busyService,
+      metrics: () =>
+        metricsOf({
+          count: 40,
+          recovered: 40,
+          medianMs: 33 * MINUTE,
+          medianCi: { lowMs: 22 * MINUTE, highMs: 48 * MINUTE },
+          // 33m against 1h: −45%, p = 0.01
+          change: {
+            ...withinNoise,
+            previousRecovered: 38,
+            medianRatio: 0.55,
+            pValue: 0.01,
+            significant: true,
+          },
+        }),
+    });
+    await renderCard();
+    expect(await screen.findByTestId('mttr-change')).toHaveTextContent('−45%');
+    expect(screen.getByTestId('mttr-change-test')).toHaveTextContent(
+      'significant',
+    );
+    expect(
+      screen.getByText(
+        /the median is faster than in the previous 90 days \(−45%, p = 0\.01\)/,
+      ),
+    ).toBeInTheDocument();
+    // The whole interval 22m–48m is under an hour: elite.
+    expect(screen.getByLabelText('DORA band: Elite')).toBeInTheDocument();
+  });
+
+  it('says how many recoveries it has when the interval is not bounded yet', async () => {
+    mttr.setBackend({
+      ...busyService,
+      metrics: () =>
+        metricsOf({
+          count: 3,
+          recovered: 3,
+          medianMs: 25 * MINUTE,
+          change: {
+            ...withinNoise,
+            previousRecovered: 2,
+            previousMedianMs: 50 * MINUTE,
+            medianRatio: 0.5,
+            // Fewer than 5 recoveries in a window: no test.
+            pValue: null,
+            significant: false,
+          },
+        }),
+    });
+    await renderCard();
+    expect(await screen.findByTestId('mttr-median-ci')).toHaveTextContent(
+      '3 recoveries: interval not bounded yet (needs 6)',
+    );
+    expect(screen.getByTestId('mttr-change-test')).toHaveTextContent(
+      'not tested',
+    );
+    expect(
+      screen.getByText(
+        /−50%, not tested: needs 5 recoveries in each window \(3 now, 2 before\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/slower|faster/)).not.toBeInTheDocument();
+    expect(
+      screen.getByText('DORA band: not enough recoveries to place'),
+    ).toBeInTheDocument();
+  });
+
+  it('asks for the last 90 days once: the change comes with the figures', async () => {
     mttr.setBackend(busyService);
     await renderCard();
     await screen.findByTestId('mttr-median');
@@ -138,11 +224,9 @@ describe('EntityMttrCard', () => {
         to: Date.parse(u.searchParams.get('to')!),
       }))
       .sort((a, b) => a.from - b.from);
-    expect(windows).toHaveLength(2);
+    expect(windows).toHaveLength(1);
     const day = 86_400_000;
     expect(windows[0].to - windows[0].from).toBe(90 * day);
-    expect(windows[1].to - windows[1].from).toBe(90 * day);
-    expect(windows[0].to).toBe(windows[1].from);
   });
 
   it('switches to another definition and names it beside the numbers', async () => {
@@ -165,7 +249,8 @@ describe('EntityMttrCard', () => {
 
   it('uses the configured DORA thresholds', async () => {
     mttr.setBackend(busyService);
-    await renderCard(paymentsApi, { mttr: { dora: { elite: '2h' } } });
+    // Elite under 4h: the whole interval 40m–3h lies in it.
+    await renderCard(paymentsApi, { mttr: { dora: { elite: '4h' } } });
     expect(
       await screen.findByLabelText('DORA band: Elite'),
     ).toBeInTheDocument();

@@ -30,7 +30,8 @@ import {
 } from '../IncidentActions';
 import { DefinitionSelect } from '../shared/Selectors';
 import { DoraBandChip } from '../shared/DoraBandChip';
-import { doraBandOf, readDoraThresholds } from '../shared/doraBand';
+import { doraPlacementOf, readDoraThresholds } from '../shared/doraBand';
+import { describeChange, describeInterval } from '../shared/uncertainty';
 import { OnCallList } from '../shared/OnCallList';
 import { RunbookList } from '../shared/RunbookList';
 import { SafeLink } from '../shared/SafeLink';
@@ -40,11 +41,8 @@ import { StageBar } from '../shared/StageBar';
 import { runbooksOf } from '../shared/runbooks';
 import {
   LOW_SAMPLE_SIZE,
-  formatChange,
   formatFrequency,
   lastDays,
-  previousWindow,
-  relativeChange,
   windowLabel,
 } from '../shared/timeWindow';
 import { useDefinitions } from '../shared/useDefinitions';
@@ -117,9 +115,9 @@ function CardBody(props: {
   const data = useAsync(async () => {
     const window = lastDays(CARD_WINDOW_DAYS, now);
     const query = { entityRef, definition: definitionId };
-    const [current, previous, series, unresolved] = await Promise.all([
+    // The figures carry their change against the previous window.
+    const [current, series, unresolved] = await Promise.all([
       api.getMetrics({ ...query, ...window }),
-      api.getMetrics({ ...query, ...previousWindow(window) }),
       api.getMetricsSeries({ ...query, ...window, bucket: 'week' }),
       api.getIncidents({
         entityRef,
@@ -129,7 +127,6 @@ function CardBody(props: {
     ]);
     return {
       current,
-      previous,
       series: series.items,
       openIncidents: [...unresolved.items].sort((a, b) =>
         a.startedAt.localeCompare(b.startedAt),
@@ -165,7 +162,7 @@ function CardBody(props: {
     );
   }
 
-  const { current, previous, series, openIncidents } = data.value;
+  const { current, series, openIncidents } = data.value;
   if (
     !hasIncidentSourceAnnotation(entity) &&
     current.count === 0 &&
@@ -182,7 +179,7 @@ function CardBody(props: {
     <InfoCard title={title} subheader={caption} action={selector}>
       <Grid container spacing={2}>
         <Grid item xs={12}>
-          <Headline current={current} previous={previous} caption={caption} />
+          <Headline current={current} caption={caption} />
         </Grid>
         <Grid item xs={12} sm={6}>
           <Typography variant="overline" component="h3">
@@ -195,7 +192,7 @@ function CardBody(props: {
               </Typography>
             ) : (
               <DoraBandChip
-                band={doraBandOf(current.medianMs, thresholds)}
+                placement={doraPlacementOf(current, thresholds)}
                 thresholds={thresholds}
               />
             )}
@@ -238,7 +235,14 @@ function CardBody(props: {
   );
 }
 
-function Figure(props: { label: string; value: string; testId?: string }) {
+function Figure(props: {
+  label: string;
+  value: string;
+  testId?: string;
+  /** A line under the figure: its interval, or how sure the change is. */
+  note?: string;
+  noteTestId?: string;
+}) {
   return (
     <Box mr={3}>
       <Typography variant="caption" color="textSecondary" component="div">
@@ -247,28 +251,35 @@ function Figure(props: { label: string; value: string; testId?: string }) {
       <Typography variant="h5" component="div" data-testid={props.testId}>
         {props.value}
       </Typography>
+      {props.note && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          component="div"
+          data-testid={props.noteTestId}
+        >
+          {props.note}
+        </Typography>
+      )}
     </Box>
   );
 }
 
-function Headline(props: {
-  current: RecoveryMetrics;
-  previous: RecoveryMetrics;
-  caption: string;
-}) {
-  const { current, previous, caption } = props;
-  const change = relativeChange(current.medianMs, previous.medianMs);
-  let changeWords = 'no recoveries in the previous 90 days to compare with';
-  if (change !== undefined) {
-    const percent = Math.abs(Math.round(change * 100));
-    if (percent === 0) {
-      changeWords = 'the median is the same as in the previous 90 days';
-    } else {
-      changeWords = `the median is ${percent}% ${
-        change > 0 ? 'slower' : 'faster'
-      } than in the previous 90 days`;
-    }
+/** Under the change figure: whether the change is more than noise. */
+function testVerdict(current: RecoveryMetrics): string {
+  if (current.change.pValue === null) {
+    return 'not tested';
   }
+  return current.change.significant ? 'significant' : 'within noise';
+}
+
+function Headline(props: { current: RecoveryMetrics; caption: string }) {
+  const { current, caption } = props;
+  const change = describeChange(current.change, current.recovered);
+  // Faster or slower only when the test says the change is real.
+  const changeWords = change.direction
+    ? `the median is ${change.direction} than in the previous 90 days (${change.words})`
+    : `against the previous 90 days: ${change.words}`;
   return (
     <Box>
       <Box display="flex" flexWrap="wrap" alignItems="flex-end">
@@ -276,6 +287,12 @@ function Headline(props: {
           label="Median MTTR"
           value={formatDuration(current.medianMs)}
           testId="mttr-median"
+          note={
+            current.medianMs === null
+              ? undefined
+              : describeInterval(current.medianCi, current.recovered)
+          }
+          noteTestId="mttr-median-ci"
         />
         <Figure
           label="Mean MTTR"
@@ -284,8 +301,10 @@ function Headline(props: {
         />
         <Figure
           label="Change (median)"
-          value={formatChange(change)}
+          value={change.value}
           testId="mttr-change"
+          note={testVerdict(current)}
+          noteTestId="mttr-change-test"
         />
         <Figure
           label="Incidents per 30 days"

@@ -155,9 +155,10 @@ describe('EntityMttrContent', () => {
     mttr.setBackend(backend);
     await renderTab();
 
-    expect(
-      await screen.findByText(/Median 1h 30m · p90 4h · mean 2h/),
-    ).toBeInTheDocument();
+    // 2 recoveries: neither interval is bounded, and the summary says so.
+    expect(await screen.findByTestId('mttr-summary')).toHaveTextContent(
+      'Median 1h 30m (interval not bounded: 2 recovered, needs 6) · p90 4h (interval not bounded: 2 recovered, needs 36) · mean 2h',
+    );
     expect(
       screen.getAllByText(/Time to resolve · last 90 days/).length,
     ).toBeGreaterThan(0);
@@ -171,10 +172,78 @@ describe('EntityMttrContent', () => {
     expect(rows[2]).toHaveTextContent(/Time to mitigate.*25m.*1h.*30m/);
   });
 
+  it('carries the intervals and the tested change in the summary and the weekly chart', async () => {
+    const bounded = (from: string, medianMs: number) => ({
+      ...metricsOf({
+        from,
+        count: 8,
+        recovered: 8,
+        medianMs,
+        // 8 recoveries bound the median by the 1st and the 8th.
+        medianCi: { lowMs: medianMs / 2, highMs: medianMs * 2 },
+      }),
+      bucket: 'week' as const,
+    });
+    mttr.setBackend({
+      ...backend,
+      metrics: () =>
+        metricsOf({
+          count: 40,
+          recovered: 40,
+          medianMs: 34 * MINUTE,
+          medianCi: { lowMs: 22 * MINUTE, highMs: 48 * MINUTE },
+          p90Ms: 3 * HOUR,
+          p90Ci: { lowMs: 2 * HOUR, highMs: 5 * HOUR },
+          change: {
+            previousFrom: '2026-05-31T00:00:00.000Z',
+            previousTo: '2026-08-29T00:00:00.000Z',
+            previousRecovered: 35,
+            previousMedianMs: 29 * MINUTE,
+            medianRatio: 34 / 29,
+            pValue: 0.41,
+            significant: false,
+          },
+        }),
+      series: q => ({
+        entityRef: 'component:default/payments-api',
+        definition: q.get('definition')!,
+        bucket: 'week',
+        items: [
+          bounded('2026-11-02T00:00:00.000Z', HOUR),
+          {
+            ...metricsOf({
+              from: '2026-11-09T00:00:00.000Z',
+              count: 2,
+              recovered: 2,
+              medianMs: 2 * HOUR,
+            }),
+            bucket: 'week',
+          },
+          bounded('2026-11-16T00:00:00.000Z', 30 * MINUTE),
+        ],
+      }),
+    });
+    await renderTab();
+
+    expect(await screen.findByTestId('mttr-summary')).toHaveTextContent(
+      'Median 34m (95% CI 22m–48m) · p90 3h (95% CI 2h–5h)',
+    );
+    // +17% on p = 0.41: within noise, never "slower".
+    expect(screen.getByTestId('mttr-summary-change')).toHaveTextContent(
+      'Change of the median against the previous 90 days: +17%, within noise (p = 0.41).',
+    );
+    expect(screen.queryByText(/slower|faster/)).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('img', {
+        name: /3 weeks with recoveries, 2 of them with enough recoveries to bound the median/,
+      }),
+    ).toBeInTheDocument();
+  });
+
   it('reads the window a person picks', async () => {
     mttr.setBackend(backend);
     await renderTab();
-    await screen.findByText(/Median 1h 30m/);
+    await screen.findByTestId('mttr-summary');
 
     await userEvent.selectOptions(screen.getByLabelText('Time window'), '365');
 

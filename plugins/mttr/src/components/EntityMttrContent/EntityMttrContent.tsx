@@ -18,6 +18,7 @@ import {
   MTTR_ALERT_MATCHERS_ANNOTATION,
   MTTR_INCIDENT_KEYS_ANNOTATION,
   PAGERDUTY_SERVICE_ID_ANNOTATION,
+  QuantileInterval,
   RecoveryDefinition,
   formatDuration,
   hasIncidentSourceAnnotation,
@@ -37,6 +38,12 @@ import {
   lastDays,
   windowLabel,
 } from '../shared/timeWindow';
+import {
+  MIN_RECOVERIES_FOR_MEDIAN_CI,
+  MIN_RECOVERIES_FOR_P90_CI,
+  describeChange,
+  formatInterval,
+} from '../shared/uncertainty';
 import { useDefinitions } from '../shared/useDefinitions';
 import { DefinitionsSideBySide } from './DefinitionsSideBySide';
 import { IncidentTable } from './IncidentTable';
@@ -86,6 +93,18 @@ async function readIncidents(
     }
   } while (items.length < Math.min(totalCount, MAX_INCIDENTS));
   return { items, totalCount };
+}
+
+/** " (95% CI 22m–48m)", or " (interval not bounded: 3 recovered, needs 6)". */
+function intervalNote(
+  ci: QuantileInterval | null,
+  recovered: number,
+  needed: number,
+): string {
+  const text = formatInterval(ci);
+  return text
+    ? ` (95% CI ${text})`
+    : ` (interval not bounded: ${recovered} recovered, needs ${needed})`;
 }
 
 export function EntityMttrContent(props: EntityMttrContentProps) {
@@ -206,13 +225,27 @@ function RecoveryTab(props: {
         <Grid container spacing={2}>
           <Grid item xs={12}>
             <InfoCard title="Summary" subheader={caption}>
-              <Typography variant="body1">
-                Median {formatDuration(current.medianMs)} · p90{' '}
-                {formatDuration(current.p90Ms)} · mean{' '}
-                {formatDuration(current.meanMs)} ·{' '}
+              <Typography variant="body1" data-testid="mttr-summary">
+                Median {formatDuration(current.medianMs)}
+                {intervalNote(
+                  current.medianCi,
+                  current.recovered,
+                  MIN_RECOVERIES_FOR_MEDIAN_CI,
+                )}{' '}
+                · p90 {formatDuration(current.p90Ms)}
+                {intervalNote(
+                  current.p90Ci,
+                  current.recovered,
+                  MIN_RECOVERIES_FOR_P90_CI,
+                )}{' '}
+                · mean {formatDuration(current.meanMs)} ·{' '}
                 {formatFrequency(current.frequencyPer30d)} incidents per 30
                 days, based on {current.count} incidents ·{' '}
                 <SeverityMix mix={current.severityMix} />
+              </Typography>
+              <Typography variant="body2" data-testid="mttr-summary-change">
+                Change of the median against the previous {days} days:{' '}
+                {describeChange(current.change, current.recovered).words}.
               </Typography>
               {current.count < LOW_SAMPLE_SIZE && (
                 <Typography variant="body2" role="note">

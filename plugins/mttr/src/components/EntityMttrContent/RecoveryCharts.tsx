@@ -7,12 +7,13 @@ import {
 } from '@mttr-backstage/plugin-mttr-common';
 import { DateTime } from 'luxon';
 import {
+  Area,
   Bar,
   BarChart,
   CartesianGrid,
+  ComposedChart,
   Legend,
   Line,
-  LineChart,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -37,14 +38,20 @@ export function RecoveryCharts(props: {
   caption: string;
 }) {
   const { series, incidents, definition, caption } = props;
+  // A week's median is drawn as a point, with its 95% interval as a band,
+  // only where the week has enough recoveries to bound it; the other weeks'
+  // medians are only a dotted line through them, not points to read.
   const weekly = series.map(s => ({
     week: weekLabel(s.from),
-    median: s.medianMs,
+    median: s.medianCi ? s.medianMs : null,
+    medianUnbounded: s.medianMs,
+    interval: s.medianCi ? [s.medianCi.lowMs, s.medianCi.highMs] : null,
     p90: s.p90Ms,
     incidents: s.count,
   }));
   const distribution = recoveryDistribution(incidents, definition);
   const weeksWithRecoveries = series.filter(s => s.medianMs !== null).length;
+  const weeksBounded = series.filter(s => s.medianCi !== null).length;
   const totalIncidents = series.reduce((sum, s) => sum + s.count, 0);
   const recoveredUnits = distribution.reduce((sum, b) => sum + b.units, 0);
 
@@ -57,25 +64,54 @@ export function RecoveryCharts(props: {
         >
           <div
             role="img"
-            aria-label={`MTTR per week, median and p90, ${caption}: ${weeksWithRecoveries} weeks with recoveries`}
+            aria-label={`MTTR per week, median with its 95% interval and p90, ${caption}: ${weeksWithRecoveries} weeks with recoveries, ${weeksBounded} of them with enough recoveries to bound the median`}
           >
             <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-              <LineChart data={weekly}>
+              <ComposedChart data={weekly}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="week" />
                 <YAxis
                   tickFormatter={v => formatDuration(Number(v))}
                   width={70}
                 />
-                <Tooltip formatter={v => formatDuration(Number(v))} />
+                <Tooltip
+                  formatter={v =>
+                    Array.isArray(v)
+                      ? `${formatDuration(Number(v[0]))}–${formatDuration(
+                          Number(v[1]),
+                        )}`
+                      : formatDuration(Number(v))
+                  }
+                />
                 <Legend />
+                <Area
+                  name="median, 95% interval"
+                  dataKey="interval"
+                  stroke="none"
+                  fill="#1976d2"
+                  fillOpacity={0.15}
+                  connectNulls={false}
+                  isAnimationActive={false}
+                />
+                <Line
+                  name="median (too few recoveries to bound)"
+                  type="monotone"
+                  dataKey="medianUnbounded"
+                  stroke="#1976d2"
+                  strokeDasharray="2 4"
+                  strokeWidth={1}
+                  dot={false}
+                  activeDot={false}
+                  connectNulls
+                  isAnimationActive={false}
+                />
                 <Line
                   name="median"
                   type="monotone"
                   dataKey="median"
                   stroke="#1976d2"
                   strokeWidth={2}
-                  connectNulls
+                  connectNulls={false}
                   isAnimationActive={false}
                 />
                 <Line
@@ -85,12 +121,22 @@ export function RecoveryCharts(props: {
                   stroke="#e65100"
                   strokeDasharray="6 3"
                   strokeWidth={2}
+                  dot={false}
                   connectNulls
                   isAnimationActive={false}
                 />
-              </LineChart>
+              </ComposedChart>
             </ResponsiveContainer>
           </div>
+          {weeksWithRecoveries > 0 && weeksBounded < weeksWithRecoveries && (
+            <Typography variant="caption" color="textSecondary" role="note">
+              {weeksBounded === 0
+                ? 'No week has the 6 recoveries needed to bound its median'
+                : `${weeksWithRecoveries - weeksBounded} of ${weeksWithRecoveries} weeks have fewer than the 6 recoveries needed to bound their median`}
+              : those medians are drawn dotted, as a hint, not as points to
+              read.
+            </Typography>
+          )}
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={6}>

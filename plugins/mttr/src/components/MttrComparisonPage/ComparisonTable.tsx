@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import {
   Box,
   Table,
@@ -10,16 +10,24 @@ import {
   TableRow,
   TableSortLabel,
   Typography,
+  makeStyles,
 } from '@material-ui/core';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { formatDuration } from '@mttr-backstage/plugin-mttr-common';
-import { SeverityMix } from '../shared/SeverityMix';
+import { severityMixText } from '../shared/SeverityMix';
+import { formatFrequency, formatRate } from '../shared/timeWindow';
 import {
-  formatChange,
-  formatFrequency,
-  formatRate,
-} from '../shared/timeWindow';
-import { ComparisonRow, SortField } from './comparisonRows';
+  describeChange,
+  describeInterval,
+  formatInterval,
+} from '../shared/uncertainty';
+import {
+  ComparisonRow,
+  SortField,
+  changeVerdictOf,
+  fleetPositionOf,
+} from './comparisonRows';
+import { MedianWhisker, WhiskerScale, whiskerScaleOf } from './MedianWhisker';
 
 const COLUMNS: Array<{ field: SortField; title: string; numeric: boolean }> = [
   { field: 'name', title: 'Service', numeric: false },
@@ -37,8 +45,123 @@ const COLUMNS: Array<{ field: SortField; title: string; numeric: boolean }> = [
 /** Durations and headers stay on one line: "11h 46m" must not break. */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
+const useStyles = makeStyles({
+  // Ten columns, the median with its interval, in a 1440-pixel window:
+  // narrower gutters than Material's 16 + 24 pixels.
+  compact: {
+    '& th, & td': { paddingLeft: 10, paddingRight: 10 },
+  },
+});
+
 /** Rows per page: the table renders one page, so 10,000 rows cost what 50 do. */
 const PAGE_SIZES = [25, 50, 100];
+
+/**
+ * Text that may break between its parts in a narrow window, never inside
+ * one: "sev1 2 ·" stays together, as does "(p = 0.41)".
+ */
+function BreakBetween(props: { parts: string[] }) {
+  const { parts } = props;
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && ' '}
+          <span style={NO_WRAP}>{part}</span>
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+/**
+ * The median cell: the median with its 95% interval as a whisker beside it
+ * and as text under it (or that it is not bounded yet), and, only when the
+ * interval excludes the fleet median, whether the median is slower or
+ * faster than it.
+ */
+function MedianCell(props: {
+  row: ComparisonRow;
+  scale: WhiskerScale | undefined;
+  fleetMedianMs: number | null;
+}) {
+  const { row, scale, fleetMedianMs } = props;
+  const interval = formatInterval(row.medianCi);
+  const position = fleetPositionOf(row.medianCi, fleetMedianMs);
+  return (
+    <>
+      {row.medianCi && row.medianMs !== null && scale && (
+        <MedianWhisker
+          medianMs={row.medianMs}
+          ci={row.medianCi}
+          scale={scale}
+          fleetMedianMs={fleetMedianMs}
+        />
+      )}
+      {formatDuration(row.medianMs)}
+      {row.medianMs !== null && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          component="div"
+          data-testid="mttr-median-ci"
+          title={describeInterval(row.medianCi, row.recovered)}
+        >
+          {interval ?? `not bounded (${row.recovered})`}
+        </Typography>
+      )}
+      {position && (
+        <Typography
+          variant="caption"
+          component="div"
+          data-testid="mttr-fleet-position"
+        >
+          {position === 'slower'
+            ? '▲ slower than fleet'
+            : '▼ faster than fleet'}
+        </Typography>
+      )}
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="div"
+        style={{ whiteSpace: 'normal' }}
+      >
+        <BreakBetween
+          parts={severityMixText(row.severityMix)
+            .split(' · ')
+            .map((part, i, all) => (i < all.length - 1 ? `${part} ·` : part))}
+        />
+      </Typography>
+    </>
+  );
+}
+
+/**
+ * The change cell: the change of the median as the card words it, and under
+ * it whether the change is more than noise; the full sentence on hover.
+ */
+function ChangeCell(props: { row: ComparisonRow }) {
+  const { row } = props;
+  const wording = describeChange(row.change, row.recovered);
+  const verdict = changeVerdictOf(row);
+  return (
+    <TableCell align="right" style={NO_WRAP} title={wording.words}>
+      {wording.value}
+      {verdict && (
+        <Typography
+          variant="caption"
+          component="div"
+          data-testid="mttr-change-test"
+          style={{ whiteSpace: 'normal' }}
+        >
+          {/* "within noise" and "(p = 0.41)" may go on two lines */}
+          <BreakBetween parts={verdict.split(/(?<=,) | (?=\()/)} />
+        </Typography>
+      )}
+    </TableCell>
+  );
+}
 
 /**
  * The comparison table: sortable headers, one page of rows at a time. Rows
@@ -51,13 +174,17 @@ export function ComparisonTable(props: {
   order: 'asc' | 'desc';
   onSort: (field: SortField) => void;
   caption: string;
+  /** The median the rows are marked against; see fleetMedianOf. */
+  fleetMedianMs: number | null;
 }) {
-  const { rows, grouped, sort, order, onSort, caption } = props;
+  const { rows, grouped, sort, order, onSort, caption, fleetMedianMs } = props;
+  const classes = useStyles();
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(PAGE_SIZES[0]);
   // A new filter or sort starts again at the first page.
   useEffect(() => setPage(0), [rows]);
   const visible = rows.slice(page * pageSize, (page + 1) * pageSize);
+  const scale = whiskerScaleOf(visible, fleetMedianMs);
   const columns = grouped
     ? COLUMNS.map(c =>
         c.field === 'name' ? { ...c, title: 'Team' } : c,
@@ -66,8 +193,14 @@ export function ComparisonTable(props: {
 
   return (
     <Box>
-      <TableContainer>
-        <Table size="small" aria-label={`Services compared, ${caption}`}>
+      {/* Sized by the card, not by the table: a table wider than the window
+          scrolls inside its card instead of widening the page. */}
+      <TableContainer style={{ contain: 'inline-size' }}>
+        <Table
+          size="small"
+          className={classes.compact}
+          aria-label={`Services compared, ${caption}`}
+        >
           <TableHead>
             <TableRow>
               {columns.map(column => (
@@ -79,6 +212,9 @@ export function ComparisonTable(props: {
                 >
                   <TableSortLabel
                     active={sort === column.field}
+                    // An arrow only on the sorted column: a hidden arrow
+                    // on each of the ten would still take its room.
+                    hideSortIcon
                     direction={sort === column.field ? order : 'asc'}
                     onClick={() => onSort(column.field)}
                   >
@@ -105,7 +241,7 @@ export function ComparisonTable(props: {
                   )}
                 </TableCell>
                 {!grouped && (
-                  <TableCell style={NO_WRAP}>
+                  <TableCell>
                     {row.owner ? (
                       <EntityRefLink
                         entityRef={row.owner}
@@ -117,10 +253,11 @@ export function ComparisonTable(props: {
                   </TableCell>
                 )}
                 <TableCell align="right" style={NO_WRAP}>
-                  {formatDuration(row.medianMs)}
-                  <div>
-                    <SeverityMix mix={row.severityMix} />
-                  </div>
+                  <MedianCell
+                    row={row}
+                    scale={scale}
+                    fleetMedianMs={fleetMedianMs}
+                  />
                 </TableCell>
                 <TableCell align="right" style={NO_WRAP}>
                   {formatDuration(row.p90Ms)}
@@ -149,14 +286,7 @@ export function ComparisonTable(props: {
                 <TableCell align="right">
                   {formatRate(row.reopenRate)}
                 </TableCell>
-                <TableCell align="right" style={NO_WRAP}>
-                  {formatChange(row.change)}
-                  {row.change !== undefined && row.change !== 0 && (
-                    <Typography variant="caption" component="div">
-                      {row.change > 0 ? 'slower' : 'faster'}
-                    </Typography>
-                  )}
-                </TableCell>
+                <ChangeCell row={row} />
               </TableRow>
             ))}
           </TableBody>

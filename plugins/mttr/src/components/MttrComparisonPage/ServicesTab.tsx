@@ -21,11 +21,12 @@ import {
   RecoveryDefinition,
   SEVERITIES,
   Severity,
+  formatDuration,
 } from '@mttr-backstage/plugin-mttr-common';
 import useAsync from 'react-use/lib/useAsync';
 import { ByEntityQuery, MttrApi, mttrApiRef } from '../../api';
 import { DefinitionSelect, WindowSelect } from '../shared/Selectors';
-import { lastDays, previousWindow, windowLabel } from '../shared/timeWindow';
+import { lastDays, windowLabel } from '../shared/timeWindow';
 import { useDefinitions } from '../shared/useDefinitions';
 import { ComparisonTable } from './ComparisonTable';
 import { FrequencyScatter } from './FrequencyScatter';
@@ -35,8 +36,9 @@ import {
   SortField,
   filterOptions,
   filterRows,
-  joinPrevious,
+  fleetMedianOf,
   sortRows,
+  toComparisonRows,
   toCsv,
 } from './comparisonRows';
 
@@ -139,15 +141,12 @@ function Comparison(props: {
     definitions.find(d => d.id === definitionId) ?? definitions[0];
   const caption = `${definition.title} · ${windowLabel(days)}`;
 
-  // Per service, for the table, the chart and the filter choices.
+  // Per service, for the table, the chart and the filter choices. Each row
+  // carries its change against the previous window: one read per window.
   const services = useAsync(async () => {
     const window = lastDays(days, now);
     const base = { definition: definitionId, severity: severity || undefined };
-    const [current, previous] = await Promise.all([
-      readAllRows(api, { ...base, ...window }),
-      readAllRows(api, { ...base, ...previousWindow(window) }),
-    ]);
-    return joinPrevious(current, previous);
+    return toComparisonRows(await readAllRows(api, { ...base, ...window }));
   }, [api, definitionId, days, severity, now]);
 
   // Per owner: the backend rolls figures up (medians cannot be added up here),
@@ -166,11 +165,7 @@ function Comparison(props: {
       lifecycle: filters.lifecycle || undefined,
       tag: filters.tag || undefined,
     };
-    const [current, previous] = await Promise.all([
-      readAllRows(api, { ...base, ...window }),
-      readAllRows(api, { ...base, ...previousWindow(window) }),
-    ]);
-    return joinPrevious(current, previous);
+    return toComparisonRows(await readAllRows(api, { ...base, ...window }));
   }, [
     api,
     grouped,
@@ -199,6 +194,9 @@ function Comparison(props: {
       : filterRows(source, { ...filters, search });
     return sortRows(applied, sort, order);
   }, [grouped, teams.value, services.value, filters, search, sort, order]);
+  const fleetMedianMs = useMemo(() => fleetMedianOf(shown), [shown]);
+  const mediansShown = shown.filter(r => r.medianMs !== null).length;
+  const unit = grouped ? 'team' : 'service';
 
   const onSort = (field: SortField) => {
     if (field === sort) {
@@ -315,11 +313,26 @@ function Comparison(props: {
           style={{ marginTop: 8 }}
         >
           Every figure: {caption}
-          {severity ? `, ${severity} incidents only` : ''}. Change compares the
-          median with the {days} days before. Services and teams are compared,
-          never individual responders; read MTTR together with the severity mix
-          and the frequency.
+          {severity ? `, ${severity} incidents only` : ''}. Under each median,
+          its 95% interval. Change compares the median with the {days} days
+          before; it says faster or slower only when a Mann–Whitney test finds
+          the difference significant (p &lt; 0.05). Services and teams are
+          compared, never individual responders; read MTTR together with the
+          severity mix and the frequency.
         </Typography>
+        {fleetMedianMs !== null && (
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            data-testid="mttr-fleet-median"
+          >
+            Fleet median {formatDuration(fleetMedianMs)}: the median of the
+            medians of the {mediansShown} {unit}
+            {mediansShown === 1 ? '' : 's'} shown that had recoveries. A row is
+            marked slower or faster than the fleet only when its median&apos;s
+            95% interval lies wholly above or below the fleet median.
+          </Typography>
+        )}
       </Grid>
       {loading && (
         <Grid item xs={12}>
@@ -363,6 +376,7 @@ function Comparison(props: {
                   order={order}
                   onSort={onSort}
                   caption={caption}
+                  fleetMedianMs={fleetMedianMs}
                 />
               )}
             </InfoCard>
@@ -372,7 +386,11 @@ function Comparison(props: {
               title="Fails often, or recovers slowly?"
               subheader={`Incidents per 30 days against median MTTR · ${caption}`}
             >
-              <FrequencyScatter rows={shown} caption={caption} />
+              <FrequencyScatter
+                rows={shown}
+                caption={caption}
+                fleetMedianMs={fleetMedianMs}
+              />
             </InfoCard>
           </Grid>
         </>

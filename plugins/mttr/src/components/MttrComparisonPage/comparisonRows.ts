@@ -1,17 +1,40 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { EntityRecoveryMetrics } from '@mttr-backstage/plugin-mttr-common';
-import { LOW_SAMPLE_SIZE, relativeChange } from '../shared/timeWindow';
+import {
+  EntityRecoveryMetrics,
+  QuantileInterval,
+} from '@mttr-backstage/plugin-mttr-common';
+import { LOW_SAMPLE_SIZE } from '../shared/timeWindow';
 import { severityMixText } from '../shared/SeverityMix';
+import { describeChange, formatPValue } from '../shared/uncertainty';
 
-/** A row of the comparison table: this window's figures and the change since the previous one. */
+/**
+ * A row of the comparison table: the backend's row, which carries its own
+ * change against the previous window, plus what the table shows with it.
+ */
 export interface ComparisonRow extends EntityRecoveryMetrics {
   /** What the table shows as the row's name. */
   name: string;
-  /** Median of the previous window, when the entity had recoveries then. */
-  previousMedianMs: number | null;
-  /** Relative change of the median against the previous window. */
-  change: number | undefined;
   lowSample: boolean;
+}
+
+/**
+ * The line under a row's change: whether the change is more than noise.
+ * "faster, p = 0.01" or "slower, p = 0.002" only for a significant change;
+ * "within noise (p = 0.41)" otherwise; "not tested" with too few
+ * recoveries in either window; nothing when there is no change to show.
+ */
+export function changeVerdictOf(row: ComparisonRow): string | undefined {
+  const { change } = row;
+  if (change.medianRatio === null) {
+    return undefined;
+  }
+  if (change.pValue === null) {
+    return 'not tested';
+  }
+  const { direction } = describeChange(change, row.recovered);
+  return direction
+    ? `${direction}, ${formatPValue(change.pValue)}`
+    : `within noise (${formatPValue(change.pValue)})`;
 }
 
 /** Columns the table sorts by. */
@@ -58,22 +81,60 @@ function nameOf(row: EntityRecoveryMetrics): string {
   }
 }
 
-/** Joins this window's rows with the previous window's, by entity ref. */
-export function joinPrevious(
-  current: EntityRecoveryMetrics[],
-  previous: EntityRecoveryMetrics[],
+/**
+ * The backend's rows as the table shows them. The change against the
+ * previous window comes with each row, so nothing is joined here.
+ */
+export function toComparisonRows(
+  rows: EntityRecoveryMetrics[],
 ): ComparisonRow[] {
-  const before = new Map(previous.map(p => [p.entityRef, p]));
-  return current.map(row => {
-    const previousMedianMs = before.get(row.entityRef)?.medianMs ?? null;
-    return {
-      ...row,
-      name: nameOf(row),
-      previousMedianMs,
-      change: relativeChange(row.medianMs, previousMedianMs),
-      lowSample: row.count < LOW_SAMPLE_SIZE,
-    };
-  });
+  return rows.map(row => ({
+    ...row,
+    name: nameOf(row),
+    lowSample: row.count < LOW_SAMPLE_SIZE,
+  }));
+}
+
+/**
+ * The fleet median: the median of the medians of the rows given (the rows
+ * that pass the filters, on every page of the table), rows without a median
+ * left out; with an even number of medians, the mean of the middle two.
+ * Null when no row has a median.
+ */
+export function fleetMedianOf(rows: ComparisonRow[]): number | null {
+  const medians = rows
+    .map(r => r.medianMs)
+    .filter((ms): ms is number => ms !== null)
+    .sort((a, b) => a - b);
+  if (medians.length === 0) {
+    return null;
+  }
+  const mid = Math.floor(medians.length / 2);
+  return medians.length % 2
+    ? medians[mid]
+    : (medians[mid - 1] + medians[mid]) / 2;
+}
+
+/**
+ * Whether a row's median is slower or faster than the fleet median, claimed
+ * only when its 95% interval excludes the fleet median: an interval that
+ * contains it (bounds included) cannot tell the two apart, and an unbounded
+ * interval (too few recoveries) cannot tell anything. Undefined then.
+ */
+export function fleetPositionOf(
+  medianCi: QuantileInterval | null,
+  fleetMedianMs: number | null,
+): 'slower' | 'faster' | undefined {
+  if (!medianCi || fleetMedianMs === null) {
+    return undefined;
+  }
+  if (medianCi.lowMs > fleetMedianMs) {
+    return 'slower';
+  }
+  if (medianCi.highMs < fleetMedianMs) {
+    return 'faster';
+  }
+  return undefined;
 }
 
 /** Keeps the rows that match every filter; the search looks at names, refs, owner and system. */
@@ -119,7 +180,7 @@ function sortValue(
     case 'owner':
       return row.owner ?? null;
     case 'change':
-      return row.change ?? null;
+      return row.change.medianRatio;
     default:
       return row[field] ?? null;
   }
@@ -168,8 +229,16 @@ export function filterOptions(rows: ComparisonRow[]) {
   };
 }
 
-const minutes = (ms: number | null) =>
-  ms === null ? '' : (ms / 60_000).toFixed(1);
+const minutes = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? '' : (ms / 60_000).toFixed(1);
+
+/** "yes" or "no" for a tested change; "not tested" when there was no test. */
+function significanceText(change: ComparisonRow['change']): string {
+  if (change.pValue === null) {
+    return 'not tested';
+  }
+  return change.significant ? 'yes' : 'no';
+}
 
 /**
  * A CSV field: quoted when it holds a separator, a quote or a line break.
@@ -190,7 +259,9 @@ function csvField(value: string | number): string {
 /**
  * The table as CSV: the rows given (already filtered and sorted as shown),
  * durations in minutes, with the definition and window in every row so a
- * figure never travels without them.
+ * figure never travels without them. Each median and p90 travels with the
+ * bounds of its 95% interval (blank when not bounded), and the change with
+ * its p-value (blank when not tested) and whether it is significant.
  */
 export function toCsv(
   rows: ComparisonRow[],
@@ -202,13 +273,19 @@ export function toCsv(
     'Owner',
     'System',
     'Median (min)',
+    'Median 95% CI low (min)',
+    'Median 95% CI high (min)',
     'p90 (min)',
+    'p90 95% CI low (min)',
+    'p90 95% CI high (min)',
     'Mean (min)',
     'Incidents',
     'Incidents per 30 days',
     'Downtime (min)',
     'Reopen rate (%)',
     'Change of median vs previous period (%)',
+    'Change p-value',
+    'Change significant (p < 0.05)',
     'Severity mix',
     'Low sample',
     'Definition',
@@ -221,13 +298,21 @@ export function toCsv(
       row.owner ?? '',
       row.system ?? '',
       minutes(row.medianMs),
+      minutes(row.medianCi?.lowMs),
+      minutes(row.medianCi?.highMs),
       minutes(row.p90Ms),
+      minutes(row.p90Ci?.lowMs),
+      minutes(row.p90Ci?.highMs),
       minutes(row.meanMs),
       row.count,
       Number(row.frequencyPer30d.toFixed(2)),
       minutes(row.totalDowntimeMs),
       row.reopenRate === null ? '' : Math.round(row.reopenRate * 100),
-      row.change === undefined ? '' : Math.round(row.change * 100),
+      row.change.medianRatio === null
+        ? ''
+        : Math.round((row.change.medianRatio - 1) * 100),
+      row.change.pValue ?? '',
+      significanceText(row.change),
       severityMixText(row.severityMix),
       row.lowSample ? 'yes' : 'no',
       context.definition,

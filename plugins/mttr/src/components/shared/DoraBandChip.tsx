@@ -1,6 +1,6 @@
-import { Chip, Tooltip } from '@material-ui/core';
+import { Chip, Tooltip, Typography } from '@material-ui/core';
 import { formatDuration } from '@mttr-backstage/plugin-mttr-common';
-import { DoraBand, DoraThresholds } from './doraBand';
+import { DoraBand, DoraPlacement, DoraThresholds } from './doraBand';
 
 const BAND_TITLES: Record<DoraBand, string> = {
   elite: 'Elite',
@@ -33,15 +33,46 @@ export function doraBandDescription(t: DoraThresholds): string {
   )}, low beyond.`;
 }
 
-/** The DORA band of the median time to recovery, in words and colour. */
+/**
+ * The DORA band of the median time to recovery, in words and colour, when
+ * the median's whole 95% interval lies in one band; otherwise the bands it
+ * spans, or that there are too few recoveries to place it.
+ */
 export function DoraBandChip(props: {
-  band: DoraBand | undefined;
+  placement: DoraPlacement | undefined;
   thresholds: DoraThresholds;
 }) {
-  const { band, thresholds } = props;
-  if (!band) {
+  const { placement, thresholds } = props;
+  if (!placement) {
     return null;
   }
+  if ('unplaced' in placement) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        DORA band: not enough recoveries to place
+      </Typography>
+    );
+  }
+  if ('between' in placement) {
+    const { slower, faster } = placement.between;
+    const label = `DORA band: between ${BAND_TITLES[slower]} and ${BAND_TITLES[faster]}`;
+    return (
+      <Tooltip
+        title={`${doraBandDescription(
+          thresholds,
+        )} The median's 95% interval spans more than one band.`}
+      >
+        <Chip
+          size="small"
+          variant="outlined"
+          label={label}
+          aria-label={label}
+          tabIndex={0}
+        />
+      </Tooltip>
+    );
+  }
+  const { band } = placement;
   const label = `DORA band: ${BAND_TITLES[band]}`;
   return (
     <Tooltip title={doraBandDescription(thresholds)}>

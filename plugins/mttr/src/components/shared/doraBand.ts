@@ -64,3 +64,35 @@ export function doraBandOf(
   }
   return 'low';
 }
+
+/** Where a median's 95% interval places it among the bands. */
+export type DoraPlacement =
+  /** The whole interval lies in one band. */
+  | { band: DoraBand }
+  /** The interval spans bands: the slowest and the fastest it reaches. */
+  | { between: { slower: DoraBand; faster: DoraBand } }
+  /** Too few recoveries for an interval: no band can be claimed. */
+  | { unplaced: true };
+
+/**
+ * The band of a median only when its whole 95% interval lies in one band;
+ * otherwise the bands the interval spans, or that it cannot be placed yet.
+ * Undefined when there is no median at all.
+ */
+export function doraPlacementOf(
+  figures: {
+    medianMs: number | null;
+    medianCi: { lowMs: number; highMs: number } | null;
+  },
+  thresholds: DoraThresholds,
+): DoraPlacement | undefined {
+  if (figures.medianMs === null) {
+    return undefined;
+  }
+  if (!figures.medianCi) {
+    return { unplaced: true };
+  }
+  const faster = doraBandOf(figures.medianCi.lowMs, thresholds)!;
+  const slower = doraBandOf(figures.medianCi.highMs, thresholds)!;
+  return faster === slower ? { band: faster } : { between: { slower, faster } };
+}
