@@ -83,6 +83,25 @@ export interface Config {
      */
     defaultDefinition?: string;
     /**
+     * The times the plugin takes as plausible. Events dated outside this
+     * range (`at`, `impactStartedAt`) and read windows (`from`, `to`)
+     * reaching outside it are refused with a 400 naming the field and the
+     * range: one resolve dated 9999-12-31 would otherwise turn a service's
+     * mean time to recovery into centuries.
+     */
+    plausibleTimes?: {
+      /**
+       * The earliest time accepted, ISO 8601 with an offset; default
+       * `2000-01-01T00:00:00Z`.
+       */
+      earliest?: string;
+      /**
+       * How far after now a time may lie (clock skew of the senders), a
+       * duration such as `1h` or `1d`; default `1d`.
+       */
+      maxAhead?: string;
+    };
+    /**
      * Demo data.
      */
     demo?: {

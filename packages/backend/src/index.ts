@@ -5,8 +5,13 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionPolicyModule } from './permissionPolicy';
+import { rootHttpRouterWithStartupGate } from './startupGate';
 
 const backend = createBackend();
+
+// Requests that arrive while the backend starts wait for it (or get 503 with
+// Retry-After) instead of a 404 from a plugin not mounted yet.
+backend.add(rootHttpRouterWithStartupGate);
 
 // Serves the built frontend when it exists (production build / e2e runs).
 backend.add(import('@backstage/plugin-app-backend'));

@@ -14,6 +14,10 @@
  *   --access-secret S     the webhook's HMAC secret
  *   --expiry-interval D   mttr.access.expiryCheckInterval (default 10s)
  *   --revocation-lease D  mttr.access.revocationLease (default 20s)
+ *
+ * SIGUSR2 starts a measurement of the event loop's delay (10 ms
+ * resolution); SIGTERM prints it to stderr as `EVENT_LOOP_DELAY_MS {...}`
+ * before stopping (bench/responsiveness.ts reads it).
  */
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -22,6 +26,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { mttrPlugin } from '../src/plugin';
 import { benchEntities } from './entities';
 
@@ -110,7 +115,24 @@ async function main() {
   const address = backend.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   process.stdout.write(`READY ${port}\n`);
+  let delay: IntervalHistogram | undefined;
+  process.on('SIGUSR2', () => {
+    delay?.disable();
+    delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+  });
   process.on('SIGTERM', async () => {
+    if (delay) {
+      delay.disable();
+      const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+      process.stderr.write(
+        `EVENT_LOOP_DELAY_MS ${JSON.stringify({
+          p50: ms(delay.percentile(50)),
+          p99: ms(delay.percentile(99)),
+          max: ms(delay.max),
+        })}\n`,
+      );
+    }
     await backend.stop();
     if (!kept) {
       rmSync(dir, { recursive: true, force: true });

@@ -212,8 +212,9 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
     // so that mapped incidents are mapped when they arrive.
     let waited = 0;
     for (;;) {
+      // Mappings are read with user tokens only.
       const res = await fetch(`${base}/mappings?origin=catalog&limit=1`, {
-        headers: service,
+        headers: user('admin'),
       });
       const body = (await res.json()) as { totalCount: number };
       if (waited++ % 50 === 0) {

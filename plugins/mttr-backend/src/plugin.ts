@@ -23,6 +23,7 @@ import { seedDemoIncidents } from './service/demo/seedDemoIncidents';
 import { RecoveryDerivation } from './service/derivation/RecoveryDerivation';
 import { IncidentsService } from './service/incidents/IncidentsService';
 import { IncidentIngestion } from './service/ingest/IncidentIngestion';
+import { PlausibleTimes } from './service/input/instants';
 import { MappingsService } from './service/mappings/MappingsService';
 import { RecoveryMetricsService } from './service/metrics/RecoveryMetricsService';
 import { readRecoveryDefinitions } from './service/recovery';
@@ -93,7 +94,8 @@ export const mttrPlugin = createBackendPlugin({
         const derivation = new RecoveryDerivation(definitions.definitions);
         await derivation.reconcileDefinitions(store, logger);
 
-        const ingestion = new IncidentIngestion({ store, derivation });
+        const times = PlausibleTimes.fromConfig(config);
+        const ingestion = new IncidentIngestion({ store, derivation, times });
         const metrics = new RecoveryMetricsService({
           store,
           definitions,
@@ -137,6 +139,7 @@ export const mttrPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             httpAuth,
+            times,
             ingestion,
             metrics,
             incidents,

@@ -102,6 +102,9 @@ const iso = (ms: number | undefined) =>
  * change is a conditional update in the store, so that racing deciders get
  * exactly one decision and a terminal state never becomes active again.
  */
+/** Access requests per page of the list, at most and by default. */
+export const LIST_PAGE = 200;
+
 export class AccessService {
   constructor(private readonly o: AccessServiceOptions) {}
 
@@ -136,6 +139,9 @@ export class AccessService {
       status?: AccessRequestStatus[];
       mine?: boolean;
       toApprove?: boolean;
+      /** A page of the list (default the first 200). */
+      limit?: number;
+      offset?: number;
     },
     credentials: BackstageCredentials,
   ): Promise<AccessRequest[]> {
@@ -143,25 +149,35 @@ export class AccessService {
     if ((query.mine || query.toApprove) && !user) {
       throw new InputError('mine and toApprove need a signed-in user');
     }
-    const stored = await this.o.store.listRequests({
-      entityRef: query.entityRef ? normalizeRef(query.entityRef) : undefined,
-      status: query.toApprove ? ['pending', 'active'] : query.status,
-      requester: query.mine ? user : undefined,
-    });
-    const visible = await this.visibleEntityRefs(
-      stored.map(r => r.entityRef),
-      credentials,
-    );
+    const limit = query.limit ?? LIST_PAGE;
+    const offset = query.offset ?? 0;
     const viewer = this.viewerFor(credentials);
     const items: AccessRequest[] = [];
-    for (const request of stored) {
-      if (!visible.has(request.entityRef)) continue;
-      if (query.status && !query.status.includes(request.status)) continue;
-      const presented = await this.present(request, viewer, false);
-      if (query.toApprove && !presented.viewer?.canApprove) continue;
-      items.push(presented);
+    // Visibility and "may approve" are decided here, after the store's
+    // filters: read the store a page at a time until the page asked for
+    // is full or the store has no more.
+    for (let from = 0; items.length < offset + limit; from += LIST_PAGE) {
+      const stored = await this.o.store.listRequests({
+        entityRef: query.entityRef ? normalizeRef(query.entityRef) : undefined,
+        status: query.toApprove ? ['pending', 'active'] : query.status,
+        requester: query.mine ? user : undefined,
+        limit: LIST_PAGE,
+        offset: from,
+      });
+      const visible = await this.visibleEntityRefs(
+        stored.map(r => r.entityRef),
+        credentials,
+      );
+      for (const request of stored) {
+        if (!visible.has(request.entityRef)) continue;
+        if (query.status && !query.status.includes(request.status)) continue;
+        const presented = await this.present(request, viewer, false);
+        if (query.toApprove && !presented.viewer?.canApprove) continue;
+        items.push(presented);
+      }
+      if (stored.length < LIST_PAGE) break;
     }
-    return items;
+    return items.slice(offset, offset + limit);
   }
 
   async verifyAudit(): Promise<AccessAuditVerification> {

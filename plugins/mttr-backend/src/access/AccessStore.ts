@@ -91,6 +91,7 @@ export interface AccessStore {
     status?: AccessRequestStatus[];
     requester?: string;
     limit?: number;
+    offset?: number;
   }): Promise<StoredAccessRequest[]>;
   listApprovals(requestId: string): Promise<StoredApproval[]>;
 

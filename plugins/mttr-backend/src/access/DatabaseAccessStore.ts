@@ -281,11 +281,13 @@ export class DatabaseAccessStore implements AccessStore {
     status?: AccessRequestStatus[];
     requester?: string;
     limit?: number;
+    offset?: number;
   }): Promise<StoredAccessRequest[]> {
     const query = this.db('access_requests')
       .orderBy('created_at', 'desc')
       .orderBy('id', 'asc')
-      .limit(filter.limit ?? 200);
+      .limit(filter.limit ?? 200)
+      .offset(filter.offset ?? 0);
     if (filter.entityRef) query.where('entity_ref', filter.entityRef);
     if (filter.status?.length) query.whereIn('status', filter.status);
     if (filter.requester) query.where('requester', filter.requester);

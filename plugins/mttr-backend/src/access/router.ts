@@ -3,7 +3,19 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { AccessService } from './AccessService';
+import {
+  entityRefSchema,
+  queryIntegerInput,
+  refuseUnstorableText,
+} from '../service/input/requestInput';
+import {
+  KEY_COLUMN_LENGTH,
+  storableString,
+} from '../service/input/storableText';
+import { AccessService, LIST_PAGE } from './AccessService';
+
+/** 365 days: longer than any target's maxDuration could sensibly be. */
+const MAX_DURATION_MINUTES = 365 * 24 * 60;
 
 const STATUSES = [
   'pending',
@@ -15,27 +27,40 @@ const STATUSES = [
   'failed',
 ] as const;
 
+/** Ids and keys: `varchar(255)` columns (migrations/202611272300_access_tables.js). */
+const key = storableString({ min: 1, max: KEY_COLUMN_LENGTH });
+
+const reason = storableString({ max: 4000 })
+  .transform(text => text.trim())
+  .refine(text => text.length > 0, 'reason is required');
+
+/** Whole minutes, at most a year: an int column on every engine. */
+const durationMinutes = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_DURATION_MINUTES, {
+    message: `must be at most ${MAX_DURATION_MINUTES} minutes`,
+  });
+
 const createBody = z
   .object({
-    entityRef: z.string().min(1),
-    targetId: z.string().min(1),
-    incident: z
-      .object({ source: z.string().min(1), incidentId: z.string().min(1) })
-      .strict()
-      .optional(),
-    durationMinutes: z.number().int().positive(),
-    reason: z.string().trim().min(1, 'reason is required').max(4000),
+    entityRef: entityRefSchema,
+    targetId: key,
+    incident: z.object({ source: key, incidentId: key }).strict().optional(),
+    durationMinutes,
+    reason,
   })
   .strict();
 
 const commentBody = z
-  .object({ comment: z.string().max(4000).optional() })
+  .object({ comment: storableString({ max: 4000 }).optional() })
   .strict();
 
 const extendBody = z
   .object({
-    durationMinutes: z.number().int().positive(),
-    reason: z.string().trim().min(1, 'reason is required').max(4000),
+    durationMinutes,
+    reason,
   })
   .strict();
 
@@ -45,7 +70,7 @@ const flag = z
   .transform(v => v === 'true');
 
 const listQuery = z.object({
-  entityRef: z.string().min(1).optional(),
+  entityRef: entityRefSchema.optional(),
   status: z
     .string()
     .optional()
@@ -64,9 +89,12 @@ const listQuery = z.object({
     }),
   mine: flag,
   toApprove: flag,
+  // Read from the raw query (decimal digits only) by the route.
+  limit: z.unknown().optional(),
+  offset: z.unknown().optional(),
 });
 
-const entityQuery = z.object({ entityRef: z.string().min(1) });
+const entityQuery = z.object({ entityRef: entityRefSchema });
 
 function parse<T extends z.ZodTypeAny>(
   schema: T,
@@ -94,6 +122,7 @@ export function createAccessRouter(options: {
   const { service, httpAuth } = options;
   const router = Router();
   router.use(express.json());
+  router.use(refuseUnstorableText());
 
   router.get('/access-targets', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
@@ -114,7 +143,17 @@ export function createAccessRouter(options: {
       allow: ['user', 'service'],
     });
     const query = parse(listQuery, req.query, 'query');
-    res.json({ items: await service.listRequests(query, credentials) });
+    const page = {
+      limit: queryIntegerInput(req, 'limit', {
+        fallback: LIST_PAGE,
+        min: 1,
+        max: LIST_PAGE,
+      }),
+      offset: queryIntegerInput(req, 'offset', { fallback: 0 }),
+    };
+    res.json({
+      items: await service.listRequests({ ...query, ...page }, credentials),
+    });
   });
 
   router.post('/access-requests', async (req, res) => {

@@ -832,8 +832,15 @@ export class DatabaseIncidentStore implements IncidentStore {
     }
     const units: MetricUnit[] = [];
     for (const chunk of chunks([...new Set(entityRefs)], IN_CHUNK)) {
-      const rows = await base().whereIn('entity_ref', chunk);
-      units.push(...rows.map((row: any) => toMetricUnit(row, withKeys)));
+      const query = base().whereIn('entity_ref', chunk);
+      // The comparison reads every entity's units a page of entities at a
+      // time: on SQLite as arrays too.
+      const rows = this.isSqlite
+        ? await this.readUnitsAsArrays(query, withKeys)
+        : (await query).map((row: any) => toMetricUnit(row, withKeys));
+      for (const unit of rows) {
+        units.push(unit);
+      }
     }
     return units;
   }
@@ -878,14 +885,48 @@ export class DatabaseIncidentStore implements IncidentStore {
     }
   }
 
+  async readUnitEntityPage(options: {
+    definitionId: string;
+    fromMs: number;
+    toMs: number;
+    afterEntityRef?: string;
+    limit: number;
+  }): Promise<string[]> {
+    // In the order of the covering index (definition, entity, start): each
+    // engine walks it from afterEntityRef and stops after `limit` entities.
+    const query = this.db('mttr_units')
+      .distinct('entity_ref')
+      .where('definition_id', options.definitionId)
+      .andWhere('start_ms', '>=', options.fromMs)
+      .andWhere('start_ms', '<', options.toMs)
+      .andWhereNot('outcome', 'filtered')
+      .orderBy('entity_ref')
+      .limit(options.limit);
+    if (options.afterEntityRef !== undefined) {
+      query.andWhere('entity_ref', '>', options.afterEntityRef);
+    }
+    return (await query).map((row: any) => row.entity_ref);
+  }
+
   async readUnitDigests(options: {
     definitionId: string;
     fromMs: number;
     toMs: number;
     previousFromMs?: number;
     severities?: Severity[];
+    entityRefs?: string[];
   }): Promise<Map<string, UnitDigest>> {
-    const { definitionId, fromMs, toMs, previousFromMs, severities } = options;
+    const {
+      definitionId,
+      fromMs,
+      toMs,
+      previousFromMs,
+      severities,
+      entityRefs,
+    } = options;
+    if (entityRefs?.length === 0) {
+      return new Map();
+    }
     const engine = this.db.client.config.client;
     if (engine !== 'better-sqlite3' && engine !== 'pg') {
       // MySQL's GROUP_CONCAT is cut at group_concat_max_len (1 KiB unless
@@ -898,6 +939,7 @@ export class DatabaseIncidentStore implements IncidentStore {
         // Both windows in one read when the previous one is asked for.
         fromMs: previousFromMs ?? fromMs,
         toMs,
+        entityRefs,
       });
       for (const unit of units) {
         if (wanted && !(unit.severity && wanted.has(unit.severity))) {
@@ -938,6 +980,9 @@ export class DatabaseIncidentStore implements IncidentStore {
     const severityFilter = severities?.length
       ? ` AND severity IN (${severities.map(() => '?').join(', ')})`
       : '';
+    const entityFilter = entityRefs
+      ? ` AND entity_ref IN (${entityRefs.map(() => '?').join(', ')})`
+      : '';
     const sql = `SELECT entity_ref,
         COUNT(*) AS n_units,
         SUM(CASE WHEN ${counted} THEN 1 ELSE 0 END) AS n_counted,
@@ -952,13 +997,14 @@ export class DatabaseIncidentStore implements IncidentStore {
         ${list('resolve_ms')} AS resolve
       FROM mttr_units
       WHERE definition_id = ? AND start_ms >= ? AND start_ms < ?
-        AND outcome <> 'filtered'${severityFilter}
+        AND outcome <> 'filtered'${severityFilter}${entityFilter}
       GROUP BY entity_ref`;
     const result = await this.db.raw(sql, [
       definitionId,
       fromMs,
       toMs,
       ...(severities ?? []),
+      ...(entityRefs ?? []),
     ]);
     const rows: any[] = engine === 'pg' ? result.rows : result;
     const digests = new Map<string, UnitDigest>();
@@ -1005,9 +1051,15 @@ export class DatabaseIncidentStore implements IncidentStore {
         } AS durations
         FROM mttr_units
         WHERE definition_id = ? AND start_ms >= ? AND start_ms < ?
-          AND outcome = 'counted' AND end_ms IS NOT NULL${severityFilter}
+          AND outcome = 'counted' AND end_ms IS NOT NULL${severityFilter}${entityFilter}
         GROUP BY entity_ref`,
-        [definitionId, previousFromMs, fromMs, ...(severities ?? [])],
+        [
+          definitionId,
+          previousFromMs,
+          fromMs,
+          ...(severities ?? []),
+          ...(entityRefs ?? []),
+        ],
       );
       const previousRows: any[] = engine === 'pg' ? previous.rows : previous;
       for (const row of previousRows) {

@@ -223,7 +223,22 @@ export interface IncidentStore {
     toMs: number;
     previousFromMs?: number;
     severities?: Severity[];
+    /** Only these entities (at most 500). */
+    entityRefs?: string[];
   }): Promise<Map<string, UnitDigest>>;
+
+  /**
+   * The next `limit` entities, in ref order after `afterEntityRef`, that
+   * have units of the definition starting in [fromMs, toMs): for reading
+   * a window's units a page of entities at a time.
+   */
+  readUnitEntityPage(options: {
+    definitionId: string;
+    fromMs: number;
+    toMs: number;
+    afterEntityRef?: string;
+    limit: number;
+  }): Promise<string[]>;
 
   // --- mappings and the catalog ------------------------------------------
 

@@ -6,7 +6,7 @@ export const spec = {
   "info": {
     "title": "mttr",
     "version": "1",
-    "description": "Incident recovery metrics (MTTR) for Backstage entities.\n\nAll paths are relative to the plugin's base URL, `/api/mttr`. Every route\nexcept `/health` needs a Backstage token (`Authorization: Bearer ...`):\nreads take a user or service token, `POST /events` takes only service\ntokens (Backstage plugins, and static tokens configured under\n`backend.auth.externalAccess`). Reads answer only for entities the caller\ncan see in the catalog.\n\nTimes are ISO 8601 in UTC with millisecond precision; durations are in\nmilliseconds. Windows are `[from, to)` and default to the 90 days before\nnow. The change against the previous period is not a separate field:\ncall `/metrics` again with the previous window (`from - (to - from)` to\n`from`).\n\nErrors are Backstage error bodies (`{ error: { name, message }, request,\nresponse: { statusCode } }`): 400 InputError (the message names the field,\nand for event batches the index: `events[3].type`), 401 without a token,\n403 NotAllowedError, 404 NotFoundError (an entity the caller cannot see\nis not found), 413 when a request body exceeds 5 MB.\n\nJust-in-time access (`/access-requests`, `/access-targets`, `/on-call`,\n`/access-audit/verify`): durations there are whole minutes; a decision\non a request that is no longer pending answers 409 ConflictError.\n",
+    "description": "Incident recovery metrics (MTTR) for Backstage entities.\n\nAll paths are relative to the plugin's base URL, `/api/mttr`. Every route\nexcept `/health` needs a Backstage token (`Authorization: Bearer ...`):\nreads take a user or service token, `POST /events` takes only service\ntokens (Backstage plugins, and static tokens configured under\n`backend.auth.externalAccess`); the mapping routes and every decision on\naccess take user tokens only, whatever the permission policy says. Reads\nanswer only for entities the caller can see in the catalog.\n\nInput rules, the same for every route and every database engine (a\n400 InputError naming the field otherwise):\n- times are ISO 8601 with an offset (`Z`, `+02:00` or `+0200`), real\n  dates and times of day, offsets within ±18:00, and lie within\n  `mttr.plausibleTimes` (by default from 2000-01-01 to one day after now);\n- strings contain no NUL character and no lone UTF-16 surrogate;\n  identifiers, keys, fingerprints and labels are at most 255 characters\n  (the columns they are stored in);\n- entity refs are refs (`kind:namespace/name`, the namespace `default`\n  when left out) of at most 255 characters;\n- integers (`limit`, `offset`) are written in decimal digits only\n  (`0x10` and `1e2` are refused).\n\nReads of figures cover windows of at most 731 days (two years), so a\nseries has at most 106 weekly or 25 monthly buckets; every list is\npaged (`limit`, `offset`).\n\nDuring start-up and shutdown of a backend, requests can get 503 with\n`Retry-After` (or, from a backend without the demo portal's start-up\ngate, 404 with an empty body): senders retry both, and load balancers\nroute by `/.backstage/health/v1/readiness`.\n\nTimes are ISO 8601 in UTC with millisecond precision; durations are in\nmilliseconds. Windows are `[from, to)` and default to the 90 days before\nnow. The change against the previous period is not a separate field:\ncall `/metrics` again with the previous window (`from - (to - from)` to\n`from`).\n\nErrors are Backstage error bodies (`{ error: { name, message }, request,\nresponse: { statusCode } }`): 400 InputError (the message names the field,\nand for event batches the index: `events[3].type`), 401 without a token,\n403 NotAllowedError, 404 NotFoundError (an entity the caller cannot see\nis not found), 413 when a request body exceeds 5 MB.\n\nJust-in-time access (`/access-requests`, `/access-targets`, `/on-call`,\n`/access-audit/verify`): durations there are whole minutes; a decision\non a request that is no longer pending answers 409 ConflictError.\n",
     "license": {
       "name": "Apache-2.0",
       "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
@@ -56,7 +56,7 @@ export const spec = {
         "name": "from",
         "in": "query",
         "allowReserved": true,
-        "description": "Start of the window (inclusive), ISO 8601. Default `to` - 90 days.",
+        "description": "Start of the window (inclusive), ISO 8601 with an offset. Default `to` - 90 days; at most 731 days before `to`.",
         "required": false,
         "schema": {
           "type": "string",
@@ -67,7 +67,7 @@ export const spec = {
         "name": "to",
         "in": "query",
         "allowReserved": true,
-        "description": "End of the window (exclusive), ISO 8601. Default now.",
+        "description": "End of the window (exclusive), ISO 8601 with an offset. Default now.",
         "required": false,
         "schema": {
           "type": "string",
@@ -78,7 +78,7 @@ export const spec = {
         "name": "entityRef",
         "in": "query",
         "allowReserved": true,
-        "description": "An entity ref; `component:payments` means `component:default/payments`.",
+        "description": "An entity ref of at most 255 characters; `component:payments` means `component:default/payments`.",
         "required": true,
         "schema": {
           "type": "string"
@@ -107,6 +107,7 @@ export const spec = {
       "limit": {
         "name": "limit",
         "in": "query",
+        "description": "Decimal digits only.",
         "required": false,
         "schema": {
           "type": "integer",
@@ -117,6 +118,7 @@ export const spec = {
       "offset": {
         "name": "offset",
         "in": "query",
+        "description": "Decimal digits only.",
         "required": false,
         "schema": {
           "type": "integer",
@@ -1768,7 +1770,7 @@ export const spec = {
         "tags": [
           "Mappings"
         ],
-        "description": "Incidents that count for no entity the catalog knows (they name none,\nor only unknown ones), newest first, with the labels, mapping keys and\nrefs they carry. Needs `mttr.mappings.manage`.\n",
+        "description": "Incidents that count for no entity the catalog knows (they name none,\nor only unknown ones), newest first, with the labels, mapping keys and\nrefs they carry. Needs `mttr.mappings.manage` and a user token.\n",
         "security": [
           {
             "JWT": []
@@ -1805,7 +1807,7 @@ export const spec = {
         "tags": [
           "Mappings"
         ],
-        "description": "Mappings from mapping keys to entities: `catalog` ones come from\nentity annotations (read-only here), `manual` ones are stored by\nadmins. Needs `mttr.mappings.manage`.\n",
+        "description": "Mappings from mapping keys to entities: `catalog` ones come from\nentity annotations (read-only here), `manual` ones are stored by\nadmins. Needs `mttr.mappings.manage` and a user token.\n",
         "security": [
           {
             "JWT": []
@@ -1867,7 +1869,7 @@ export const spec = {
         "tags": [
           "Mappings"
         ],
-        "description": "Maps a key to an entity (`manual`); incidents carrying the key count\nfor the entity at once. Idempotent. Needs `mttr.mappings.manage`.\n",
+        "description": "Maps a key to an entity (`manual`); incidents carrying the key count\nfor the entity at once. Idempotent. Needs `mttr.mappings.manage`\nand a user token (service tokens get 403).\n",
         "security": [
           {
             "JWT": []
@@ -1923,7 +1925,7 @@ export const spec = {
         "tags": [
           "Mappings"
         ],
-        "description": "Removes a manual mapping. Needs `mttr.mappings.manage`.",
+        "description": "Removes a manual mapping. Needs `mttr.mappings.manage` and a user token.",
         "security": [
           {
             "JWT": []
@@ -2055,7 +2057,7 @@ export const spec = {
         "tags": [
           "Access"
         ],
-        "description": "Access requests, newest first, of entities the caller can see.\n`mine=true`: the caller's own; `toApprove=true`: those the caller may\ndecide now (pending requests and pending extensions).\n",
+        "description": "Access requests, newest first, of entities the caller can see, a\npage at a time (`limit`, `offset`; fewer than `limit` items means\nthe last page). `mine=true`: the caller's own; `toApprove=true`:\nthose the caller may decide now (pending requests and pending\nextensions).\n",
         "security": [
           {
             "JWT": []
@@ -2103,6 +2105,20 @@ export const spec = {
                 "false"
               ]
             }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "Decimal digits only; default 200, at most 200.",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 200
+            }
+          },
+          {
+            "$ref": "#/components/parameters/offset"
           }
         ],
         "responses": {

@@ -1,11 +1,18 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-import { InputError } from '@backstage/errors';
 import { IncidentStatus, Severity } from '@mttr-backstage/plugin-mttr-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { spec } from '../schema/openapi.generated';
 import { IncidentsService } from './incidents/IncidentsService';
+import { PlausibleTimes } from './input/instants';
+import {
+  entityRefInput,
+  instantInput,
+  queryIntegerInput,
+  refuseUnstorableText,
+  requiredEntityRefInput,
+} from './input/requestInput';
 import { IncidentIngestion } from './ingest/IncidentIngestion';
 import { MappingsService } from './mappings/MappingsService';
 import {
@@ -22,37 +29,12 @@ export const BODY_LIMIT = '5mb';
 /** @internal */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
+  /** The range event times and read windows must lie in. */
+  times: PlausibleTimes;
   ingestion: IncidentIngestion;
   metrics: RecoveryMetricsService;
   incidents: IncidentsService;
   mappings: MappingsService;
-}
-
-function date(value: unknown, name: string): Date | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  const ms = Date.parse(String(value));
-  if (Number.isNaN(ms)) {
-    throw new InputError(`${name} must be an ISO 8601 date-time`);
-  }
-  return new Date(ms);
-}
-
-function int(
-  value: unknown,
-  name: string,
-  fallback: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (value === undefined) {
-    return fallback;
-  }
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw new InputError(`${name} must be an integer from 0 to ${max}`);
-  }
-  return n;
 }
 
 /**
@@ -82,13 +64,22 @@ function list<T extends string>(value: unknown): T[] | undefined {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, ingestion, metrics, incidents, mappings } = options;
+  const { httpAuth, ingestion, metrics, incidents, mappings, times } = options;
+  const date = (value: unknown, field: string) =>
+    instantInput(value, field, times);
+  const int = (
+    req: { originalUrl: string },
+    name: string,
+    fallback: number,
+    max?: number,
+  ) => queryIntegerInput(req, name, { fallback, max });
 
   const router = Router();
   // Parsed here, ahead of the OpenAPI router, so that a body over the limit
   // answers 413 (the OpenAPI router turns errors of its own middleware into
   // 400s).
   router.use(express.json({ limit: BODY_LIMIT }));
+  router.use(refuseUnstorableText());
 
   const api = createValidatedOpenApiRouter(spec, {
     validatorOptions: {
@@ -122,7 +113,7 @@ export async function createRouter(
     res.json(
       body(
         await metrics.getEntityMetrics({
-          entityRef: String(q.entityRef),
+          entityRef: requiredEntityRefInput(q.entityRef, 'entityRef'),
           definition: q.definition,
           from: date(q.from, 'from'),
           to: date(q.to, 'to'),
@@ -153,8 +144,8 @@ export async function createRouter(
           groupBy: q.groupBy,
           sort: q.sort as SortField | undefined,
           order: q.order,
-          limit: int(q.limit, 'limit', 100, 1000),
-          offset: int(q.offset, 'offset', 0),
+          limit: int(req, 'limit', 100, 1000),
+          offset: int(req, 'offset', 0),
           credentials,
         }),
       ),
@@ -169,7 +160,7 @@ export async function createRouter(
     res.json(
       body(
         await metrics.getSeries({
-          entityRef: String(q.entityRef),
+          entityRef: requiredEntityRefInput(q.entityRef, 'entityRef'),
           definition: q.definition,
           from: date(q.from, 'from'),
           to: date(q.to, 'to'),
@@ -189,27 +180,30 @@ export async function createRouter(
     res.json(
       body(
         await incidents.listIncidents({
-          entityRef: q.entityRef,
+          entityRef: entityRefInput(q.entityRef, 'entityRef'),
           from: date(q.from, 'from'),
           to: date(q.to, 'to'),
           statuses: list<IncidentStatus>(q.status),
-          limit: int(q.limit, 'limit', 50, 1000),
-          offset: int(q.offset, 'offset', 0),
+          limit: int(req, 'limit', 50, 1000),
+          offset: int(req, 'offset', 0),
           credentials,
         }),
       ),
     );
   });
 
+  // Mappings are managed by people (mttr.mappings.manage), never by a
+  // service token: the static token of an incident source may post events,
+  // and under an allow-all policy it would otherwise also remap incidents.
   api.get('/incidents/unmapped', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
+      allow: ['user'],
     });
     res.json(
       body(
         await mappings.listUnmapped({
-          limit: int(req.query.limit, 'limit', 50, 1000),
-          offset: int(req.query.offset, 'offset', 0),
+          limit: int(req, 'limit', 50, 1000),
+          offset: int(req, 'offset', 0),
           credentials,
         }),
       ),
@@ -218,7 +212,7 @@ export async function createRouter(
 
   api.get('/mappings', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
+      allow: ['user'],
     });
     const q = req.query;
     res.json(
@@ -226,9 +220,9 @@ export async function createRouter(
         await mappings.list({
           origin: q.origin,
           mappingKey: q.mappingKey,
-          entityRef: q.entityRef,
-          limit: int(q.limit, 'limit', 100, 1000),
-          offset: int(q.offset, 'offset', 0),
+          entityRef: entityRefInput(q.entityRef, 'entityRef'),
+          limit: int(req, 'limit', 100, 1000),
+          offset: int(req, 'offset', 0),
           credentials,
         }),
       ),
@@ -237,13 +231,13 @@ export async function createRouter(
 
   api.put('/mappings', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
+      allow: ['user'],
     });
     res.json(
       body(
         await mappings.put({
           mappingKey: req.body.mappingKey,
-          entityRef: req.body.entityRef,
+          entityRef: requiredEntityRefInput(req.body.entityRef, 'entityRef'),
           credentials,
         }),
       ),
@@ -252,11 +246,11 @@ export async function createRouter(
 
   api.delete('/mappings', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
+      allow: ['user'],
     });
     await mappings.delete({
       mappingKey: String(req.query.mappingKey),
-      entityRef: String(req.query.entityRef),
+      entityRef: requiredEntityRefInput(req.query.entityRef, 'entityRef'),
       credentials,
     });
     res.status(204).end();

@@ -5,6 +5,7 @@ import {
 import { IncidentEventSink } from '@mttr-backstage/plugin-mttr-node';
 import { IncidentStore, keyOfIncident } from '../../database/IncidentStore';
 import { RecoveryDerivation } from '../derivation/RecoveryDerivation';
+import { PlausibleTimes } from '../input/instants';
 import { parseEventBatch } from './eventBatch';
 
 /**
@@ -20,6 +21,8 @@ export class IncidentIngestion implements IncidentEventSink {
       store: IncidentStore;
       derivation: RecoveryDerivation;
       clock?: () => number;
+      /** The range event times must lie in; 2000 to a day ahead by default. */
+      times?: PlausibleTimes;
     },
   ) {}
 
@@ -30,7 +33,10 @@ export class IncidentIngestion implements IncidentEventSink {
 
   /** As {@link IncidentIngestion.ingest}, for a request body `{ events }`. */
   async ingestBody(body: unknown): Promise<IngestResult> {
-    const events = parseEventBatch(body);
+    const events = parseEventBatch(
+      body,
+      this.options.times ?? PlausibleTimes.defaults(this.options.clock),
+    );
     if (events.length === 0) {
       return { accepted: 0, duplicates: 0 };
     }

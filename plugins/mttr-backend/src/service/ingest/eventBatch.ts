@@ -6,53 +6,67 @@ import {
 } from '@mttr-backstage/plugin-mttr-common';
 import { z } from 'zod';
 import { StoredEvent } from '../../database/IncidentStore';
-import { tryNormaliseEntityRef } from '../catalog/entityRefs';
+import { PlausibleTimes } from '../input/instants';
+import { entityRefIssue } from '../input/requestInput';
+import { KEY_COLUMN_LENGTH, storableString } from '../input/storableText';
 
 /** At most this many events per request. */
 export const MAX_EVENTS_PER_BATCH = 1000;
 
-const isoWithOffset = z
-  .string()
-  .datetime({ offset: true, message: 'must be ISO 8601 with an offset' });
+/** An instant within the plausible times, in epoch ms. */
+function instant(times: PlausibleTimes) {
+  return z.string().transform((text, ctx) => {
+    const parsed = times.parse(text);
+    if ('problem' in parsed) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.problem });
+      return z.NEVER;
+    }
+    return parsed.ms;
+  });
+}
 
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine(isSafeHttpUrl, { message: 'must be an http(s) URL' });
+const key = storableString({ min: 1, max: KEY_COLUMN_LENGTH });
 
-const attributesSchema = z.object({
-  title: z.string().max(1000).optional(),
-  severity: z.enum(SEVERITIES).optional(),
-  entityRefs: z
-    .array(
-      z.string().refine(ref => tryNormaliseEntityRef(ref) !== undefined, {
-        message: 'must be an entity ref like component:default/payments',
-      }),
-    )
-    .max(100)
-    .optional(),
-  fingerprint: z.string().min(1).max(255).optional(),
-  labels: z.array(z.string().min(1).max(255)).max(100).optional(),
-  url: httpUrl.optional(),
-  runbookUrl: httpUrl.optional(),
-  impactStartedAt: isoWithOffset.optional(),
-  mappingKeys: z.array(z.string().min(1).max(255)).max(100).optional(),
+const httpUrl = storableString({ max: 2048 }).refine(isSafeHttpUrl, {
+  message: 'must be an http(s) URL',
 });
 
-const eventSchema = z.object({
-  source: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    message: 'must be 1-64 letters, digits, ".", "_" or "-"',
-  }),
-  incidentId: z.string().min(1).max(255),
-  eventId: z.string().min(1).max(255),
-  type: z.enum(INCIDENT_EVENT_TYPES),
-  at: isoWithOffset,
-  incident: attributesSchema.optional(),
-});
+function batchSchema(times: PlausibleTimes) {
+  const attributesSchema = z.object({
+    title: storableString({ max: 1000 }).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    // Checked as refs the store can hold, kept as sent (the derivation
+    // normalises them).
+    entityRefs: z
+      .array(z.string().superRefine(entityRefIssue))
+      .max(100)
+      .optional(),
+    fingerprint: key.optional(),
+    labels: z.array(key).max(100).optional(),
+    url: httpUrl.optional(),
+    runbookUrl: httpUrl.optional(),
+    // Stored in UTC: every reader parses it the same way.
+    impactStartedAt: instant(times)
+      .transform(ms => new Date(ms).toISOString())
+      .optional(),
+    mappingKeys: z.array(key).max(100).optional(),
+  });
 
-const batchSchema = z.object({
-  events: z.array(eventSchema).max(MAX_EVENTS_PER_BATCH),
-});
+  const eventSchema = z.object({
+    source: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+      message: 'must be 1-64 letters, digits, ".", "_" or "-"',
+    }),
+    incidentId: key,
+    eventId: key,
+    type: z.enum(INCIDENT_EVENT_TYPES),
+    at: instant(times),
+    incident: attributesSchema.optional(),
+  });
+
+  return z.object({
+    events: z.array(eventSchema).max(MAX_EVENTS_PER_BATCH),
+  });
+}
 
 /** `events[3].incident.severity` */
 function pathText(path: Array<string | number>): string {
@@ -66,14 +80,19 @@ function pathText(path: Array<string | number>): string {
 
 /**
  * Validates a request body `{ events: [...] }` and turns its events into the
- * stored form (times in epoch ms). Throws an InputError whose message names
+ * stored form (times in epoch ms): every string storable on every engine
+ * and within its column, every time a real instant within the plausible
+ * times, every entity ref a ref. Throws an InputError whose message names
  * the index and field of each problem, e.g.
  * `events[2].type: Invalid enum value...`.
  *
  * @internal
  */
-export function parseEventBatch(body: unknown): StoredEvent[] {
-  const result = batchSchema.safeParse(body);
+export function parseEventBatch(
+  body: unknown,
+  times: PlausibleTimes = PlausibleTimes.defaults(),
+): StoredEvent[] {
+  const result = batchSchema(times).safeParse(body);
   if (!result.success) {
     const issues = result.error.issues;
     const shown = issues
@@ -89,7 +108,7 @@ export function parseEventBatch(body: unknown): StoredEvent[] {
     incidentId: event.incidentId,
     eventId: event.eventId,
     type: event.type,
-    atMs: Date.parse(event.at),
+    atMs: event.at,
     ...(event.incident ? { incident: event.incident } : {}),
   }));
 }

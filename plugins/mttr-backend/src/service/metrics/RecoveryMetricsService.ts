@@ -14,6 +14,12 @@ import { IncidentStore, MetricUnit } from '../../database/IncidentStore';
 import { normaliseEntityRef } from '../catalog/entityRefs';
 import { EntityInfo, VisibleEntities } from '../catalog/VisibleEntities';
 import {
+  EventLoopBudget,
+  checkReadWindow,
+  readUnitDigestsByEntityPage,
+  readUnitsByEntityPage,
+} from './readBounds';
+import {
   AggregatableUnit,
   RecoveryDefinitions,
   UnitDigest,
@@ -176,6 +182,7 @@ export class RecoveryMetricsService {
     if (start.getTime() >= end.getTime()) {
       throw new InputError('from must be before to');
     }
+    checkReadWindow({ from: start, to: end });
     return { from: start, to: end };
   }
 
@@ -353,9 +360,9 @@ export class RecoveryMetricsService {
     const rows: EntityRecoveryMetrics[] = [];
     // Per entity, the store answers a digest of its units, not the units,
     // with the previous window's recovered durations for the change, in
-    // one read.
+    // one read (a page of entities at a time).
     const previousWindow = previousWindowOf(window);
-    const digests = await this.options.store.readUnitDigests({
+    const digests = await readUnitDigestsByEntityPage(this.options.store, {
       definitionId: definition.id,
       fromMs: window.from.getTime(),
       toMs: window.to.getTime(),
@@ -366,7 +373,9 @@ export class RecoveryMetricsService {
       [...digests.keys()],
       credentials,
     );
+    const budget = new EventLoopBudget();
     for (const [entityRef, digest] of digests) {
+      await budget.pause();
       const info = visible.get(entityRef);
       if (!info || !matches(info)) {
         continue;
@@ -401,7 +410,7 @@ export class RecoveryMetricsService {
     const rows: EntityRecoveryMetrics[] = [];
     // This window and the previous one (for the change), in one read.
     const units = filterSeverities(
-      await this.options.store.readUnits({
+      await readUnitsByEntityPage(this.options.store, {
         definitionId: definition.id,
         fromMs: previousWindowOf(window).from.getTime(),
         toMs: window.to.getTime(),
@@ -410,7 +419,9 @@ export class RecoveryMetricsService {
       severities,
     );
     const unitsByEntity = new Map<string, MetricUnit[]>();
+    const budget = new EventLoopBudget();
     for (const unit of units) {
+      await budget.pause();
       const list = unitsByEntity.get(unit.entityRef);
       if (list) {
         list.push(unit);
@@ -427,6 +438,7 @@ export class RecoveryMetricsService {
       { entities: number; units: Map<string, MetricUnit> }
     >();
     for (const [entityRef, list] of unitsByEntity) {
+      await budget.pause();
       const info = visible.get(entityRef);
       if (!info || !info.owner || !matches(info)) {
         continue;
@@ -458,6 +470,7 @@ export class RecoveryMetricsService {
       credentials,
     );
     for (const [ownerRef, owner] of owners) {
+      await budget.pause();
       const info = ownerInfo.get(ownerRef);
       const [previous, current] = splitAt(
         [...owner.units.values()],

@@ -241,7 +241,10 @@ export function ComparisonTable(props: {
                   )}
                 </TableCell>
                 {!grouped && (
-                  <TableCell>
+                  // Team names break between words, never inside one.
+                  <TableCell
+                    style={{ overflowWrap: 'normal', wordBreak: 'keep-all' }}
+                  >
                     {row.owner ? (
                       <EntityRefLink
                         entityRef={row.owner}

@@ -1,0 +1,92 @@
+/*
+ * While the backend starts, the HTTP server already listens, but a plugin's
+ * routes exist only once the plugin has been initialised: for about a
+ * second after a restart, `POST /api/mttr/events` answered 404 with an
+ * empty body. A sender cannot tell that from a wrong URL, and one that
+ * retries only on 5xx dropped its batch.
+ *
+ * The gate holds every `/api/...` request that arrives before the backend
+ * has started until it has (then the plugin's route answers it), for at
+ * most `waitMs`; after that, and while the backend shuts down, it answers
+ * 503 with `Retry-After`. Backstage does the same for the routes of a
+ * plugin that is mounted but not started yet (backend.lifecycle
+ * .startupRequestPauseTimeout); this covers the routes that do not exist
+ * yet. Health checks (/.backstage/health/v1/...) are never held: load
+ * balancers should route by `/.backstage/health/v1/readiness`, which
+ * answers 503 until the backend has started.
+ */
+import { LifecycleService } from '@backstage/backend-plugin-api';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { ServiceUnavailableError } from '@backstage/errors';
+
+/** How long a request that arrives during start-up waits, by default. */
+export const STARTUP_WAIT_MS = 10_000;
+
+/** The `Retry-After` of a 503 from the gate, in seconds. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The gate as a middleware, for the root app ahead of the routes.
+ */
+export function createStartupGate(options: {
+  lifecycle: LifecycleService;
+  waitMs?: number;
+}) {
+  const waitMs = options.waitMs ?? STARTUP_WAIT_MS;
+  let state: 'starting' | 'up' | 'down' = 'starting';
+  const waiting = new Set<() => void>();
+  options.lifecycle.addStartupHook(() => {
+    state = 'up';
+    for (const release of waiting) release();
+    waiting.clear();
+  });
+  options.lifecycle.addShutdownHook(() => {
+    state = 'down';
+    for (const release of waiting) release();
+    waiting.clear();
+  });
+
+  return (
+    req: { path: string },
+    res: { setHeader(name: string, value: string): unknown },
+    next: (error?: Error) => void,
+  ) => {
+    if (state === 'up' || !req.path.startsWith('/api/')) {
+      next();
+      return;
+    }
+    const unavailable = (message: string) => {
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      next(new ServiceUnavailableError(message));
+    };
+    if (state === 'down') {
+      unavailable('The backend is shutting down');
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+    const release = () => {
+      clearTimeout(timer);
+      if (state === 'up') {
+        next();
+      } else {
+        unavailable('The backend is shutting down');
+      }
+    };
+    timer = setTimeout(() => {
+      waiting.delete(release);
+      unavailable('The backend has not started yet');
+    }, waitMs);
+    waiting.add(release);
+  };
+}
+
+/**
+ * The root HTTP router with the start-up gate ahead of Backstage's own
+ * middleware and routes.
+ */
+export const rootHttpRouterWithStartupGate = rootHttpRouterServiceFactory({
+  configure({ app, lifecycle, applyDefaults }) {
+    app.use(createStartupGate({ lifecycle }));
+    applyDefaults();
+  },
+});
