@@ -464,6 +464,7 @@ async function startBackend(scratch, pagerDuty) {
       '          subject: install-test-events',
       '        accessRestrictions:',
       '          - plugin: mttr',
+      '            permission: [mttr.read]',
       'mttr:',
       '  pagerduty:',
       `    apiBaseUrl: ${pagerDuty.url}`,
