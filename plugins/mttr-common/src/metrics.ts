@@ -50,7 +50,7 @@ export interface RecoveryChange {
   medianRatio: number | null;
   /** Null when either window has fewer than 5 recovered units. */
   pValue: number | null;
-  /** pValue < 0.05 (false when pValue is null). */
+  /** `pValue < 0.05` (false when pValue is null). */
   significant: boolean;
 }
 

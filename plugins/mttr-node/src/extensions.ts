@@ -137,10 +137,10 @@ export class DeferredIncidentSource implements IncidentSource {
   private resolveConnected!: (sink: IncidentEventSink) => void;
 
   /**
-   * @param options.id - the source id, also the `source` of its events
-   * @param options.notConnectedError - the error a delivery gets when the
-   *   sink is not there within its timeout (a ServiceUnavailableError makes
-   *   the caller's HTTP answer a 503, which webhook senders retry)
+   * `options.id` is the source id, also the `source` of its events;
+   * `options.notConnectedError` makes the error a delivery gets when the sink
+   * is not there within its timeout (a ServiceUnavailableError makes the
+   * caller's HTTP answer a 503, which webhook senders retry).
    */
   constructor(
     private readonly options: { id: string; notConnectedError: () => Error },

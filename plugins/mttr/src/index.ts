@@ -18,6 +18,8 @@ export type {
   ByEntityQuery,
   MetricsSeriesQuery,
   IncidentsQuery,
+  AccessRequestsQuery,
+  NewAccessRequest,
 } from './api';
 export type { EntityMttrCardProps } from './components/EntityMttrCard';
 export type { EntityMttrContentProps } from './components/EntityMttrContent';

@@ -7,6 +7,9 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { MttrClient, mttrApiRef } from './api';
+import type { EntityMttrCardProps } from './components/EntityMttrCard';
+import type { EntityMttrContentProps } from './components/EntityMttrContent';
+import type { MttrComparisonPageProps } from './components/MttrComparisonPage';
 import { rootRouteRef } from './routes';
 
 /**
@@ -35,7 +38,9 @@ export const mttrPlugin = createPlugin({
  *
  * @public
  */
-export const MttrComparisonPage = mttrPlugin.provide(
+export const MttrComparisonPage: (
+  props: MttrComparisonPageProps,
+) => JSX.Element = mttrPlugin.provide(
   createRoutableExtension({
     name: 'MttrComparisonPage',
     component: () =>
@@ -50,15 +55,16 @@ export const MttrComparisonPage = mttrPlugin.provide(
  *
  * @public
  */
-export const EntityMttrCard = mttrPlugin.provide(
-  createComponentExtension({
-    name: 'EntityMttrCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityMttrCard').then(m => m.EntityMttrCard),
-    },
-  }),
-);
+export const EntityMttrCard: (props: EntityMttrCardProps) => JSX.Element =
+  mttrPlugin.provide(
+    createComponentExtension({
+      name: 'EntityMttrCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityMttrCard').then(m => m.EntityMttrCard),
+      },
+    }),
+  );
 
 /**
  * The Recovery tab of an entity page: charts, incidents with timelines and
@@ -66,12 +72,15 @@ export const EntityMttrCard = mttrPlugin.provide(
  *
  * @public
  */
-export const EntityMttrContent = mttrPlugin.provide(
-  createComponentExtension({
-    name: 'EntityMttrContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityMttrContent').then(m => m.EntityMttrContent),
-    },
-  }),
-);
+export const EntityMttrContent: (props: EntityMttrContentProps) => JSX.Element =
+  mttrPlugin.provide(
+    createComponentExtension({
+      name: 'EntityMttrContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityMttrContent').then(
+            m => m.EntityMttrContent,
+          ),
+      },
+    }),
+  );

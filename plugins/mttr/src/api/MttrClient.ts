@@ -154,7 +154,11 @@ export class MttrClient implements MttrApi {
     );
   }
 
-  /** GETs a route of the plugin and parses its JSON answer. */
+  /**
+   * GETs a route of the plugin and parses its JSON answer.
+   *
+   * @internal
+   */
   protected async get<T>(
     path: string,
     query: Record<string, QueryValue> = {},
@@ -166,7 +170,11 @@ export class MttrClient implements MttrApi {
     return (await response.json()) as T;
   }
 
-  /** Sends a JSON body to a route of the plugin and parses its answer. */
+  /**
+   * Sends a JSON body to a route of the plugin and parses its answer.
+   *
+   * @internal
+   */
   protected async send<T>(
     method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,

@@ -3,7 +3,11 @@ import { ServicesTab } from './ServicesTab';
 import { AccessRequestApprovals } from '../AccessRequestApprovals';
 import { UnmappedTab } from '../UnmappedTab';
 
-/** A tab of the comparison page. */
+/**
+ * A tab of the comparison page.
+ *
+ * @public
+ */
 export interface ComparisonTab {
   /** Used in the URL: `/mttr?tab=<id>`. */
   id: string;
