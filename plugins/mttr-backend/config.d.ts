@@ -114,7 +114,7 @@ export interface Config {
        */
       concurrency?: number;
       /**
-       * Heavy reads that may wait for their turn, default 16; beyond them a
+       * Heavy reads that may wait for their turn, default 64; beyond them a
        * heavy read answers 503 with `Retry-After: 5`.
        */
       maxWaiting?: number;

@@ -20,8 +20,12 @@ const DEFAULT_CONCURRENCY: Record<string, number> = {
 };
 /** Elsewhere (PostgreSQL, MySQL) queries run in the database server. */
 const DEFAULT_SERVER_CONCURRENCY = 2;
-/** Heavy reads that may wait, by default. */
-const DEFAULT_MAX_WAITING = 16;
+/**
+ * Heavy reads that may wait, by default. The comparison page reads a
+ * catalog of 10,000 entities as 10 pages of 1,000 at once: 64 lets about six
+ * such page loads wait their turn before anyone is refused.
+ */
+const DEFAULT_MAX_WAITING = 64;
 /** What a refused read is told, in seconds, by default. */
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
@@ -69,7 +73,7 @@ export class HeavyReadQueue {
 
   /**
    * From `mttr.heavyReads` (`concurrency`, `maxWaiting`), with defaults per
-   * database client: 1 at a time on SQLite, 2 elsewhere, 16 waiting.
+   * database client: 1 at a time on SQLite, 2 elsewhere, 64 waiting.
    */
   static fromConfig(
     config: Config,
