@@ -102,6 +102,24 @@ export interface Config {
       maxAhead?: string;
     };
     /**
+     * How many heavy reads (every comparison by entity or by owner, series
+     * over more than 90 days) run at once. Each holds the event loop in
+     * slices; with several in flight a health check waits for a slice of
+     * each, so the others wait their turn in arrival order.
+     */
+    heavyReads?: {
+      /**
+       * Heavy reads running at once; default 1 on SQLite (whose queries run
+       * on the event loop) and 2 on PostgreSQL and MySQL.
+       */
+      concurrency?: number;
+      /**
+       * Heavy reads that may wait for their turn, default 64; beyond them a
+       * heavy read answers 503 with `Retry-After: 5`.
+       */
+      maxWaiting?: number;
+    };
+    /**
      * Demo data.
      */
     demo?: {

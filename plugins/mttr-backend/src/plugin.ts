@@ -17,6 +17,7 @@ import {
   openIncidentsFromStore,
 } from './access';
 import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
+import { HeavyReadQueue } from './service/metrics/HeavyReadQueue';
 import { CatalogMappingSync } from './service/catalog/CatalogMappingSync';
 import { VisibleEntities } from './service/catalog/VisibleEntities';
 import { seedDemoIncidents } from './service/demo/seedDemoIncidents';
@@ -96,10 +97,13 @@ export const mttrPlugin = createBackendPlugin({
 
         const times = PlausibleTimes.fromConfig(config);
         const ingestion = new IncidentIngestion({ store, derivation, times });
+        const databaseClient = (await database.getClient()).client.config
+          .client as string;
         const metrics = new RecoveryMetricsService({
           store,
           definitions,
           visibleEntities: new VisibleEntities({ catalog, permissions }),
+          heavyReads: HeavyReadQueue.fromConfig(config, { databaseClient }),
         });
         const incidents = new IncidentsService({
           store,

@@ -58,10 +58,12 @@ function credentialsOf(options: unknown): BackstageCredentials {
 function visibilityCatalog(
   entities: () => Entity[],
   canSee: (entity: Entity, credentials: BackstageCredentials) => boolean,
+  beforeRead?: () => Promise<void>,
 ) {
   const byRef = () => new Map(entities().map(e => [stringifyEntityRef(e), e]));
   return catalogServiceMock.mock({
     async getEntitiesByRefs(req, options) {
+      await beforeRead?.();
       const credentials = credentialsOf(options);
       const map = byRef();
       return {
@@ -140,6 +142,11 @@ export async function startMttrTestBackend(
       | 'allow'
       | 'deny'
       | ((permission: string, resourceRef?: string) => boolean);
+    /**
+     * Awaited before the catalog answers a lookup of entities by ref: a
+     * test can hold a read in the middle, to see what others do meanwhile.
+     */
+    beforeCatalogRead?: () => Promise<void>;
   } = {},
 ): Promise<MttrTestBackend> {
   const entities = [...(options.entities ?? [])];
@@ -153,6 +160,7 @@ export async function startMttrTestBackend(
           ? (credentials.principal as BackstageUserPrincipal).userEntityRef
           : undefined,
       ),
+    options.beforeCatalogRead,
   );
   // Scheduled tasks run when the test says so.
   const tasks = new Map<string, () => Promise<void>>();

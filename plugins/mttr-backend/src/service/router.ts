@@ -15,6 +15,7 @@ import {
 } from './input/requestInput';
 import { IncidentIngestion } from './ingest/IncidentIngestion';
 import { MappingsService } from './mappings/MappingsService';
+import { HeavyReadsBusyError } from './metrics/HeavyReadQueue';
 import {
   RecoveryMetricsService,
   SortField,
@@ -255,6 +256,22 @@ export async function createRouter(
     });
     res.status(204).end();
   });
+
+  // A heavy read refused by the queue answers 503 through Backstage's error
+  // handler; the header tells the client when to come back.
+  router.use(
+    (
+      error: unknown,
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (error instanceof HeavyReadsBusyError && !res.headersSent) {
+        res.set('Retry-After', String(error.retryAfterSeconds));
+      }
+      next(error);
+    },
+  );
 
   return router;
 }

@@ -19,6 +19,7 @@ import {
   readUnitDigestsByEntityPage,
   readUnitsByEntityPage,
 } from './readBounds';
+import { HeavyReadQueue } from './HeavyReadQueue';
 import {
   AggregatableUnit,
   RecoveryDefinitions,
@@ -150,8 +151,18 @@ export class RecoveryMetricsService {
       visibleEntities: VisibleEntities;
       definitions: RecoveryDefinitions;
       clock?: () => number;
+      /**
+       * Admits the heavy reads (every comparison, series over more than
+       * the default 90 days) a few at a time; without it they all run at
+       * once.
+       */
+      heavyReads?: HeavyReadQueue;
     },
   ) {}
+
+  private heavy<T>(read: () => Promise<T>): Promise<T> {
+    return this.options.heavyReads ? this.options.heavyReads.run(read) : read();
+  }
 
   getDefinitions(): DefinitionsResponse {
     return {
@@ -271,35 +282,44 @@ export class RecoveryMetricsService {
       options.credentials,
     );
     const { bucket } = options;
-    const units = await this.entityUnits(
-      entity.entityRef,
-      definition,
-      window,
-      options.severities,
-    );
     const fromMs = window.from.getTime();
     const toMs = window.to.getTime();
-    const items: MetricsSeriesResponse['items'] = [];
-    // Buckets are whole UTC weeks (from Monday) or months, clipped to the
-    // window: the first and last may be partial, and their frequency is
-    // scaled to the part of them inside the window.
-    for (let start = bucketStart(fromMs, bucket); start < toMs;) {
-      const end = nextBucket(start, bucket);
-      const from = new Date(Math.max(start, fromMs));
-      const to = new Date(Math.min(end, toMs));
-      const inBucket = units.filter(
-        u => u.startMs >= from.getTime() && u.startMs < to.getTime(),
+    const series = async () => {
+      const units = await this.entityUnits(
+        entity.entityRef,
+        definition,
+        window,
+        options.severities,
       );
-      items.push({
-        entityRef: entity.entityRef,
-        definition: definition.id,
-        bucket,
-        from: from.toISOString(),
-        to: to.toISOString(),
-        ...aggregateUnits(inBucket, { from, to }),
-      });
-      start = end;
-    }
+      const items: MetricsSeriesResponse['items'] = [];
+      // Buckets are whole UTC weeks (from Monday) or months, clipped to the
+      // window: the first and last may be partial, and their frequency is
+      // scaled to the part of them inside the window.
+      for (let start = bucketStart(fromMs, bucket); start < toMs;) {
+        const end = nextBucket(start, bucket);
+        const from = new Date(Math.max(start, fromMs));
+        const to = new Date(Math.min(end, toMs));
+        const inBucket = units.filter(
+          u => u.startMs >= from.getTime() && u.startMs < to.getTime(),
+        );
+        items.push({
+          entityRef: entity.entityRef,
+          definition: definition.id,
+          bucket,
+          from: from.toISOString(),
+          to: to.toISOString(),
+          ...aggregateUnits(inBucket, { from, to }),
+        });
+        start = end;
+      }
+      return items;
+    };
+    // One entity's units over the default window are a light read; over
+    // years, a busy entity's are thousands, and each bucket goes over them.
+    const items =
+      toMs - fromMs > DEFAULT_WINDOW_MS
+        ? await this.heavy(series)
+        : await series();
     return {
       entityRef: entity.entityRef,
       definition: definition.id,
@@ -325,10 +345,12 @@ export class RecoveryMetricsService {
         to: window.to.toISOString(),
       },
     };
-    let rows =
+    // Every comparison reads the whole window of every entity: a heavy read.
+    let rows = await this.heavy(() =>
       options.groupBy === 'owner'
-        ? await this.ownerRows(query)
-        : await this.entityRows(query);
+        ? this.ownerRows(query)
+        : this.entityRows(query),
+    );
 
     const sort = options.sort ?? 'count';
     const direction = (options.order ?? 'desc') === 'asc' ? 1 : -1;
