@@ -125,6 +125,78 @@ export interface ByEntityResponse {
   totalCount: number;
 }
 
+/**
+ * The columns the comparison sorts by (`sort` of `GET /metrics/by-entity`
+ * and `GET /metrics/comparison`). `name` is the title, else the entity's
+ * name; `change` is `change.medianRatio`. Rows without a value sort last
+ * in either order; ties are broken by `entityRef` ascending.
+ *
+ * @public
+ */
+export type ComparisonSortField =
+  | 'name'
+  | 'owner'
+  | 'medianMs'
+  | 'p90Ms'
+  | 'meanMs'
+  | 'count'
+  | 'frequencyPer30d'
+  | 'totalDowntimeMs'
+  | 'reopenRate'
+  | 'change';
+
+/**
+ * The values a person can pick in the comparison's filters, over every row
+ * the user may see in the window before any of the filters is applied
+ * (sorted ascending, blanks left out).
+ *
+ * @public
+ */
+export interface ComparisonChoices {
+  owners: string[];
+  systems: string[];
+  kinds: string[];
+  lifecycles: string[];
+  tags: string[];
+}
+
+/**
+ * One point of the comparison's frequency/median scatter: every row that
+ * passes the filters, in a compact form.
+ *
+ * @public
+ */
+export interface ComparisonPoint {
+  entityRef: string;
+  name: string;
+  frequencyPer30d: number;
+  medianMs: number | null;
+  count: number;
+}
+
+/**
+ * `GET /api/mttr/metrics/comparison`: what the comparison page shows, in
+ * one answer: a page of sorted, filtered rows (each with its change
+ * against the previous window), how many rows pass the filters, the fleet
+ * median over those rows, the filter choices and the scatter's points.
+ *
+ * @public
+ */
+export interface ComparisonResponse {
+  items: EntityRecoveryMetrics[];
+  /** Rows that pass the filters (all pages). */
+  totalCount: number;
+  /**
+   * The median of the rows' `medianMs` over every row that passes the
+   * filters and has a median (null when none has).
+   */
+  fleetMedianMs: number | null;
+  /** Present when the request asked for `include=choices`. */
+  choices?: ComparisonChoices;
+  /** Present when the request asked for `include=points`. */
+  points?: ComparisonPoint[];
+}
+
 /** @public */
 export interface MetricsSeriesBucket extends RecoveryFigures {
   bucket: 'week' | 'month';
