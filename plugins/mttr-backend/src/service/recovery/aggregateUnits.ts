@@ -14,7 +14,8 @@ import {
   quantileInterval,
 } from './uncertainty';
 
-// Digests are built in src/domain, below the store that builds them too.
+// Unit digests live in src/domain, below both the figures here and the
+// store, which digests units itself on MySQL/MariaDB.
 export type { AggregatableUnit, UnitDigest } from '../../domain/unitDigest';
 export { addToDigest, digestOf, emptyDigest } from '../../domain/unitDigest';
 
