@@ -8,6 +8,7 @@ import { mttrPermissions } from '@mttr-backstage/plugin-mttr-common';
 import {
   IncidentSource,
   mttrAccessProviderExtensionPoint,
+  mttrAccessRequestsExtensionPoint,
   mttrIncidentSourceExtensionPoint,
   mttrOnCallExtensionPoint,
 } from '@mttr-backstage/plugin-mttr-node';
@@ -55,6 +56,10 @@ export const mttrPlugin = createBackendPlugin({
     env.registerExtensionPoint(
       mttrAccessProviderExtensionPoint,
       accessExtensions.accessProviders,
+    );
+    env.registerExtensionPoint(
+      mttrAccessRequestsExtensionPoint,
+      accessExtensions.accessRequests,
     );
 
     env.registerInit({

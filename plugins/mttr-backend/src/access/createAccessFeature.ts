@@ -15,23 +15,27 @@ import { AccessProvider } from '@mttr-backstage/plugin-mttr-node';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AccessAuditTrail } from './AccessAuditTrail';
+import { Clock } from './AccessContext';
 import { AccessExtensions } from './AccessExtensions';
-import { AccessNotifier } from './AccessNotifier';
-import { AccessService, Clock } from './AccessService';
+import { AccessService } from './AccessService';
+import { auditorEmitter } from './audit/AccessAuditTrail';
 import { readAccessConfig, worstExpiryDelayMs } from './config';
 import { ConfigOnCallLookup } from './ConfigOnCallLookup';
-import { DatabaseAccessStore } from './DatabaseAccessStore';
 import { ExpiryWorker } from './expiry/ExpiryWorker';
 import { DatabaseGrantLeases } from './expiry/GrantLeases';
 import { DatabaseGrantCallLeases } from './grant/GrantCallLeases';
+import { AccessNotifier } from './notify/AccessNotifier';
 import { OpenIncidentLookup } from './OpenIncidentLookup';
 import { RecordOnlyAccessProvider } from './providers/RecordOnlyAccessProvider';
 import {
   readWebhookSettings,
   WebhookAccessProvider,
 } from './providers/WebhookAccessProvider';
-import { createAccessRouter } from './router';
+import {
+  createAccessNotConfiguredRouter,
+  createAccessRouter,
+} from './router';
+import { DatabaseAccessStore } from './store/DatabaseAccessStore';
 
 /** The id of the scheduled task (local, on every replica) that ends grants and lapses requests. */
 export const ACCESS_EXPIRY_TASK_ID = 'mttr-access-expiry';
@@ -57,14 +61,24 @@ export interface AccessFeatureOptions {
 
 /**
  * Wires the just-in-time access feature: reads and checks `mttr.access`,
- * opens the store, picks providers and the on-call lookup, schedules the
- * expiry task, and returns the router to mount under /api/mttr.
+ * opens the store (running the feature's own migrations), picks providers
+ * and the on-call lookup, schedules the expiry task, hands modules their
+ * door to file requests, and returns the router to mount under /api/mttr.
+ *
+ * Without targets under `mttr.access.targets` the feature is not started:
+ * no migrations, no task; its routes answer 404.
  */
 export async function createAccessFeature(
   options: AccessFeatureOptions,
-): Promise<{ router: express.Router; service: AccessService }> {
+): Promise<{ router: express.Router; service?: AccessService }> {
   const { config, logger, extensions } = options;
   const accessConfig = readAccessConfig(config);
+  if (accessConfig.targets.size === 0) {
+    logger.info(
+      'Just-in-time access is not started: mttr.access.targets configures no target',
+    );
+    return { router: createAccessNotConfiguredRouter() };
+  }
 
   const providers = new Map<string, AccessProvider>([
     ['webhook', new WebhookAccessProvider(logger)],
@@ -87,6 +101,7 @@ export async function createAccessFeature(
 
   const store = await DatabaseAccessStore.create({
     database: options.database,
+    onAuditEntry: auditorEmitter(options.auditor, logger),
   });
   const notificationsInstalled = (async () => {
     if (!options.notifications) return false;
@@ -109,7 +124,6 @@ export async function createAccessFeature(
     onCall: extensions.onCallLookup ?? ConfigOnCallLookup.fromConfig(config),
     openIncidents: options.openIncidents,
     providers,
-    audit: new AccessAuditTrail(store, options.auditor, logger),
     notifier,
     logger,
     clock: options.clock ?? Date.now,
@@ -125,21 +139,6 @@ export async function createAccessFeature(
     revocationLeaseMs: accessConfig.revocationLeaseMs,
   });
 
-  if (config.getOptionalBoolean('mttr.demo.enabled')) {
-    // Something for a demo owner to approve: alice (team-payments) waiting
-    // for namespace admin on payments-api.
-    await service
-      .seedDemoRequest({
-        entityRef: 'component:default/payments-api',
-        targetId: 'k8s-namespace-admin',
-        requester: 'user:default/alice',
-        durationMinutes: 30,
-        reason:
-          'Elevated 5xx on POST /charges: restart the stuck charge workers',
-      })
-      .catch(error => logger.warn(`Demo access request not seeded: ${error}`));
-  }
-
   const worstDelayMs = worstExpiryDelayMs(accessConfig);
   if (worstDelayMs > 60_000) {
     logger.warn(
@@ -151,7 +150,7 @@ export async function createAccessFeature(
   // and expiry must not wait for that. The per-grant leases make replicas
   // agree on who calls the provider.
   const worker = new ExpiryWorker({
-    work: service,
+    work: service.expiry,
     logger,
     tickMs: accessConfig.expiryCheckIntervalMs,
   });
@@ -167,6 +166,17 @@ export async function createAccessFeature(
     initialDelay: { seconds: 1 },
     fn: () => worker.tick(),
   });
+
+  for (const { filedBy, callback } of extensions.whenStarted) {
+    try {
+      await callback({
+        fileRequest: (request, fileOptions) =>
+          service.fileRequestFor(request, filedBy, fileOptions),
+      });
+    } catch (error) {
+      logger.warn(`Access requests of ${filedBy} not filed: ${error}`);
+    }
+  }
 
   return {
     router: createAccessRouter({ service, httpAuth: options.httpAuth }),

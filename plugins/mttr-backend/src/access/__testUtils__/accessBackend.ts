@@ -17,6 +17,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import {
   mttrAccessApprovePermission,
+  mttrAccessAuditPermission,
   mttrAccessRequestPermission,
 } from '@mttr-backstage/plugin-mttr-common';
 import { AccessProvider, OnCallLookup } from '@mttr-backstage/plugin-mttr-node';
@@ -68,7 +69,7 @@ function group(name: string, members: string[]): Entity {
  * The test world: team-payments (alice, bob, guest) owns payments-api;
  * team-storefront (carol, dave) owns checkout-web and search-service.
  * grace holds the approve permission everywhere; mallory lacks the request
- * permission.
+ * and audit permissions.
  */
 export const testEntities: Entity[] = [
   group('team-payments', ['alice', 'bob', 'guest']),
@@ -165,7 +166,10 @@ export class CountingProvider implements AccessProvider {
 /** Permissions as the tests' organisation decides them. */
 function testPermissions(): PermissionsService {
   const decide = (user: string | undefined, name: string) => {
-    if (name === mttrAccessRequestPermission.name) {
+    if (
+      name === mttrAccessRequestPermission.name ||
+      name === mttrAccessAuditPermission.name
+    ) {
       return user === 'user:default/mallory'
         ? AuthorizeResult.DENY
         : AuthorizeResult.ALLOW;
@@ -256,7 +260,7 @@ export async function startAccessBackend(
             extensions,
             clock: options.clock.now,
           });
-          accessService = service;
+          accessService = service!;
           deps.httpRouter.use(router);
         },
       });

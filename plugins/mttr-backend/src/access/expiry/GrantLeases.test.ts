@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { StoredAccessRequest } from '../AccessStore';
-import { DatabaseAccessStore } from '../DatabaseAccessStore';
+import { StoredAccessRequest } from '../store/AccessStore';
+import { DatabaseAccessStore } from '../store/DatabaseAccessStore';
 import { DatabaseGrantLeases, withGrantLease } from './GrantLeases';
 
 const databases = TestDatabases.create({

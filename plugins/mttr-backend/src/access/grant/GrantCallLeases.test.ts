@@ -1,5 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseAccessStore } from '../DatabaseAccessStore';
+import { DatabaseAccessStore } from '../store/DatabaseAccessStore';
 import { DatabaseGrantLeases } from '../expiry/GrantLeases';
 import { DatabaseGrantCallLeases } from './GrantCallLeases';
 

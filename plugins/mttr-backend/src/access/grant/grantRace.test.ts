@@ -9,7 +9,7 @@ import {
   testTargets,
 } from '../__testUtils__/accessBackend';
 import { startWebhookServer } from '../__testUtils__/webhookServer';
-import { DatabaseAccessStore } from '../DatabaseAccessStore';
+import { DatabaseAccessStore } from '../store/DatabaseAccessStore';
 
 const SECRET = 'grant-race-test-shared-secret';
 
