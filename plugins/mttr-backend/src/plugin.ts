@@ -74,6 +74,7 @@ export const mttrPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
         rootInstanceMetadata: coreServices.rootInstanceMetadata,
         catalog: catalogServiceRef,
         notifications: notificationService,
@@ -89,6 +90,7 @@ export const mttrPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         auditor,
+        lifecycle,
         rootInstanceMetadata,
         catalog,
         notifications,
@@ -174,6 +176,7 @@ export const mttrPlugin = createBackendPlugin({
           rootInstanceMetadata,
           openIncidents: openIncidentsFromStore(store),
           extensions: accessExtensions,
+          lifecycle,
         });
         httpRouter.use(access.router);
 

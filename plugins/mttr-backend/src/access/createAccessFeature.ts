@@ -3,6 +3,7 @@ import {
   AuthService,
   DatabaseService,
   HttpAuthService,
+  LifecycleService,
   LoggerService,
   PermissionsService,
   RootConfigService,
@@ -55,6 +56,13 @@ export interface AccessFeatureOptions {
   rootInstanceMetadata?: RootInstanceMetadataService;
   openIncidents: OpenIncidentLookup;
   extensions: AccessExtensions;
+  /**
+   * Modules that file requests (mttrAccessRequestsExtensionPoint) are
+   * called from its startup hook, once every plugin and module started
+   * (incident sources have delivered what they had); without it, at the
+   * end of this function.
+   */
+  lifecycle?: LifecycleService;
   /** For tests; defaults to the system clock. */
   clock?: Clock;
 }
@@ -167,15 +175,22 @@ export async function createAccessFeature(
     fn: () => worker.tick(),
   });
 
-  for (const { filedBy, callback } of extensions.whenStarted) {
-    try {
-      await callback({
-        fileRequest: (request, fileOptions) =>
-          service.fileRequestFor(request, filedBy, fileOptions),
-      });
-    } catch (error) {
-      logger.warn(`Access requests of ${filedBy} not filed: ${error}`);
+  const announceStarted = async () => {
+    for (const { filedBy, callback } of extensions.whenStarted) {
+      try {
+        await callback({
+          fileRequest: (request, fileOptions) =>
+            service.fileRequestFor(request, filedBy, fileOptions),
+        });
+      } catch (error) {
+        logger.warn(`Access requests of ${filedBy} not filed: ${error}`);
+      }
     }
+  };
+  if (options.lifecycle) {
+    options.lifecycle.addStartupHook(announceStarted);
+  } else {
+    await announceStarted();
   }
 
   return {

@@ -1,4 +1,5 @@
 import {
+  BackendFeature,
   coreServices,
   createBackendPlugin,
   createServiceFactory,
@@ -20,7 +21,11 @@ import {
   mttrAccessAuditPermission,
   mttrAccessRequestPermission,
 } from '@mttr-backstage/plugin-mttr-common';
-import { AccessProvider, OnCallLookup } from '@mttr-backstage/plugin-mttr-node';
+import {
+  AccessProvider,
+  mttrAccessRequestsExtensionPoint,
+  OnCallLookup,
+} from '@mttr-backstage/plugin-mttr-node';
 import { Knex } from 'knex';
 import type { Server } from 'node:http';
 import { AccessExtensions } from '../AccessExtensions';
@@ -207,6 +212,8 @@ export interface AccessBackendOptions {
   onCall?: OnCallLookup;
   openIncidents?: Record<string, OpenIncident[]>;
   notifications?: NotificationService;
+  /** More features to start with it, e.g. a module using the access extension points. */
+  features?: BackendFeature[];
 }
 
 /** A started access test backend. */
@@ -217,6 +224,8 @@ export interface AccessTestBackend {
   runExpiry(): Promise<unknown>;
   /** The backend's access service, for driving one expiry step at a chosen moment. */
   service: AccessService;
+  /** The ids of the tasks the feature scheduled. */
+  scheduledTaskIds: string[];
 }
 
 /**
@@ -229,6 +238,7 @@ export async function startAccessBackend(
 ): Promise<AccessTestBackend> {
   const openIncidents = options.openIncidents ?? defaultOpenIncidents;
   let accessService: AccessService | undefined;
+  const scheduledTaskIds: string[] = [];
   const plugin = createBackendPlugin({
     pluginId: 'mttr',
     register(env) {
@@ -237,6 +247,10 @@ export async function startAccessBackend(
         extensions.accessProviders.addAccessProvider(p);
       }
       if (options.onCall) extensions.onCall.setOnCallLookup(options.onCall);
+      env.registerExtensionPoint(
+        mttrAccessRequestsExtensionPoint,
+        extensions.accessRequests,
+      );
       env.registerInit({
         deps: {
           config: coreServices.rootConfig,
@@ -248,11 +262,19 @@ export async function startAccessBackend(
           auth: coreServices.auth,
           permissions: coreServices.permissions,
           auditor: coreServices.auditor,
+          lifecycle: coreServices.lifecycle,
           catalog: catalogServiceRef,
         },
         async init(deps) {
           const { router, service } = await createAccessFeature({
             ...deps,
+            scheduler: {
+              ...deps.scheduler,
+              scheduleTask: task => {
+                scheduledTaskIds.push(task.id);
+                return deps.scheduler.scheduleTask(task);
+              },
+            },
             notifications: options.notifications,
             openIncidents: {
               listOpenIncidents: async ref => openIncidents[ref] ?? [],
@@ -260,7 +282,7 @@ export async function startAccessBackend(
             extensions,
             clock: options.clock.now,
           });
-          accessService = service!;
+          accessService = service;
           deps.httpRouter.use(router);
         },
       });
@@ -269,6 +291,7 @@ export async function startAccessBackend(
   const backend = await startTestBackend({
     features: [
       plugin,
+      ...(options.features ?? []),
       mockServices.database.factory({ knex: options.knex }),
       mockServices.rootConfig.factory({
         data: {
@@ -301,6 +324,7 @@ export async function startAccessBackend(
     /** Runs one pass of the expiry task now. */
     runExpiry: () => accessService!.runExpiry(),
     service: accessService!,
+    scheduledTaskIds,
   };
 }
 
