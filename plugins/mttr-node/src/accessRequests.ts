@@ -49,8 +49,10 @@ export interface MttrAccessRequestsExtensionPoint {
   /**
    * Calls `callback` once the access feature has started (never when
    * `mttr.access` configures no targets). `filedBy` names the module in the
-   * audit trail, e.g. `mttr.demo-access`. A callback that throws is logged;
-   * the plugin keeps running.
+   * audit trail, e.g. `mttr.demo-access`. The callback runs in the
+   * background; one that throws (the catalog may still be starting) is
+   * called again with backoff, up to 8 times in about two minutes, then
+   * logged: make it safe to repeat (e.g. with `unlessOpen`).
    */
   whenStarted(
     filedBy: string,

@@ -64,9 +64,19 @@ describe('the demo access module', () => {
         mockServices.scheduler.mock().factory,
       ],
     });
-    const res = await request(server)
-      .get('/api/mttr/access-requests?toApprove=true')
-      .set('Authorization', mockCredentials.user.header('user:default/guest'));
+    // Filed in the background once the backend has started.
+    const toApprove = () =>
+      request(server)
+        .get('/api/mttr/access-requests?toApprove=true')
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/guest'),
+        );
+    let res = await toApprove();
+    for (let i = 0; i < 50 && res.body.items?.length === 0; i++) {
+      await new Promise(r => setTimeout(r, 100));
+      res = await toApprove();
+    }
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
       expect.objectContaining({

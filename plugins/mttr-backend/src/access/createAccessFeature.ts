@@ -12,7 +12,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { AccessProvider } from '@mttr-backstage/plugin-mttr-node';
+import { AccessProvider, withRetry } from '@mttr-backstage/plugin-mttr-node';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -37,6 +37,13 @@ import {
   createAccessRouter,
 } from './router';
 import { DatabaseAccessStore } from './store/DatabaseAccessStore';
+
+/** How often a module's `whenStarted` callback is tried, and how far apart. */
+const WHEN_STARTED_RETRY = {
+  attempts: 8,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+};
 
 /** The id of the scheduled task (local, on every replica) that ends grants and lapses requests. */
 export const ACCESS_EXPIRY_TASK_ID = 'mttr-access-expiry';
@@ -78,7 +85,12 @@ export interface AccessFeatureOptions {
  */
 export async function createAccessFeature(
   options: AccessFeatureOptions,
-): Promise<{ router: express.Router; service?: AccessService }> {
+): Promise<{
+  router: express.Router;
+  service?: AccessService;
+  /** Settles once the modules' `whenStarted` callbacks ran (or gave up). */
+  modulesCalled?: Promise<void>;
+}> {
   const { config, logger, extensions } = options;
   const accessConfig = readAccessConfig(config);
   if (accessConfig.targets.size === 0) {
@@ -175,26 +187,45 @@ export async function createAccessFeature(
     fn: () => worker.tick(),
   });
 
-  const announceStarted = async () => {
-    for (const { filedBy, callback } of extensions.whenStarted) {
-      try {
-        await callback({
-          fileRequest: (request, fileOptions) =>
-            service.fileRequestFor(request, filedBy, fileOptions),
-        });
-      } catch (error) {
-        logger.warn(`Access requests of ${filedBy} not filed: ${error}`);
-      }
-    }
-  };
+  // In the background: the catalog may still be starting (503) or not have
+  // read the entity yet, so a callback that fails is called again.
+  const announceStarted = () =>
+    Promise.all(
+      extensions.whenStarted.map(({ filedBy, callback }) =>
+        withRetry(
+          () =>
+            callback({
+              fileRequest: (request, fileOptions) =>
+                service.fileRequestFor(request, filedBy, fileOptions),
+            }),
+          {
+            ...WHEN_STARTED_RETRY,
+            onRetry: (error, attempt, waitMs) =>
+              logger.info(
+                `Access requests of ${filedBy} not filed yet (attempt ${attempt + 1}): ${error}; again in ${Math.round(waitMs / 1000)} s`,
+              ),
+          },
+        ).catch(error =>
+          logger.warn(`Access requests of ${filedBy} not filed: ${error}`),
+        ),
+      ),
+    );
+  let modulesCalled: Promise<unknown>;
   if (options.lifecycle) {
-    options.lifecycle.addStartupHook(announceStarted);
+    let called: () => void;
+    modulesCalled = new Promise<void>(resolve => {
+      called = resolve;
+    });
+    options.lifecycle.addStartupHook(() => {
+      announceStarted().then(() => called());
+    });
   } else {
-    await announceStarted();
+    modulesCalled = announceStarted();
   }
 
   return {
     router: createAccessRouter({ service, httpAuth: options.httpAuth }),
     service,
+    modulesCalled: modulesCalled.then(() => undefined),
   };
 }

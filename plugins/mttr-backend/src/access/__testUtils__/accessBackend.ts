@@ -238,6 +238,7 @@ export async function startAccessBackend(
 ): Promise<AccessTestBackend> {
   const openIncidents = options.openIncidents ?? defaultOpenIncidents;
   let accessService: AccessService | undefined;
+  let modulesCalled: Promise<void> | undefined;
   const scheduledTaskIds: string[] = [];
   const plugin = createBackendPlugin({
     pluginId: 'mttr',
@@ -266,7 +267,7 @@ export async function startAccessBackend(
           catalog: catalogServiceRef,
         },
         async init(deps) {
-          const { router, service } = await createAccessFeature({
+          const feature = await createAccessFeature({
             ...deps,
             scheduler: {
               ...deps.scheduler,
@@ -282,8 +283,9 @@ export async function startAccessBackend(
             extensions,
             clock: options.clock.now,
           });
-          accessService = service;
-          deps.httpRouter.use(router);
+          accessService = feature.service;
+          modulesCalled = feature.modulesCalled;
+          deps.httpRouter.use(feature.router);
         },
       });
     },
@@ -318,6 +320,7 @@ export async function startAccessBackend(
       }),
     ],
   });
+  await modulesCalled;
   return {
     server: backend.server,
     stop: () => backend.stop(),
