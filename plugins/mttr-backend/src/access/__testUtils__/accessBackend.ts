@@ -32,6 +32,8 @@ import { AccessExtensions } from '../AccessExtensions';
 import type { AccessService } from '../AccessService';
 import { createAccessFeature } from '../createAccessFeature';
 import { OpenIncident } from '../OpenIncidentLookup';
+import { StoredAccessRequest } from '../store/AccessStore';
+import { DatabaseAccessStore } from '../store/DatabaseAccessStore';
 
 /** A test clock: starts at a fixed instant, moved by hand. */
 export class TestClock {
@@ -337,3 +339,68 @@ export function as(user: string) {
 }
 
 export { MIN };
+
+/** The target `hook`: grants through the webhook provider to a test server. */
+export function webhookTarget(url: string, secret: string): JsonObject {
+  return {
+    id: 'hook',
+    title: 'Webhook target',
+    maxDuration: '4h',
+    provider: 'webhook',
+    settings: { url, secret, attempts: 2, backoffMs: 1 },
+    approval: { policy: 'auto-on-call' },
+  };
+}
+
+/**
+ * Replicas of one portal: `count` access backends on the same database and
+ * clock, each its own replica (lease holder).
+ */
+export async function startReplicas(
+  count: number,
+  options: AccessBackendOptions,
+): Promise<AccessTestBackend[]> {
+  const replicas: AccessTestBackend[] = [];
+  for (let i = 0; i < count; i++) {
+    replicas.push(
+      await startAccessBackend({
+        ...options,
+        providers: options.providers ?? [new CountingProvider()],
+      }),
+    );
+  }
+  return replicas;
+}
+
+/** The access store on a test database, with its migrations run. */
+export function openAccessStore(knex: Knex): Promise<DatabaseAccessStore> {
+  return DatabaseAccessStore.create({
+    database: mockServices.database({ knex }),
+  });
+}
+
+/**
+ * A request as stored: guest's pending request for `k8s` on checkout-web,
+ * created at `createdAt` (default 1,000), unless told otherwise.
+ */
+export function storedRequest(
+  request: Partial<StoredAccessRequest> & { id: string },
+): StoredAccessRequest {
+  const createdAt = request.createdAt ?? 1_000;
+  return {
+    entityRef: 'component:default/checkout-web',
+    targetId: 'k8s',
+    requester: 'user:default/guest',
+    reason: 'checkout errors',
+    durationMinutes: 60,
+    status: 'pending',
+    approval: 'approver',
+    breakGlass: false,
+    approvalsRequired: 1,
+    round: 0,
+    approvalsCount: 0,
+    createdAt,
+    pendingUntil: createdAt + 3_600_000,
+    ...request,
+  };
+}

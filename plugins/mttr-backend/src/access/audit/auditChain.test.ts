@@ -1,6 +1,8 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { StoredAccessRequest } from '../store/AccessStore';
-import { DatabaseAccessStore } from '../store/DatabaseAccessStore';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  openAccessStore,
+  storedRequest,
+} from '../__testUtils__/accessBackend';
 import { AccessAuditTrail } from './AccessAuditTrail';
 import { writeVersion1Chain } from '../__testUtils__/auditChainBefore';
 import { GENESIS_HASH } from './auditHash';
@@ -9,24 +11,8 @@ const databases = TestDatabases.create({
   ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
 });
 
-function pending(id: string): StoredAccessRequest {
-  return {
-    id,
-    entityRef: 'component:default/checkout-web',
-    targetId: 'k8s',
-    requester: 'user:default/dave',
-    reason: 'pods',
-    durationMinutes: 60,
-    status: 'pending',
-    approval: 'approver',
-    breakGlass: false,
-    approvalsRequired: 1,
-    round: 0,
-    approvalsCount: 0,
-    createdAt: 1_000,
-    pendingUntil: 1_000 + 3_600_000,
-  };
-}
+const pending = (id: string) =>
+  storedRequest({ id, requester: 'user:default/dave', reason: 'pods' });
 
 const entry = (action: string) => ({
   requestId: 'r1',
@@ -39,9 +25,7 @@ const entry = (action: string) => ({
 describe.each(databases.eachSupportedId())('the audit chain on %s', id => {
   async function setup() {
     const knex = await databases.init(id);
-    const store = await DatabaseAccessStore.create({
-      database: mockServices.database({ knex }),
-    });
+    const store = await openAccessStore(knex);
     return { knex, store, audit: new AccessAuditTrail(store) };
   }
 

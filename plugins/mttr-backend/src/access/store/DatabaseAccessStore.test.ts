@@ -1,39 +1,24 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  openAccessStore,
+  storedRequest,
+} from '../__testUtils__/accessBackend';
 import { AccessAuditTrail } from '../audit/AccessAuditTrail';
-import { StoredAccessRequest } from './AccessStore';
-import { ACCESS_MIGRATIONS, DatabaseAccessStore } from './DatabaseAccessStore';
+import { ACCESS_MIGRATIONS } from './DatabaseAccessStore';
 
 const databases = TestDatabases.create({
   ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
 });
 
-function pending(id: string): StoredAccessRequest {
-  return {
-    id,
-    entityRef: 'component:default/checkout-web',
-    targetId: 'k8s',
-    requester: 'user:default/dave',
-    reason: 'pods',
-    durationMinutes: 60,
-    status: 'pending',
-    approval: 'approver',
-    breakGlass: false,
-    approvalsRequired: 1,
-    round: 0,
-    approvalsCount: 0,
-    createdAt: 1_000,
-    pendingUntil: 1_000 + 3_600_000,
-  };
-}
+const pending = (id: string) =>
+  storedRequest({ id, requester: 'user:default/dave', reason: 'pods' });
 
 describe.each(databases.eachSupportedId())(
   'the access store on %s',
   databaseId => {
     async function setup() {
       const knex = await databases.init(databaseId);
-      const store = await DatabaseAccessStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const store = await openAccessStore(knex);
       const audit = new AccessAuditTrail(store);
       return { knex, store, audit };
     }
@@ -49,9 +34,7 @@ describe.each(databases.eachSupportedId())(
       expect(await knex.schema.hasTable('access_events')).toBe(false);
       expect(await knex.schema.hasTable('access_audit_head')).toBe(false);
       expect(await knex.schema.hasTable('access_requests')).toBe(false);
-      await DatabaseAccessStore.create({
-        database: mockServices.database({ knex }),
-      });
+      await openAccessStore(knex);
       expect(await knex.schema.hasTable('access_requests')).toBe(true);
     });
 

@@ -1,3 +1,5 @@
+import { withRetry } from '@mttr-backstage/plugin-mttr-node';
+
 /** Whether an insert failed on a primary key or unique index, on any engine. */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; errno?: number; message?: string };
@@ -29,13 +31,10 @@ export function isDeadlock(error: unknown): boolean {
  * ConflictError it should have had.
  */
 export async function retryOnDeadlock<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!isDeadlock(error) || attempt >= 5) throw error;
-      await new Promise(r => setTimeout(r, 10 * attempt + Math.random() * 20));
-    }
-  }
+  return withRetry(fn, {
+    attempts: 5,
+    baseDelayMs: 10,
+    maxDelayMs: 80,
+    shouldRetry: isDeadlock,
+  });
 }
-

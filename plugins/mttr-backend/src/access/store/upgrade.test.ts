@@ -1,11 +1,11 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AccessAuditTrail } from '../audit/AccessAuditTrail';
 import { writeVersion1Chain } from '../__testUtils__/auditChainBefore';
-import { DatabaseAccessStore } from './DatabaseAccessStore';
+import { openAccessStore } from '../__testUtils__/accessBackend';
 
 const sharedMigrations = resolvePackagePath(
   '@mttr-backstage/plugin-mttr-backend',
@@ -79,9 +79,7 @@ describe.each(databases.eachSupportedId())(
         directory: sharedMigrations,
         loadExtensions: ['.js'],
       });
-      const store = await DatabaseAccessStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const store = await openAccessStore(knex);
 
       const request = await store.getRequest('r-old');
       expect(request).toMatchObject({
@@ -126,9 +124,7 @@ describe.each(databases.eachSupportedId())(
         directory: sharedMigrations,
         loadExtensions: ['.js'],
       });
-      await DatabaseAccessStore.create({
-        database: mockServices.database({ knex }),
-      });
+      await openAccessStore(knex);
       expect(await audit.verify()).toEqual({ ok: true, checked: 3 });
     });
   },
