@@ -206,10 +206,7 @@ export class AccessService {
           visible.has(r.entityRef) &&
           (!query.status || query.status.includes(r.status)),
       );
-      for (const presented of await this.presenter.presentPage(
-        shown,
-        viewer,
-      )) {
+      for (const presented of await this.presenter.presentPage(shown, viewer)) {
         if (query.toApprove && !presented.viewer?.canApprove) continue;
         items.push(presented);
       }
@@ -336,4 +333,3 @@ export class AccessService {
     );
   }
 }
-

@@ -32,10 +32,7 @@ import {
   readWebhookSettings,
   WebhookAccessProvider,
 } from './providers/WebhookAccessProvider';
-import {
-  createAccessNotConfiguredRouter,
-  createAccessRouter,
-} from './router';
+import { createAccessNotConfiguredRouter, createAccessRouter } from './router';
 import { DatabaseAccessStore } from './store/DatabaseAccessStore';
 
 /** How often a module's `whenStarted` callback is tried, and how far apart. */

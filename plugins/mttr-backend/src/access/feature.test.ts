@@ -2,7 +2,11 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { mttrAccessRequestsExtensionPoint } from '@mttr-backstage/plugin-mttr-node';
 import request from 'supertest';
-import { as, startAccessBackend, TestClock } from './__testUtils__/accessBackend';
+import {
+  as,
+  startAccessBackend,
+  TestClock,
+} from './__testUtils__/accessBackend';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 

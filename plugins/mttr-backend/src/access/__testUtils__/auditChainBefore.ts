@@ -45,4 +45,3 @@ export async function writeVersion1Chain(
     prevHash = hash;
   }
 }
-

@@ -1,8 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import {
-  openAccessStore,
-  storedRequest,
-} from '../__testUtils__/accessBackend';
+import { openAccessStore, storedRequest } from '../__testUtils__/accessBackend';
 import { AccessAuditTrail } from './AccessAuditTrail';
 import { writeVersion1Chain } from '../__testUtils__/auditChainBefore';
 import { GENESIS_HASH } from './auditHash';

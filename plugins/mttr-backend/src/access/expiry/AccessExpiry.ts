@@ -1,8 +1,4 @@
-import {
-  AccessContext,
-  ACCESS_SYSTEM_ACTOR,
-  entryOf,
-} from '../AccessContext';
+import { AccessContext, ACCESS_SYSTEM_ACTOR, entryOf } from '../AccessContext';
 import { GrantCalls } from '../grant/GrantCalls';
 import { AccessNotices } from '../notify/AccessNotices';
 import { Revocations } from '../revoke/Revocations';

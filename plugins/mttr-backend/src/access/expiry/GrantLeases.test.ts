@@ -1,8 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import {
-  openAccessStore,
-  storedRequest,
-} from '../__testUtils__/accessBackend';
+import { openAccessStore, storedRequest } from '../__testUtils__/accessBackend';
 import type { DatabaseAccessStore } from '../store/DatabaseAccessStore';
 import { DatabaseGrantLeases, withGrantLease } from './GrantLeases';
 

@@ -44,9 +44,7 @@ export class AccessPresenter {
     requests: StoredAccessRequest[],
     viewer: ViewerContext | undefined,
   ): Promise<AccessRequest[]> {
-    const approvals = await this.store.listApprovalsOf(
-      requests.map(r => r.id),
-    );
+    const approvals = await this.store.listApprovalsOf(requests.map(r => r.id));
     return Promise.all(
       requests.map(async request =>
         JSON.parse(

@@ -138,7 +138,8 @@ export class WebhookAccessProvider implements AccessProvider {
     };
     try {
       return await withRetry(
-        attempt => this.attempt(settings, headers, body, payload.action, attempt),
+        attempt =>
+          this.attempt(settings, headers, body, payload.action, attempt),
         {
           attempts: settings.attempts,
           baseDelayMs: settings.backoffMs,

@@ -51,11 +51,7 @@ export class Revocations {
     const request = await mustGet(ctx, id);
     if (
       request.requester !== user &&
-      !(await this.o.approvers.isApprover(
-        user,
-        request.entityRef,
-        credentials,
-      ))
+      !(await this.o.approvers.isApprover(user, request.entityRef, credentials))
     ) {
       throw new NotAllowedError(
         'Only the requester or an approver of the entity may revoke',

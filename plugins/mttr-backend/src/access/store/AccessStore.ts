@@ -134,9 +134,7 @@ export interface AccessStore {
   }): Promise<StoredAccessRequest[]>;
   listApprovals(requestId: string): Promise<StoredApproval[]>;
   /** The approvals of several requests in one read, by request id. */
-  listApprovalsOf(
-    requestIds: string[],
-  ): Promise<Map<string, StoredApproval[]>>;
+  listApprovalsOf(requestIds: string[]): Promise<Map<string, StoredApproval[]>>;
 
   /**
    * Changes fields of a request only while it is in one of `from` (and the

@@ -1,8 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import {
-  openAccessStore,
-  storedRequest,
-} from '../__testUtils__/accessBackend';
+import { openAccessStore, storedRequest } from '../__testUtils__/accessBackend';
 import { AccessAuditTrail } from '../audit/AccessAuditTrail';
 import { ACCESS_MIGRATIONS } from './DatabaseAccessStore';
 

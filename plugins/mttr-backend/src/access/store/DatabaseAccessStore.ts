@@ -229,47 +229,47 @@ export class DatabaseAccessStore implements AccessStore {
     tx: Knex.Transaction,
     options: ApprovalOptions,
   ): Promise<ApprovalOutcome> {
-      // The conditional increment is the gate: it takes the row's write lock
-      // (and on SQLite the database's), so concurrent approvals of the same
-      // round queue here and each sees the count the previous one left.
-      const bumped = await this.conditional(tx, options.id, options.from, {
+    // The conditional increment is the gate: it takes the row's write lock
+    // (and on SQLite the database's), so concurrent approvals of the same
+    // round queue here and each sees the count the previous one left.
+    const bumped = await this.conditional(tx, options.id, options.from, {
+      round: options.round,
+    }).increment('approvals_count', 1);
+    if (bumped !== 1) {
+      throw new ConflictError(
+        'The request has already been decided or is no longer pending',
+      );
+    }
+    try {
+      await tx('access_approvals').insert({
+        request_id: options.id,
         round: options.round,
-      }).increment('approvals_count', 1);
-      if (bumped !== 1) {
+        approver: options.approver,
+        at: options.at,
+        comment: options.comment ?? null,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
         throw new ConflictError(
-          'The request has already been decided or is no longer pending',
+          `${options.approver} has already approved this request`,
         );
       }
-      try {
-        await tx('access_approvals').insert({
-          request_id: options.id,
-          round: options.round,
-          approver: options.approver,
-          at: options.at,
-          comment: options.comment ?? null,
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw new ConflictError(
-            `${options.approver} has already approved this request`,
-          );
-        }
-        throw error;
-      }
-      const row = await tx('access_requests')
-        .where({ id: options.id })
-        .first('approvals_count', 'approvals_required');
-      const count = Number(row.approvals_count);
-      if (count < Number(row.approvals_required)) {
-        return { decided: false, approvalsCount: count };
-      }
-      const decided = await this.conditional(tx, options.id, options.from, {
-        round: options.round,
-      }).update(toPatchRow(options.decide));
-      if (decided !== 1) {
-        throw new ConflictError('The request has already been decided');
-      }
-      return { decided: true, approvalsCount: count };
+      throw error;
+    }
+    const row = await tx('access_requests')
+      .where({ id: options.id })
+      .first('approvals_count', 'approvals_required');
+    const count = Number(row.approvals_count);
+    if (count < Number(row.approvals_required)) {
+      return { decided: false, approvalsCount: count };
+    }
+    const decided = await this.conditional(tx, options.id, options.from, {
+      round: options.round,
+    }).update(toPatchRow(options.decide));
+    if (decided !== 1) {
+      throw new ConflictError('The request has already been decided');
+    }
+    return { decided: true, approvalsCount: count };
   }
 
   async putGrant(grant: StoredGrant): Promise<void> {

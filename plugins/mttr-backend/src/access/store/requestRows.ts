@@ -130,4 +130,3 @@ export function toPatchRow(patch: RequestPatch): Row {
   }
   return row;
 }
-

@@ -42,7 +42,10 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(id);
       const before = migrationsBefore();
       try {
-        await knex.migrate.latest({ directory: before, loadExtensions: ['.js'] });
+        await knex.migrate.latest({
+          directory: before,
+          loadExtensions: ['.js'],
+        });
       } finally {
         rmSync(before, { recursive: true, force: true });
       }
