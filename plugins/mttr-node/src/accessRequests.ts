@@ -9,11 +9,15 @@ import { AccessRequest } from '@mttr-backstage/plugin-mttr-common';
 export interface AccessRequestOnBehalf {
   /** The user the access is for, e.g. `user:default/alice`. */
   requester: string;
+  /** The entity whose target the access is to, e.g. `component:default/payments-api`. */
   entityRef: string;
   /** A target configured under `mttr.access.targets` and listed on the entity. */
   targetId: string;
+  /** Whole minutes, at most the target's `maxDuration`. */
   durationMinutes: number;
+  /** Why, shown to approvers and kept in the audit trail; not blank. */
   reason: string;
+  /** The open incident the access is for (needed by targets that require one). */
   incident?: { source: string; incidentId: string };
 }
 
