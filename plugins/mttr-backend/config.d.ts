@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * Configuration of the mttr backend plugin (incident recovery metrics).
@@ -132,6 +134,14 @@ export interface Config {
     };
     /**
      * Just-in-time production access for on-call engineers (src/access).
+     * Not started (no tables, no expiry task; its routes answer 404) unless
+     * `targets` lists at least one target.
+     *
+     * Durations (`maxDuration`, `defaultDuration`, `pendingTimeout`,
+     * `expiryCheckInterval`, `revocationLease`) are read as Backstage reads
+     * durations: `30m`, `4h`, `1d` and other `ms`-style texts, ISO 8601
+     * (`PT30M`), or an object such as `{ minutes: 30 }`. A bare number in a
+     * text (`'30'`) means milliseconds.
      */
     access?: {
       /**
@@ -146,9 +156,9 @@ export interface Config {
         /** A sentence saying what the access allows. */
         description?: string;
         /** The longest grant, e.g. `4h`, counted from the first grant (extensions included). */
-        maxDuration: string;
+        maxDuration: string | HumanDuration;
         /** The duration the dialog proposes; defaults to `maxDuration`. */
-        defaultDuration?: string;
+        defaultDuration?: string | HumanDuration;
         /** The id of the access provider: `webhook`, `record-only` or one added by a module. */
         provider: string;
         /**
@@ -161,7 +171,7 @@ export interface Config {
         /** Whether access is tied to an open incident of the entity (default true). */
         requireOpenIncident?: boolean;
         /** How long a request may stay undecided before it lapses (default `1h`). */
-        pendingTimeout?: string;
+        pendingTimeout?: string | HumanDuration;
         /** Who decides. */
         approval: {
           /**
@@ -184,14 +194,14 @@ export interface Config {
        * a grant's revocation starts at most twice this plus
        * `revocationLease` after its expiry (40 s with the defaults).
        */
-      expiryCheckInterval?: string;
+      expiryCheckInterval?: string | HumanDuration;
       /**
        * How long the replica revoking a grant holds it without renewing
        * (default `20s`; renewed every third of it while the provider call
        * runs). When that replica dies, another takes the revocation over
        * this long after its last renewal.
        */
-      revocationLease?: string;
+      revocationLease?: string | HumanDuration;
     };
     /**
      * Who is on call, for the built-in lookup (demos and tests). A module

@@ -4,6 +4,7 @@
  * plugin with its PagerDuty and Alertmanager incident sources.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { mttrDemoAccessModule } from './modules/mttrDemoAccess';
 import { permissionPolicyModule } from './permissionPolicy';
 import { rootHttpRouterWithStartupGate } from './startupGate';
 
@@ -27,5 +28,6 @@ backend.add(permissionPolicyModule);
 backend.add(import('@mttr-backstage/plugin-mttr-backend'));
 backend.add(import('@mttr-backstage/plugin-mttr-backend-module-pagerduty'));
 backend.add(import('@mttr-backstage/plugin-mttr-backend-module-alertmanager'));
+backend.add(mttrDemoAccessModule);
 
 backend.start();

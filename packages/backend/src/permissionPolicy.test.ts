@@ -5,13 +5,14 @@ import {
 } from '@backstage/backend-test-utils';
 import {
   mttrAccessApprovePermission,
+  mttrAccessAuditPermission,
   mttrMappingsManagePermission,
 } from '@mttr-backstage/plugin-mttr-common';
 import request from 'supertest';
 import { permissionPolicyModule } from './permissionPolicy';
 
 describe('the demo portal permission policy', () => {
-  it('lets a signed-in user approve access and manage mappings through the permission backend', async () => {
+  it('lets a signed-in user approve access, verify its audit trail and manage mappings through the permission backend', async () => {
     const { server } = await startTestBackend({
       features: [
         import('@backstage/plugin-permission-backend'),
@@ -33,6 +34,7 @@ describe('the demo portal permission policy', () => {
             resourceRef: 'component:default/payments-api',
           },
           { id: 'mappings', permission: mttrMappingsManagePermission },
+          { id: 'audit', permission: mttrAccessAuditPermission },
         ],
       });
 
@@ -40,6 +42,7 @@ describe('the demo portal permission policy', () => {
     expect(response.body.items).toEqual([
       { id: 'approve', result: 'ALLOW' },
       { id: 'mappings', result: 'ALLOW' },
+      { id: 'audit', result: 'ALLOW' },
     ]);
   });
 });

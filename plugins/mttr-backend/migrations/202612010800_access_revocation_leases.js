@@ -1,29 +1,23 @@
 // @ts-check
 
 /**
- * Per-grant revocation leases, so that any replica can finish a revocation
- * that another replica started and could not finish (it died, even in the
- * middle of the provider call). `revoke_claimed_until` (from the access
- * tables' migration) is the lease's end; this adds who holds it, so that
- * only the holder renews it while its provider call is in flight, and an
- * index for the expiry workers' frequent look for due grants.
+ * Moved to migrations/access/202612010800_access_revocation_leases.js, the
+ * access feature's own migrations (table `mttr_access_knex_migrations`),
+ * which run only when `mttr.access` is configured.
  *
- * @param {import('knex').Knex} knex
+ * Kept, doing nothing, because databases migrated before the move have this
+ * name in `knex_migrations` (knex refuses a directory that lacks a migration
+ * it applied). On those databases the revocation lease column and the due-
+ * grants index exist already, and the access migration of the same name
+ * finds them and leaves them as they are.
+ *
+ * @param {import('knex').Knex} _knex
  */
-exports.up = async function up(knex) {
-  await knex.schema.alterTable('access_requests', table => {
-    table.string('revoke_lease_owner', 64).nullable();
-    table.index(['status', 'expires_at'], 'access_requests_status_expires_idx');
-  });
-};
+exports.up = async function up(_knex) {};
 
-/** @param {import('knex').Knex} knex */
-exports.down = async function down(knex) {
-  await knex.schema.alterTable('access_requests', table => {
-    table.dropIndex(
-      ['status', 'expires_at'],
-      'access_requests_status_expires_idx',
-    );
-    table.dropColumn('revoke_lease_owner');
-  });
-};
+/**
+ * Nothing to undo here: the access migrations own these tables now.
+ *
+ * @param {import('knex').Knex} _knex
+ */
+exports.down = async function down(_knex) {};

@@ -1,27 +1,23 @@
 // @ts-check
 
 /**
- * Grant leases: who is calling the provider to grant (or extend) a request,
- * and until when. A request is `granting` from its decision until the
- * provider's grant call returned; a revocation is not sent while a live
- * grant lease is held, so that a revoke handled by another replica cannot
- * reach the target before the grant does. When the holder dies, its lease
- * lapses and any replica finishes the grant (same idempotency key) or
- * revokes it.
+ * Moved to migrations/access/202612010900_access_grant_leases.js, the access
+ * feature's own migrations (table `mttr_access_knex_migrations`), which run
+ * only when `mttr.access` is configured.
  *
- * @param {import('knex').Knex} knex
+ * Kept, doing nothing, because databases migrated before the move have this
+ * name in `knex_migrations` (knex refuses a directory that lacks a migration
+ * it applied). On those databases the grant lease columns exist already, and
+ * the access migration of the same name finds them and leaves them as they
+ * are.
+ *
+ * @param {import('knex').Knex} _knex
  */
-exports.up = async function up(knex) {
-  await knex.schema.alterTable('access_requests', table => {
-    table.string('grant_lease_owner', 64).nullable();
-    table.bigInteger('grant_claimed_until').nullable();
-  });
-};
+exports.up = async function up(_knex) {};
 
-/** @param {import('knex').Knex} knex */
-exports.down = async function down(knex) {
-  await knex.schema.alterTable('access_requests', table => {
-    table.dropColumn('grant_claimed_until');
-    table.dropColumn('grant_lease_owner');
-  });
-};
+/**
+ * Nothing to undo here: the access migrations own these tables now.
+ *
+ * @param {import('knex').Knex} _knex
+ */
+exports.down = async function down(_knex) {};

@@ -8,6 +8,7 @@ import { mttrPermissions } from '@mttr-backstage/plugin-mttr-common';
 import {
   IncidentSource,
   mttrAccessProviderExtensionPoint,
+  mttrAccessRequestsExtensionPoint,
   mttrIncidentSourceExtensionPoint,
   mttrOnCallExtensionPoint,
 } from '@mttr-backstage/plugin-mttr-node';
@@ -56,6 +57,10 @@ export const mttrPlugin = createBackendPlugin({
       mttrAccessProviderExtensionPoint,
       accessExtensions.accessProviders,
     );
+    env.registerExtensionPoint(
+      mttrAccessRequestsExtensionPoint,
+      accessExtensions.accessRequests,
+    );
 
     env.registerInit({
       deps: {
@@ -69,6 +74,7 @@ export const mttrPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
         rootInstanceMetadata: coreServices.rootInstanceMetadata,
         catalog: catalogServiceRef,
         notifications: notificationService,
@@ -84,6 +90,7 @@ export const mttrPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         auditor,
+        lifecycle,
         rootInstanceMetadata,
         catalog,
         notifications,
@@ -169,6 +176,7 @@ export const mttrPlugin = createBackendPlugin({
           rootInstanceMetadata,
           openIncidents: openIncidentsFromStore(store),
           extensions: accessExtensions,
+          lifecycle,
         });
         httpRouter.use(access.router);
 

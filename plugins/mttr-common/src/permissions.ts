@@ -37,6 +37,18 @@ export const mttrAccessApprovePermission = createPermission({
 });
 
 /**
+ * Verify the audit trail of just-in-time access
+ * (`GET /api/mttr/access-audit/verify`), which reads the whole chain of
+ * every request's changes. Basic permission.
+ *
+ * @public
+ */
+export const mttrAccessAuditPermission = createPermission({
+  name: 'mttr.access.audit',
+  attributes: { action: 'read' },
+});
+
+/**
  * Manage stored incident-to-entity mappings (admin).
  *
  * @public
@@ -55,5 +67,6 @@ export const mttrPermissions = [
   mttrReadPermission,
   mttrAccessRequestPermission,
   mttrAccessApprovePermission,
+  mttrAccessAuditPermission,
   mttrMappingsManagePermission,
 ];

@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export * from './extensions';
+export * from './accessRequests';
 export * from './retry';

@@ -29,6 +29,36 @@ describe('reading mttr.access', () => {
     });
   });
 
+  it('reads durations in every form Backstage reads them', () => {
+    const t = read([
+      target({
+        maxDuration: 'PT2H',
+        defaultDuration: { minutes: 45 },
+        pendingTimeout: '1.5h',
+      }),
+    ]).targets.get('db')!;
+    expect(t).toMatchObject({
+      maxDurationMinutes: 120,
+      defaultDurationMinutes: 45,
+      pendingTimeoutMs: 5_400_000,
+    });
+    const access = readAccessConfig(
+      new ConfigReader({
+        mttr: {
+          access: {
+            targets: [target()],
+            expiryCheckInterval: { seconds: 5 },
+            revocationLease: '30 seconds',
+          },
+        },
+      }),
+    );
+    expect(access).toMatchObject({
+      expiryCheckIntervalMs: 5_000,
+      revocationLeaseMs: 30_000,
+    });
+  });
+
   it('refuses bad values at start-up, naming the key', () => {
     expect(() => read([target({ maxDuration: 'forever' })])).toThrow(
       "Invalid duration 'forever' at 'mttr.access.targets[0].maxDuration'",

@@ -1,11 +1,10 @@
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import {
   AccessApprovalPolicy,
   AccessTarget,
   OnCallEntry,
-  parseDuration,
 } from '@mttr-backstage/plugin-mttr-common';
-import { JsonObject } from '@backstage/types';
+import { durationToMilliseconds, JsonObject } from '@backstage/types';
 
 /**
  * A target as the backend knows it: the public shape plus what only the
@@ -46,22 +45,36 @@ const POLICIES: AccessApprovalPolicy[] = [
   'break-glass',
 ];
 
+/**
+ * A duration as Backstage reads it (`readDurationFromConfig`): `30m`, `4h`,
+ * `1d` and other `ms`-style texts, ISO 8601 (`PT30M`), or an object
+ * (`{ minutes: 30 }`). Absent: the fallback (in milliseconds), else an
+ * error naming the key.
+ */
 function readDuration(
-  config: Config,
+  config: Config | undefined,
   key: string,
   path: string,
-  fallback?: string,
+  fallbackMs?: number,
 ): number {
-  const text = config.getOptionalString(key) ?? fallback;
-  if (text === undefined) {
-    throw new Error(`Missing required config value at '${path}.${key}'`);
+  if (!config?.has(key)) {
+    if (fallbackMs === undefined) {
+      throw new Error(`Missing required config value at '${path}.${key}'`);
+    }
+    return fallbackMs;
   }
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    throw new Error(
-      `Invalid duration '${text}' at '${path}.${key}': use e.g. 30m, 4h or 1d`,
+  const raw = config.getOptional(key);
+  const invalid = () =>
+    new Error(
+      `Invalid duration ${typeof raw === 'string' ? `'${raw}' ` : ''}at '${path}.${key}': use e.g. 30m, 4h or 1d`,
     );
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  } catch {
+    throw invalid();
   }
+  if (!Number.isFinite(ms) || ms <= 0) throw invalid();
   return ms;
 }
 
@@ -90,12 +103,7 @@ export function readAccessConfig(root: Config): AccessConfig {
       throw new Error(`Duplicate target id '${id}' at '${path}.id'`);
     }
     const maxMs = readDuration(target, 'maxDuration', path);
-    const defaultMs = readDuration(
-      target,
-      'defaultDuration',
-      path,
-      target.getString('maxDuration'),
-    );
+    const defaultMs = readDuration(target, 'defaultDuration', path, maxMs);
     if (defaultMs > maxMs) {
       throw new Error(
         `'${path}.defaultDuration' is longer than '${path}.maxDuration'`,
@@ -138,23 +146,22 @@ export function readAccessConfig(root: Config): AccessConfig {
       provider: target.getString('provider'),
       settings: (target.getOptional<JsonObject>('settings') ??
         {}) as JsonObject,
-      pendingTimeoutMs: readDuration(target, 'pendingTimeout', path, '1h'),
+      pendingTimeoutMs: readDuration(target, 'pendingTimeout', path, 3_600_000),
       approvalsRequired: approvals,
       escalationLevels: levels,
     });
   });
-  const seconds = (key: string, fallback: string) => {
-    const text = access?.getOptionalString(key) ?? fallback;
-    const ms = parseDuration(text);
-    if (!ms || ms < 1000) {
+  const seconds = (key: string, fallbackMs: number) => {
+    const ms = readDuration(access, key, 'mttr.access', fallbackMs);
+    if (ms < 1000) {
       throw new Error(
-        `Invalid duration '${text}' at 'mttr.access.${key}': use e.g. ${fallback}`,
+        `Invalid duration '${access!.getOptional(key)}' at 'mttr.access.${key}': at least 1s, e.g. ${fallbackMs / 1000}s`,
       );
     }
     return ms;
   };
-  const expiryCheckIntervalMs = seconds('expiryCheckInterval', '10s');
-  const revocationLeaseMs = seconds('revocationLease', '20s');
+  const expiryCheckIntervalMs = seconds('expiryCheckInterval', 10_000);
+  const revocationLeaseMs = seconds('revocationLease', 20_000);
   return { targets, expiryCheckIntervalMs, revocationLeaseMs };
 }
 

@@ -3,6 +3,7 @@ import {
   AuthService,
   DatabaseService,
   HttpAuthService,
+  LifecycleService,
   LoggerService,
   PermissionsService,
   RootConfigService,
@@ -11,27 +12,35 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { AccessProvider } from '@mttr-backstage/plugin-mttr-node';
+import { AccessProvider, withRetry } from '@mttr-backstage/plugin-mttr-node';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { AccessAuditTrail } from './AccessAuditTrail';
+import { Clock } from './AccessContext';
 import { AccessExtensions } from './AccessExtensions';
-import { AccessNotifier } from './AccessNotifier';
-import { AccessService, Clock } from './AccessService';
+import { AccessService } from './AccessService';
+import { auditorEmitter } from './audit/AccessAuditTrail';
 import { readAccessConfig, worstExpiryDelayMs } from './config';
 import { ConfigOnCallLookup } from './ConfigOnCallLookup';
-import { DatabaseAccessStore } from './DatabaseAccessStore';
 import { ExpiryWorker } from './expiry/ExpiryWorker';
 import { DatabaseGrantLeases } from './expiry/GrantLeases';
 import { DatabaseGrantCallLeases } from './grant/GrantCallLeases';
+import { AccessNotifier } from './notify/AccessNotifier';
 import { OpenIncidentLookup } from './OpenIncidentLookup';
 import { RecordOnlyAccessProvider } from './providers/RecordOnlyAccessProvider';
 import {
   readWebhookSettings,
   WebhookAccessProvider,
 } from './providers/WebhookAccessProvider';
-import { createAccessRouter } from './router';
+import { createAccessNotConfiguredRouter, createAccessRouter } from './router';
+import { DatabaseAccessStore } from './store/DatabaseAccessStore';
+
+/** How often a module's `whenStarted` callback is tried, and how far apart. */
+const WHEN_STARTED_RETRY = {
+  attempts: 8,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+};
 
 /** The id of the scheduled task (local, on every replica) that ends grants and lapses requests. */
 export const ACCESS_EXPIRY_TASK_ID = 'mttr-access-expiry';
@@ -51,20 +60,42 @@ export interface AccessFeatureOptions {
   rootInstanceMetadata?: RootInstanceMetadataService;
   openIncidents: OpenIncidentLookup;
   extensions: AccessExtensions;
+  /**
+   * Modules that file requests (mttrAccessRequestsExtensionPoint) are
+   * called from its startup hook, once every plugin and module started
+   * (incident sources have delivered what they had); without it, at the
+   * end of this function.
+   */
+  lifecycle?: LifecycleService;
   /** For tests; defaults to the system clock. */
   clock?: Clock;
 }
 
 /**
  * Wires the just-in-time access feature: reads and checks `mttr.access`,
- * opens the store, picks providers and the on-call lookup, schedules the
- * expiry task, and returns the router to mount under /api/mttr.
+ * opens the store (running the feature's own migrations), picks providers
+ * and the on-call lookup, schedules the expiry task, hands modules their
+ * door to file requests, and returns the router to mount under /api/mttr.
+ *
+ * Without targets under `mttr.access.targets` the feature is not started:
+ * no migrations, no task; its routes answer 404.
  */
 export async function createAccessFeature(
   options: AccessFeatureOptions,
-): Promise<{ router: express.Router; service: AccessService }> {
+): Promise<{
+  router: express.Router;
+  service?: AccessService;
+  /** Settles once the modules' `whenStarted` callbacks ran (or gave up). */
+  modulesCalled?: Promise<void>;
+}> {
   const { config, logger, extensions } = options;
   const accessConfig = readAccessConfig(config);
+  if (accessConfig.targets.size === 0) {
+    logger.info(
+      'Just-in-time access is not started: mttr.access.targets configures no target',
+    );
+    return { router: createAccessNotConfiguredRouter() };
+  }
 
   const providers = new Map<string, AccessProvider>([
     ['webhook', new WebhookAccessProvider(logger)],
@@ -87,6 +118,7 @@ export async function createAccessFeature(
 
   const store = await DatabaseAccessStore.create({
     database: options.database,
+    onAuditEntry: auditorEmitter(options.auditor, logger),
   });
   const notificationsInstalled = (async () => {
     if (!options.notifications) return false;
@@ -109,7 +141,6 @@ export async function createAccessFeature(
     onCall: extensions.onCallLookup ?? ConfigOnCallLookup.fromConfig(config),
     openIncidents: options.openIncidents,
     providers,
-    audit: new AccessAuditTrail(store, options.auditor, logger),
     notifier,
     logger,
     clock: options.clock ?? Date.now,
@@ -125,21 +156,6 @@ export async function createAccessFeature(
     revocationLeaseMs: accessConfig.revocationLeaseMs,
   });
 
-  if (config.getOptionalBoolean('mttr.demo.enabled')) {
-    // Something for a demo owner to approve: alice (team-payments) waiting
-    // for namespace admin on payments-api.
-    await service
-      .seedDemoRequest({
-        entityRef: 'component:default/payments-api',
-        targetId: 'k8s-namespace-admin',
-        requester: 'user:default/alice',
-        durationMinutes: 30,
-        reason:
-          'Elevated 5xx on POST /charges: restart the stuck charge workers',
-      })
-      .catch(error => logger.warn(`Demo access request not seeded: ${error}`));
-  }
-
   const worstDelayMs = worstExpiryDelayMs(accessConfig);
   if (worstDelayMs > 60_000) {
     logger.warn(
@@ -151,7 +167,7 @@ export async function createAccessFeature(
   // and expiry must not wait for that. The per-grant leases make replicas
   // agree on who calls the provider.
   const worker = new ExpiryWorker({
-    work: service,
+    work: service.expiry,
     logger,
     tickMs: accessConfig.expiryCheckIntervalMs,
   });
@@ -168,8 +184,45 @@ export async function createAccessFeature(
     fn: () => worker.tick(),
   });
 
+  // In the background: the catalog may still be starting (503) or not have
+  // read the entity yet, so a callback that fails is called again.
+  const announceStarted = () =>
+    Promise.all(
+      extensions.whenStarted.map(({ filedBy, callback }) =>
+        withRetry(
+          () =>
+            callback({
+              fileRequest: (request, fileOptions) =>
+                service.fileRequestFor(request, filedBy, fileOptions),
+            }),
+          {
+            ...WHEN_STARTED_RETRY,
+            onRetry: (error, attempt, waitMs) =>
+              logger.info(
+                `Access requests of ${filedBy} not filed yet (attempt ${attempt + 1}): ${error}; again in ${Math.round(waitMs / 1000)} s`,
+              ),
+          },
+        ).catch(error =>
+          logger.warn(`Access requests of ${filedBy} not filed: ${error}`),
+        ),
+      ),
+    );
+  let modulesCalled: Promise<unknown>;
+  if (options.lifecycle) {
+    let called: () => void;
+    modulesCalled = new Promise<void>(resolve => {
+      called = resolve;
+    });
+    options.lifecycle.addStartupHook(() => {
+      announceStarted().then(() => called());
+    });
+  } else {
+    modulesCalled = announceStarted();
+  }
+
   return {
     router: createAccessRouter({ service, httpAuth: options.httpAuth }),
     service,
+    modulesCalled: modulesCalled.then(() => undefined),
   };
 }

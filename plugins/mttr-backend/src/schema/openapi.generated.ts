@@ -1288,6 +1288,24 @@ export const spec = {
           }
         }
       },
+      "AccessKey": {
+        "description": "An id or key, stored in a 255-character column.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255
+      },
+      "AccessDurationMinutes": {
+        "description": "Whole minutes, at most 365 days (525,600 minutes).",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 525600
+      },
+      "AccessReason": {
+        "description": "Why; not blank (it is stored trimmed).",
+        "type": "string",
+        "maxLength": 4000,
+        "pattern": "\\S"
+      },
       "AccessDecision": {
         "type": "object",
         "additionalProperties": false,
@@ -2077,10 +2095,11 @@ export const spec = {
           {
             "name": "status",
             "in": "query",
-            "description": "Comma-separated statuses, e.g. `pending,active`.",
+            "description": "Comma-separated statuses, e.g. `pending,active` (spaces around\neach allowed; empty means all). The statuses are those of\n`AccessRequestStatus` (a test keeps the two lists the same).\n",
             "required": false,
             "schema": {
-              "type": "string"
+              "type": "string",
+              "pattern": "^(\\s*(pending|granting|active|denied|expired|revoked|lapsed|failed)\\s*(,\\s*(pending|granting|active|denied|expired|revoked|lapsed|failed)\\s*)*)?$"
             }
           },
           {
@@ -2175,33 +2194,33 @@ export const spec = {
                 ],
                 "properties": {
                   "entityRef": {
-                    "type": "string"
+                    "type": "string",
+                    "description": "An entity ref of at most 255 characters."
                   },
                   "targetId": {
-                    "type": "string"
+                    "$ref": "#/components/schemas/AccessKey"
                   },
                   "incident": {
                     "type": "object",
+                    "additionalProperties": false,
                     "required": [
                       "source",
                       "incidentId"
                     ],
                     "properties": {
                       "source": {
-                        "type": "string"
+                        "$ref": "#/components/schemas/AccessKey"
                       },
                       "incidentId": {
-                        "type": "string"
+                        "$ref": "#/components/schemas/AccessKey"
                       }
                     }
                   },
                   "durationMinutes": {
-                    "type": "integer",
-                    "minimum": 1
+                    "$ref": "#/components/schemas/AccessDurationMinutes"
                   },
                   "reason": {
-                    "type": "string",
-                    "maxLength": 4000
+                    "$ref": "#/components/schemas/AccessReason"
                   }
                 }
               }
@@ -2464,12 +2483,10 @@ export const spec = {
                 ],
                 "properties": {
                   "durationMinutes": {
-                    "type": "integer",
-                    "minimum": 1
+                    "$ref": "#/components/schemas/AccessDurationMinutes"
                   },
                   "reason": {
-                    "type": "string",
-                    "maxLength": 4000
+                    "$ref": "#/components/schemas/AccessReason"
                   }
                 }
               }
@@ -2560,7 +2577,7 @@ export const spec = {
         "tags": [
           "Access"
         ],
-        "description": "Walks the append-only audit trail of access events, a hash chain\n(each event's hash is sha256 over the previous hash and the event),\nand reports the first broken link: a changed event breaks its own\nhash, a deleted one leaves a gap.\n",
+        "description": "Walks the append-only audit trail of access events, a hash chain\n(each event's hash is sha256 over the previous hash and the event's\nRFC 8785 canonical JSON, or for events written before version 2 the\nfirst format), a page at a time, and reports the first broken link:\na changed event breaks its own hash, a deleted one leaves a gap, and\ndeleted newest events leave the chain short of its head pointer\n(kept in a table of its own). Needs the `mttr.access.audit`\npermission (403 otherwise). 404 when access is not configured.\n",
         "security": [
           {
             "JWT": []
@@ -2606,6 +2623,9 @@ export const spec = {
                 }
               }
             }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           }
         }
       }

@@ -1,4 +1,5 @@
 import {
+  BackendFeature,
   coreServices,
   createBackendPlugin,
   createServiceFactory,
@@ -17,15 +18,22 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import {
   mttrAccessApprovePermission,
+  mttrAccessAuditPermission,
   mttrAccessRequestPermission,
 } from '@mttr-backstage/plugin-mttr-common';
-import { AccessProvider, OnCallLookup } from '@mttr-backstage/plugin-mttr-node';
+import {
+  AccessProvider,
+  mttrAccessRequestsExtensionPoint,
+  OnCallLookup,
+} from '@mttr-backstage/plugin-mttr-node';
 import { Knex } from 'knex';
 import type { Server } from 'node:http';
 import { AccessExtensions } from '../AccessExtensions';
 import type { AccessService } from '../AccessService';
 import { createAccessFeature } from '../createAccessFeature';
 import { OpenIncident } from '../OpenIncidentLookup';
+import { StoredAccessRequest } from '../store/AccessStore';
+import { DatabaseAccessStore } from '../store/DatabaseAccessStore';
 
 /** A test clock: starts at a fixed instant, moved by hand. */
 export class TestClock {
@@ -68,7 +76,7 @@ function group(name: string, members: string[]): Entity {
  * The test world: team-payments (alice, bob, guest) owns payments-api;
  * team-storefront (carol, dave) owns checkout-web and search-service.
  * grace holds the approve permission everywhere; mallory lacks the request
- * permission.
+ * and audit permissions.
  */
 export const testEntities: Entity[] = [
   group('team-payments', ['alice', 'bob', 'guest']),
@@ -165,7 +173,10 @@ export class CountingProvider implements AccessProvider {
 /** Permissions as the tests' organisation decides them. */
 function testPermissions(): PermissionsService {
   const decide = (user: string | undefined, name: string) => {
-    if (name === mttrAccessRequestPermission.name) {
+    if (
+      name === mttrAccessRequestPermission.name ||
+      name === mttrAccessAuditPermission.name
+    ) {
       return user === 'user:default/mallory'
         ? AuthorizeResult.DENY
         : AuthorizeResult.ALLOW;
@@ -203,6 +214,8 @@ export interface AccessBackendOptions {
   onCall?: OnCallLookup;
   openIncidents?: Record<string, OpenIncident[]>;
   notifications?: NotificationService;
+  /** More features to start with it, e.g. a module using the access extension points. */
+  features?: BackendFeature[];
 }
 
 /** A started access test backend. */
@@ -213,6 +226,8 @@ export interface AccessTestBackend {
   runExpiry(): Promise<unknown>;
   /** The backend's access service, for driving one expiry step at a chosen moment. */
   service: AccessService;
+  /** The ids of the tasks the feature scheduled. */
+  scheduledTaskIds: string[];
 }
 
 /**
@@ -225,6 +240,8 @@ export async function startAccessBackend(
 ): Promise<AccessTestBackend> {
   const openIncidents = options.openIncidents ?? defaultOpenIncidents;
   let accessService: AccessService | undefined;
+  let modulesCalled: Promise<void> | undefined;
+  const scheduledTaskIds: string[] = [];
   const plugin = createBackendPlugin({
     pluginId: 'mttr',
     register(env) {
@@ -233,6 +250,10 @@ export async function startAccessBackend(
         extensions.accessProviders.addAccessProvider(p);
       }
       if (options.onCall) extensions.onCall.setOnCallLookup(options.onCall);
+      env.registerExtensionPoint(
+        mttrAccessRequestsExtensionPoint,
+        extensions.accessRequests,
+      );
       env.registerInit({
         deps: {
           config: coreServices.rootConfig,
@@ -244,11 +265,19 @@ export async function startAccessBackend(
           auth: coreServices.auth,
           permissions: coreServices.permissions,
           auditor: coreServices.auditor,
+          lifecycle: coreServices.lifecycle,
           catalog: catalogServiceRef,
         },
         async init(deps) {
-          const { router, service } = await createAccessFeature({
+          const feature = await createAccessFeature({
             ...deps,
+            scheduler: {
+              ...deps.scheduler,
+              scheduleTask: task => {
+                scheduledTaskIds.push(task.id);
+                return deps.scheduler.scheduleTask(task);
+              },
+            },
             notifications: options.notifications,
             openIncidents: {
               listOpenIncidents: async ref => openIncidents[ref] ?? [],
@@ -256,8 +285,9 @@ export async function startAccessBackend(
             extensions,
             clock: options.clock.now,
           });
-          accessService = service;
-          deps.httpRouter.use(router);
+          accessService = feature.service;
+          modulesCalled = feature.modulesCalled;
+          deps.httpRouter.use(feature.router);
         },
       });
     },
@@ -265,6 +295,7 @@ export async function startAccessBackend(
   const backend = await startTestBackend({
     features: [
       plugin,
+      ...(options.features ?? []),
       mockServices.database.factory({ knex: options.knex }),
       mockServices.rootConfig.factory({
         data: {
@@ -291,12 +322,14 @@ export async function startAccessBackend(
       }),
     ],
   });
+  await modulesCalled;
   return {
     server: backend.server,
     stop: () => backend.stop(),
     /** Runs one pass of the expiry task now. */
     runExpiry: () => accessService!.runExpiry(),
     service: accessService!,
+    scheduledTaskIds,
   };
 }
 
@@ -306,3 +339,68 @@ export function as(user: string) {
 }
 
 export { MIN };
+
+/** The target `hook`: grants through the webhook provider to a test server. */
+export function webhookTarget(url: string, secret: string): JsonObject {
+  return {
+    id: 'hook',
+    title: 'Webhook target',
+    maxDuration: '4h',
+    provider: 'webhook',
+    settings: { url, secret, attempts: 2, backoffMs: 1 },
+    approval: { policy: 'auto-on-call' },
+  };
+}
+
+/**
+ * Replicas of one portal: `count` access backends on the same database and
+ * clock, each its own replica (lease holder).
+ */
+export async function startReplicas(
+  count: number,
+  options: AccessBackendOptions,
+): Promise<AccessTestBackend[]> {
+  const replicas: AccessTestBackend[] = [];
+  for (let i = 0; i < count; i++) {
+    replicas.push(
+      await startAccessBackend({
+        ...options,
+        providers: options.providers ?? [new CountingProvider()],
+      }),
+    );
+  }
+  return replicas;
+}
+
+/** The access store on a test database, with its migrations run. */
+export function openAccessStore(knex: Knex): Promise<DatabaseAccessStore> {
+  return DatabaseAccessStore.create({
+    database: mockServices.database({ knex }),
+  });
+}
+
+/**
+ * A request as stored: guest's pending request for `k8s` on checkout-web,
+ * created at `createdAt` (default 1,000), unless told otherwise.
+ */
+export function storedRequest(
+  request: Partial<StoredAccessRequest> & { id: string },
+): StoredAccessRequest {
+  const createdAt = request.createdAt ?? 1_000;
+  return {
+    entityRef: 'component:default/checkout-web',
+    targetId: 'k8s',
+    requester: 'user:default/guest',
+    reason: 'checkout errors',
+    durationMinutes: 60,
+    status: 'pending',
+    approval: 'approver',
+    breakGlass: false,
+    approvalsRequired: 1,
+    round: 0,
+    approvalsCount: 0,
+    createdAt,
+    pendingUntil: createdAt + 3_600_000,
+    ...request,
+  };
+}

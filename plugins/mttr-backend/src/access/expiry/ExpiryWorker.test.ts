@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { StoredAccessRequest } from '../AccessStore';
+import { StoredAccessRequest } from '../store/AccessStore';
 import { ExpiryOutcome, ExpiryWork, ExpiryWorker } from './ExpiryWorker';
 
 function due(id: string): StoredAccessRequest {

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { StoredAccessRequest } from '../AccessStore';
+import { StoredAccessRequest } from '../store/AccessStore';
 
 /** What ending one due request did. */
 export type ExpiryOutcome =

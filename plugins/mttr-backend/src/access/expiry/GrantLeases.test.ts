@@ -1,6 +1,6 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { StoredAccessRequest } from '../AccessStore';
-import { DatabaseAccessStore } from '../DatabaseAccessStore';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { openAccessStore, storedRequest } from '../__testUtils__/accessBackend';
+import type { DatabaseAccessStore } from '../store/DatabaseAccessStore';
 import { DatabaseGrantLeases, withGrantLease } from './GrantLeases';
 
 const databases = TestDatabases.create({
@@ -10,35 +10,27 @@ const databases = TestDatabases.create({
 const T0 = 1_800_000_000_000;
 const LEASE = 20_000;
 
-function expiring(id: string): StoredAccessRequest {
-  return {
+/** guest's grant of db-ro, active since a minute before T0, ending at T0. */
+const expiring = (id: string) =>
+  storedRequest({
     id,
-    entityRef: 'component:default/checkout-web',
     targetId: 'db-ro',
-    requester: 'user:default/guest',
-    reason: 'checkout errors',
     durationMinutes: 1,
     status: 'active',
     approval: 'auto-on-call',
-    breakGlass: false,
-    approvalsRequired: 1,
-    round: 0,
-    approvalsCount: 0,
     createdAt: T0 - 60_000,
+    pendingUntil: undefined,
     decidedAt: T0 - 60_000,
     grantedAt: T0 - 60_000,
     expiresAt: T0,
-  };
-}
+  });
 
 describe.each(databases.eachSupportedId())(
   'revocation leases on %s',
   databaseId => {
     async function setup() {
       const knex = await databases.init(databaseId);
-      const store = await DatabaseAccessStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const store = await openAccessStore(knex);
       const leases = new DatabaseGrantLeases(knex);
       const id = `00000000-0000-4000-8000-${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}`;
       await store.insertRequest(expiring(id));

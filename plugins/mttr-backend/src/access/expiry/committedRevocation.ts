@@ -1,5 +1,5 @@
 import { ConflictError } from '@backstage/errors';
-import { StoredAccessRequest } from '../AccessStore';
+import { StoredAccessRequest } from '../store/AccessStore';
 
 /** What one attempt at a revocation did. */
 export type RevocationAttempt = 'ended' | 'failed' | 'busy';

@@ -49,7 +49,7 @@ describe.each(databases.eachSupportedId())(
         // A look lists it (its extension waits), then the extension is
         // approved before the first end, then the look goes on past that end
         // with what it listed.
-        const listed = (await backend.service.listDueForExpiry()).find(
+        const listed = (await backend.service.expiry.listDueForExpiry()).find(
           r => r.id === id,
         )!;
         expect(listed.expiresAt).toBe(clock.nowMs + 30 * MIN);
@@ -58,7 +58,7 @@ describe.each(databases.eachSupportedId())(
           new Date(clock.nowMs + 90 * MIN).toISOString(),
         );
         clock.advance(31 * MIN);
-        await backend.service.expireOne(listed);
+        await backend.service.expiry.expireOne(listed);
 
         const after = await request(backend.server)
           .get(`/api/mttr/access-requests/${id}`)

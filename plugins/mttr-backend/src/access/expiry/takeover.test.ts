@@ -1,15 +1,15 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
   as,
-  CountingProvider,
   MIN,
-  startAccessBackend,
+  openAccessStore,
+  startReplicas,
   TestClock,
   testTargets,
+  webhookTarget,
 } from '../__testUtils__/accessBackend';
 import { startWebhookServer } from '../__testUtils__/webhookServer';
-import { DatabaseAccessStore } from '../DatabaseAccessStore';
 import { DatabaseGrantLeases } from './GrantLeases';
 
 const SECRET = 'takeover-test-shared-secret';
@@ -32,39 +32,17 @@ describe.each(databases.eachSupportedId())(
       await hooks.close();
     });
 
-    const targets = () =>
-      testTargets([
-        {
-          id: 'hook',
-          title: 'Webhook target',
-          maxDuration: '4h',
-          provider: 'webhook',
-          settings: {
-            url: hooks.url,
-            secret: SECRET,
-            attempts: 2,
-            backoffMs: 1,
-          },
-          approval: { policy: 'auto-on-call' },
-        },
-      ]);
-
     async function replicas(count: number, revocationLease = '20s') {
       const knex = await databases.init(databaseId);
       const clock = new TestClock();
-      const started = [];
-      for (let i = 0; i < count; i++) {
-        const backend = await startAccessBackend({
-          knex,
-          clock,
-          targets: targets(),
-          revocationLease,
-          providers: [new CountingProvider()],
-        });
-        stops.push(() => backend.stop());
-        started.push(backend);
-      }
-      return { knex, clock, backends: started };
+      const backends = await startReplicas(count, {
+        knex,
+        clock,
+        revocationLease,
+        targets: testTargets([webhookTarget(hooks.url, SECRET)]),
+      });
+      stops.push(...backends.map(b => () => b.stop()));
+      return { knex, clock, backends };
     }
 
     async function grant(server: any) {
@@ -92,9 +70,7 @@ describe.each(databases.eachSupportedId())(
 
       // The replica that died: it marked the expiry, took the lease and had
       // its provider call on the way when it was killed.
-      const store = await DatabaseAccessStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const store = await openAccessStore(knex);
       await store.transition(
         id,
         ['active'],

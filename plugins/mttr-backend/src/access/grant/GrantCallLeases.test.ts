@@ -1,5 +1,5 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseAccessStore } from '../DatabaseAccessStore';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { openAccessStore, storedRequest } from '../__testUtils__/accessBackend';
 import { DatabaseGrantLeases } from '../expiry/GrantLeases';
 import { DatabaseGrantCallLeases } from './GrantCallLeases';
 
@@ -14,26 +14,16 @@ describe.each(databases.eachSupportedId())('grant leases on %s', databaseId => {
   /** A request decided at T0 by `holder`, its grant call in flight. */
   async function granting(holder: string) {
     const knex = await databases.init(databaseId);
-    const store = await DatabaseAccessStore.create({
-      database: mockServices.database({ knex }),
-    });
+    const store = await openAccessStore(knex);
     const id = `g-${Math.floor(Math.random() * 1e12)}`;
-    await store.insertRequest({
-      id,
-      entityRef: 'component:default/checkout-web',
-      targetId: 'hook',
-      requester: 'user:default/guest',
-      reason: 'checkout errors',
-      durationMinutes: 60,
-      status: 'pending',
-      approval: 'auto-on-call',
-      breakGlass: false,
-      approvalsRequired: 1,
-      round: 0,
-      approvalsCount: 0,
-      createdAt: T0,
-      pendingUntil: T0 + 3_600_000,
-    });
+    await store.insertRequest(
+      storedRequest({
+        id,
+        targetId: 'hook',
+        approval: 'auto-on-call',
+        createdAt: T0,
+      }),
+    );
     await store.transition(id, ['pending'], {
       status: 'granting',
       decidedAt: T0,

@@ -1,12 +1,16 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-
-const MINUTE = 60_000;
 import {
-  AccessStore,
-  NewAccessEvent,
-  StoredAccessRequest,
-} from '../AccessStore';
+  AccessContext,
+  ACCESS_SYSTEM_ACTOR,
+  entryOf,
+  iso,
+  MINUTE,
+  providerOf,
+  targetOf,
+} from '../AccessContext';
 import { holdLease } from '../expiry/GrantLeases';
+import { AccessNotices } from '../notify/AccessNotices';
+import { AccessPresenter } from '../presentation/AccessPresenter';
+import { StoredAccessRequest } from '../store/AccessStore';
 import { GrantCallLeases } from './GrantCallLeases';
 
 /** What the provider answered to a grant call. */
@@ -20,23 +24,9 @@ export interface ProviderGrant {
 export type GrantCallOutcome = 'granted' | 'failed' | 'busy';
 
 export interface GrantCallsOptions {
-  store: AccessStore;
   leases: GrantCallLeases;
-  clock: () => number;
-  /** This replica's name as a lease holder. */
-  replicaId: string;
-  /** How long a grant lease lasts without renewal. */
-  leaseMs: number;
-  logger: LoggerService;
-  /** The actor of the audit entries of grant calls. */
-  systemActor: string;
-  /** Calls the provider's grant for the request as stored (its `expiresAt`). */
-  callProvider(request: StoredAccessRequest): Promise<ProviderGrant>;
-  record(
-    request: StoredAccessRequest,
-    event: Omit<NewAccessEvent, 'requestId' | 'at'>,
-  ): Promise<void>;
-  notifyRequester(request: StoredAccessRequest, what: string): Promise<void>;
+  presenter: AccessPresenter;
+  notices: AccessNotices;
   /** Ends a grant whose revocation was asked for while its grant call was in flight. */
   revoke(id: string): Promise<unknown>;
 }
@@ -54,9 +44,33 @@ export interface GrantCallsOptions {
  * committed, never a stale `active`.
  */
 export class GrantCalls {
-  constructor(private readonly o: GrantCallsOptions) {}
+  constructor(
+    private readonly ctx: AccessContext,
+    private readonly o: GrantCallsOptions,
+  ) {}
 
-  /** The grant call of a decision this replica just committed with its grant lease. */
+  /**
+   * The decision's patch: `granting`, with this replica's grant lease, so
+   * that the grant call can start at once after the decision commits.
+   */
+  granting(now: number, expiresAt: number) {
+    return {
+      status: 'granting' as const,
+      decidedAt: now,
+      grantedAt: now,
+      expiresAt,
+      grantLease: {
+        owner: this.ctx.replicaId,
+        claimedUntil: now + this.ctx.leaseMs,
+      },
+    };
+  }
+
+  /**
+   * The grant call of a decision this replica just committed with its grant
+   * lease: the one path of every grant — a first grant, an extension's later
+   * end ({@link GrantCalls.extend}) and a takeover ({@link GrantCalls.resume}).
+   */
   async run(id: string): Promise<GrantCallOutcome> {
     const outcome = await this.holding(id);
     await this.honourRevocation(id);
@@ -71,15 +85,15 @@ export class GrantCalls {
    * the lease; undone (the end confirmed before) when the provider fails.
    */
   async extend(id: string): Promise<GrantCallOutcome> {
-    const now = this.o.clock();
+    const now = this.ctx.clock();
     const claimed = await this.o.leases.claimForExtension(
       id,
-      this.o.replicaId,
+      this.ctx.replicaId,
       now,
-      now + this.o.leaseMs,
+      now + this.ctx.leaseMs,
     );
     if (!claimed) {
-      this.o.logger.warn(
+      this.ctx.logger.warn(
         `Access ${id}: the extension's new end was not sent to the provider: the grant is ending, or another grant call is in flight`,
       );
       return 'busy';
@@ -95,15 +109,15 @@ export class GrantCalls {
    * see GrantLeases).
    */
   async resume(id: string): Promise<GrantCallOutcome> {
-    const now = this.o.clock();
+    const now = this.ctx.clock();
     const claimed = await this.o.leases.claim(
       id,
-      this.o.replicaId,
+      this.ctx.replicaId,
       now,
-      now + this.o.leaseMs,
+      now + this.ctx.leaseMs,
     );
     if (!claimed) return 'busy';
-    this.o.logger.info(
+    this.ctx.logger.info(
       `Access ${id}: taking over a grant call whose replica's lease lapsed (same idempotency key)`,
     );
     return this.run(id);
@@ -111,11 +125,11 @@ export class GrantCalls {
 
   private holding(id: string): Promise<GrantCallOutcome> {
     return holdLease({
-      renew: until => this.o.leases.renew(id, this.o.replicaId, until),
-      clock: this.o.clock,
-      leaseMs: this.o.leaseMs,
+      renew: until => this.o.leases.renew(id, this.ctx.replicaId, until),
+      clock: this.ctx.clock,
+      leaseMs: this.ctx.leaseMs,
       onLost: () =>
-        this.o.logger.warn(
+        this.ctx.logger.warn(
           `Access ${id}: the grant lease lapsed during the provider call; another replica may finish or revoke it`,
         ),
       work: () => this.callAndCommit(id),
@@ -123,7 +137,7 @@ export class GrantCalls {
   }
 
   private async callAndCommit(id: string): Promise<GrantCallOutcome> {
-    const { store, replicaId } = this.o;
+    const { store, replicaId } = this.ctx;
     const request = await store.getRequest(id);
     if (
       (request?.status !== 'granting' && request?.status !== 'active') ||
@@ -135,7 +149,7 @@ export class GrantCalls {
     const extension = request.status === 'active';
     let grant: ProviderGrant;
     try {
-      grant = await this.o.callProvider(request);
+      grant = await this.callProvider(request);
       // Before `active`: a revocation needs the target's grant id.
       await store.putGrant({
         requestId: id,
@@ -153,20 +167,20 @@ export class GrantCalls {
         ['granting'],
         {
           status: 'failed',
-          endedAt: this.o.clock(),
+          endedAt: this.ctx.clock(),
           error: message,
           clearGrantLease: true,
         },
         { grantLeaseOwner: replicaId },
+        entryOf(this.ctx, request, {
+          actor: ACCESS_SYSTEM_ACTOR,
+          action: 'grant-failed',
+          status: 'failed',
+          comment: message,
+        }),
       );
       if (!failed) return 'busy';
-      await this.o.record(request, {
-        actor: this.o.systemActor,
-        action: 'grant-failed',
-        status: 'failed',
-        comment: message,
-      });
-      await this.o.notifyRequester(request, message);
+      await this.o.notices.toRequester(request, message);
       return 'failed';
     }
     // Only while this replica still holds the lease: a replica that took
@@ -176,21 +190,22 @@ export class GrantCalls {
       [request.status],
       { status: 'active', clearGrantLease: true },
       { grantLeaseOwner: replicaId },
+      // An extension's later end was recorded with its decision.
+      extension
+        ? undefined
+        : entryOf(this.ctx, request, {
+            actor: ACCESS_SYSTEM_ACTOR,
+            action: 'granted',
+            status: 'active',
+            details: {
+              provider: grant.provider,
+              grantId: grant.grantId,
+              expiresAt: new Date(request.expiresAt!).toISOString(),
+              breakGlass: request.breakGlass,
+            },
+          }),
     );
-    if (!granted) return 'busy';
-    if (extension) return 'granted';
-    await this.o.record(request, {
-      actor: this.o.systemActor,
-      action: 'granted',
-      status: 'active',
-      details: {
-        provider: grant.provider,
-        grantId: grant.grantId,
-        expiresAt: new Date(request.expiresAt!).toISOString(),
-        breakGlass: request.breakGlass,
-      },
-    });
-    return 'granted';
+    return granted ? 'granted' : 'busy';
   }
 
   /**
@@ -203,8 +218,8 @@ export class GrantCalls {
     error: any,
   ): Promise<GrantCallOutcome> {
     const message = `extension failed: ${error?.message ?? error}`;
-    const confirmed = await this.o.store.getGrant(request.id);
-    const undone = await this.o.store.transition(
+    const confirmed = await this.ctx.store.getGrant(request.id);
+    const undone = await this.ctx.store.transition(
       request.id,
       ['active'],
       {
@@ -219,21 +234,34 @@ export class GrantCalls {
         error: message,
         clearGrantLease: true,
       },
-      { grantLeaseOwner: this.o.replicaId },
+      { grantLeaseOwner: this.ctx.replicaId },
+      entryOf(this.ctx, request, {
+        actor: ACCESS_SYSTEM_ACTOR,
+        action: 'extend-failed',
+        status: 'active',
+        comment: message,
+      }),
     );
-    if (!undone) return 'busy';
-    await this.o.record(request, {
-      actor: this.o.systemActor,
-      action: 'extend-failed',
-      status: 'active',
-      comment: message,
+    return undone ? 'failed' : 'busy';
+  }
+
+  /** The provider's grant call for a request as stored (its `expiresAt`). */
+  private async callProvider(
+    request: StoredAccessRequest,
+  ): Promise<ProviderGrant> {
+    const target = targetOf(this.ctx, request);
+    const provider = providerOf(this.ctx, target);
+    const grant = await provider.grant({
+      request: await this.o.presenter.present(request, undefined, false),
+      settings: target.settings,
+      expiresAt: iso(request.expiresAt)!,
     });
-    return 'failed';
+    return { provider: provider.id, ...grant };
   }
 
   /** A revoke (or an expiry) that arrived while the grant call was in flight. */
   private async honourRevocation(id: string) {
-    const after = await this.o.store.getRequest(id);
+    const after = await this.ctx.store.getRequest(id);
     if (after?.status === 'active' && after.revocation) {
       await this.o.revoke(id);
     }

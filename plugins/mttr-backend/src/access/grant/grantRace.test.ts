@@ -1,15 +1,16 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
   as,
-  CountingProvider,
   MIN,
-  startAccessBackend,
+  openAccessStore,
+  startReplicas,
+  storedRequest,
   TestClock,
   testTargets,
+  webhookTarget,
 } from '../__testUtils__/accessBackend';
 import { startWebhookServer } from '../__testUtils__/webhookServer';
-import { DatabaseAccessStore } from '../DatabaseAccessStore';
 
 const SECRET = 'grant-race-test-shared-secret';
 
@@ -36,32 +37,13 @@ describe.each(databases.eachSupportedId())(
     async function replicas(count: number, revocationLease = '20s') {
       const knex = await databases.init(databaseId);
       const clock = new TestClock();
-      const backends = [];
-      for (let i = 0; i < count; i++) {
-        const backend = await startAccessBackend({
-          knex,
-          clock,
-          revocationLease,
-          providers: [new CountingProvider()],
-          targets: testTargets([
-            {
-              id: 'hook',
-              title: 'Webhook target',
-              maxDuration: '4h',
-              provider: 'webhook',
-              settings: {
-                url: hooks.url,
-                secret: SECRET,
-                attempts: 2,
-                backoffMs: 1,
-              },
-              approval: { policy: 'auto-on-call' },
-            },
-          ]),
-        });
-        stops.push(() => backend.stop());
-        backends.push(backend);
-      }
+      const backends = await startReplicas(count, {
+        knex,
+        clock,
+        revocationLease,
+        targets: testTargets([webhookTarget(hooks.url, SECRET)]),
+      });
+      stops.push(...backends.map(b => () => b.stop()));
       return { knex, clock, backends };
     }
 
@@ -88,28 +70,20 @@ describe.each(databases.eachSupportedId())(
       clock: TestClock,
       durationMinutes = 1,
     ) {
-      const store = await DatabaseAccessStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const store = await openAccessStore(knex);
       const id = `dead-${databaseId}-${clock.nowMs}`;
       const now = clock.nowMs;
-      await store.insertRequest({
-        id,
-        entityRef: 'component:default/checkout-web',
-        targetId: 'hook',
-        incident: { source: 'pagerduty', incidentId: 'Q1' },
-        requester: 'user:default/guest',
-        reason: 'Checkout errors',
-        durationMinutes,
-        status: 'pending',
-        approval: 'auto-on-call',
-        breakGlass: false,
-        approvalsRequired: 1,
-        round: 0,
-        approvalsCount: 0,
-        createdAt: now,
-        pendingUntil: now + 60 * MIN,
-      });
+      await store.insertRequest(
+        storedRequest({
+          id,
+          targetId: 'hook',
+          incident: { source: 'pagerduty', incidentId: 'Q1' },
+          reason: 'Checkout errors',
+          durationMinutes,
+          approval: 'auto-on-call',
+          createdAt: now,
+        }),
+      );
       expect(
         await store.transition(id, ['pending'], {
           status: 'granting',

@@ -4,6 +4,7 @@ import {
   AccessGrant,
   AccessGrantRequest,
   AccessProvider,
+  withRetry,
 } from '@mttr-backstage/plugin-mttr-node';
 import { AccessRequest } from '@mttr-backstage/plugin-mttr-common';
 import { createHmac } from 'node:crypto';
@@ -70,8 +71,8 @@ class RetryableError extends Error {}
  * POSTs a JSON description of each grant and revocation to a URL of the
  * target's choosing, signed with HMAC-SHA256. The body carries `expiresAt`
  * so that the target system can enforce the end on its own too. 5xx answers
- * and network errors are retried with exponential backoff under one
- * idempotency key; 4xx answers fail at once.
+ * and network errors are retried with exponential backoff (`withRetry` of
+ * mttr-node) under one idempotency key; 4xx answers fail at once.
  */
 export class WebhookAccessProvider implements AccessProvider {
   readonly id = 'webhook';
@@ -135,51 +136,72 @@ export class WebhookAccessProvider implements AccessProvider {
       [WEBHOOK_SIGNATURE_HEADER]: signWebhookBody(settings.secret, body),
       [WEBHOOK_IDEMPOTENCY_HEADER]: idempotencyKey,
     };
-    let lastError: Error | undefined;
-    for (let attempt = 1; attempt <= settings.attempts; attempt++) {
-      if (attempt > 1) {
-        await this.sleep(settings.backoffMs * 2 ** (attempt - 2));
-      }
-      try {
-        const response = await fetch(settings.url, {
-          method: 'POST',
-          headers,
-          body,
-          signal: AbortSignal.timeout(settings.timeoutMs),
-        });
-        const responseText = await response.text();
-        if (response.status >= 500) {
-          throw new RetryableError(
-            `webhook answered ${response.status} ${response.statusText}`,
-          );
-        }
-        if (!response.ok) {
+    try {
+      return await withRetry(
+        attempt =>
+          this.attempt(settings, headers, body, payload.action, attempt),
+        {
+          attempts: settings.attempts,
+          baseDelayMs: settings.backoffMs,
+          // Exactly doubling, as the settings describe them.
+          jitter: 'none',
           // A 4xx will not get better by asking again.
-          throw new InputError(
-            `webhook refused the ${payload.action}: ${response.status} ${responseText.slice(0, 200)}`,
-          );
-        }
-        try {
-          const parsed = responseText ? JSON.parse(responseText) : undefined;
-          return parsed && typeof parsed === 'object' ? parsed : undefined;
-        } catch {
-          return undefined;
-        }
-      } catch (error) {
-        if (error instanceof InputError) throw error;
-        lastError =
-          error instanceof RetryableError
-            ? error
-            : new Error(
-                `webhook unreachable: ${error?.cause?.code ?? error?.message ?? error}`,
-              );
-        this.logger.warn(
-          `access webhook ${payload.action} attempt ${attempt}/${settings.attempts} failed: ${lastError.message}`,
+          shouldRetry: error => !(error instanceof InputError),
+          sleep: this.sleep,
+        },
+      );
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new Error(
+        `${error?.message ?? 'webhook failed'} (after ${settings.attempts} attempts)`,
+      );
+    }
+  }
+
+  /** One POST; a failure worth retrying is logged and thrown as an Error. */
+  private async attempt(
+    settings: WebhookSettings,
+    headers: Record<string, string>,
+    body: string,
+    action: unknown,
+    attempt: number,
+  ): Promise<Record<string, unknown> | undefined> {
+    try {
+      const response = await fetch(settings.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(settings.timeoutMs),
+      });
+      const responseText = await response.text();
+      if (response.status >= 500) {
+        throw new RetryableError(
+          `webhook answered ${response.status} ${response.statusText}`,
         );
       }
+      if (!response.ok) {
+        throw new InputError(
+          `webhook refused the ${action}: ${response.status} ${responseText.slice(0, 200)}`,
+        );
+      }
+      try {
+        const parsed = responseText ? JSON.parse(responseText) : undefined;
+        return parsed && typeof parsed === 'object' ? parsed : undefined;
+      } catch {
+        return undefined;
+      }
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      const failure =
+        error instanceof RetryableError
+          ? error
+          : new Error(
+              `webhook unreachable: ${error?.cause?.code ?? error?.message ?? error}`,
+            );
+      this.logger.warn(
+        `access webhook ${action} attempt ${attempt + 1}/${settings.attempts} failed: ${failure.message}`,
+      );
+      throw failure;
     }
-    throw new Error(
-      `${lastError?.message ?? 'webhook failed'} (after ${settings.attempts} attempts)`,
-    );
   }
 }

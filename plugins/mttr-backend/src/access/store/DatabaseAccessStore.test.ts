@@ -1,64 +1,37 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseAccessStore } from './DatabaseAccessStore';
-import { AccessAuditTrail } from './AccessAuditTrail';
-import { StoredAccessRequest } from './AccessStore';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { openAccessStore, storedRequest } from '../__testUtils__/accessBackend';
+import { AccessAuditTrail } from '../audit/AccessAuditTrail';
+import { ACCESS_MIGRATIONS } from './DatabaseAccessStore';
 
 const databases = TestDatabases.create({
   ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
 });
 
-function pending(id: string): StoredAccessRequest {
-  return {
-    id,
-    entityRef: 'component:default/checkout-web',
-    targetId: 'k8s',
-    requester: 'user:default/dave',
-    reason: 'pods',
-    durationMinutes: 60,
-    status: 'pending',
-    approval: 'approver',
-    breakGlass: false,
-    approvalsRequired: 1,
-    round: 0,
-    approvalsCount: 0,
-    createdAt: 1_000,
-    pendingUntil: 1_000 + 3_600_000,
-  };
-}
+const pending = (id: string) =>
+  storedRequest({ id, requester: 'user:default/dave', reason: 'pods' });
 
 describe.each(databases.eachSupportedId())(
   'the access store on %s',
   databaseId => {
     async function setup() {
       const knex = await databases.init(databaseId);
-      const store = await DatabaseAccessStore.create({
-        database: mockServices.database({ knex }),
-      });
-      const audit = new AccessAuditTrail(
-        store,
-        undefined,
-        mockServices.logger.mock(),
-      );
+      const store = await openAccessStore(knex);
+      const audit = new AccessAuditTrail(store);
       return { knex, store, audit };
     }
 
-    it('walks its migrations down and up again', async () => {
+    it('walks its own migrations down and up again', async () => {
       const { knex } = await setup();
       expect(await knex.schema.hasTable('access_events')).toBe(true);
-      await knex.migrate.rollback(
-        {
-          directory: require('node:path').resolve(
-            __dirname,
-            '../../migrations',
-          ),
-        },
+      expect(await knex.schema.hasTable('access_audit_head')).toBe(true);
+      expect(await knex.schema.hasTable('mttr_access_knex_migrations')).toBe(
         true,
       );
+      await knex.migrate.rollback(ACCESS_MIGRATIONS, true);
       expect(await knex.schema.hasTable('access_events')).toBe(false);
+      expect(await knex.schema.hasTable('access_audit_head')).toBe(false);
       expect(await knex.schema.hasTable('access_requests')).toBe(false);
-      await DatabaseAccessStore.create({
-        database: mockServices.database({ knex }),
-      });
+      await openAccessStore(knex);
       expect(await knex.schema.hasTable('access_requests')).toBe(true);
     });
 
@@ -117,7 +90,7 @@ describe.each(databases.eachSupportedId())(
       const { store, audit } = await setup();
       await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          audit.record({
+          store.appendEvent({
             requestId: 'r3',
             at: 10 + i,
             actor: 'user:default/x',
@@ -133,9 +106,9 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('reports the first changed or deleted event of the audit trail', async () => {
-      const { knex, audit } = await setup();
+      const { knex, store, audit } = await setup();
       for (const action of ['requested', 'approved', 'granted', 'expired']) {
-        await audit.record({
+        await store.appendEvent({
           requestId: 'r4',
           at: 100,
           actor: 'user:default/carol',

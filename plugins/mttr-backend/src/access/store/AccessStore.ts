@@ -2,6 +2,8 @@ import {
   AccessApprovalPolicy,
   AccessRequestStatus,
 } from '@mttr-backstage/plugin-mttr-common';
+import type { AuditHashVersion } from '../audit/auditHash';
+import type { AuditHead } from '../audit/DatabaseAuditChain';
 
 /** A request as stored; times are epoch milliseconds. */
 export interface StoredAccessRequest {
@@ -72,12 +74,25 @@ export interface AccessEvent {
   details?: Record<string, unknown>;
   prevHash: string;
   hash: string;
+  /** How the hash was formed (audit/auditHash.ts). */
+  hashVersion: AuditHashVersion;
 }
 
+/** An audit entry to write: the store numbers, links and hashes it. */
 export type NewAccessEvent = Omit<
   AccessEvent,
-  'seq' | 'id' | 'prevHash' | 'hash'
+  'seq' | 'id' | 'prevHash' | 'hash' | 'hashVersion'
 >;
+
+/** A change of a request's fields, as {@link AccessStore.transition} takes it. */
+export type RequestPatch = Partial<Omit<StoredAccessRequest, 'id'>> & {
+  clearExtension?: boolean;
+  clearRevocation?: boolean;
+  clearError?: boolean;
+  clearGrantLease?: boolean;
+  /** Marks the request's grant record revoked at this instant, in the same transaction. */
+  grantRevokedAt?: number;
+};
 
 /** What an approval did: recorded only, or decided the round. */
 export type ApprovalOutcome =
@@ -99,10 +114,16 @@ export interface TransitionConditions {
 /**
  * Where access requests, grants and the audit trail live. Every state change
  * is a conditional update (`WHERE status = ...`) that reports whether it won:
- * two deciders racing get exactly one winner.
+ * two deciders racing get exactly one winner. A change given an `audit`
+ * entry writes it in the same transaction, only when the change won: the
+ * chain never misses a committed change, nor records one that did not
+ * happen.
  */
 export interface AccessStore {
-  insertRequest(request: StoredAccessRequest): Promise<void>;
+  insertRequest(
+    request: StoredAccessRequest,
+    audit?: NewAccessEvent,
+  ): Promise<void>;
   getRequest(id: string): Promise<StoredAccessRequest | undefined>;
   listRequests(filter: {
     entityRef?: string;
@@ -112,6 +133,8 @@ export interface AccessStore {
     offset?: number;
   }): Promise<StoredAccessRequest[]>;
   listApprovals(requestId: string): Promise<StoredApproval[]>;
+  /** The approvals of several requests in one read, by request id. */
+  listApprovalsOf(requestIds: string[]): Promise<Map<string, StoredApproval[]>>;
 
   /**
    * Changes fields of a request only while it is in one of `from` (and the
@@ -120,13 +143,9 @@ export interface AccessStore {
   transition(
     id: string,
     from: AccessRequestStatus[],
-    patch: Partial<Omit<StoredAccessRequest, 'id'>> & {
-      clearExtension?: boolean;
-      clearRevocation?: boolean;
-      clearError?: boolean;
-      clearGrantLease?: boolean;
-    },
+    patch: RequestPatch,
     conditions?: TransitionConditions,
+    audit?: NewAccessEvent,
   ): Promise<boolean>;
 
   /**
@@ -142,22 +161,23 @@ export interface AccessStore {
     approver: string;
     at: number;
     comment?: string;
-    decide: Partial<Omit<StoredAccessRequest, 'id'>> & {
-      clearExtension?: boolean;
-    };
+    decide: RequestPatch;
+    audit?: (outcome: ApprovalOutcome) => NewAccessEvent;
   }): Promise<ApprovalOutcome>;
 
   putGrant(grant: StoredGrant): Promise<void>;
   getGrant(requestId: string): Promise<StoredGrant | undefined>;
-  markGrantRevoked(requestId: string, at: number): Promise<void>;
 
   /** Requests the expiry task must look at, at `now`. */
   listDue(now: number): Promise<StoredAccessRequest[]>;
 
+  /** Appends an entry that records no change of a request's row. */
   appendEvent(event: NewAccessEvent): Promise<AccessEvent>;
   listEvents(options: {
     requestId?: string;
     afterSeq?: number;
     limit?: number;
   }): Promise<AccessEvent[]>;
+  /** Where the chain ends, as its head pointer (kept apart from it) says. */
+  readAuditHead(): Promise<AuditHead | undefined>;
 }

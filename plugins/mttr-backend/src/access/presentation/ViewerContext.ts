@@ -1,4 +1,4 @@
-import { StoredAccessRequest } from './AccessStore';
+import { StoredAccessRequest } from '../store/AccessStore';
 
 /**
  * What the calling user may do with requests (the `viewer` field of the
