@@ -1847,6 +1847,7 @@ export const spec = {
           {
             "name": "include",
             "in": "query",
+            "allowReserved": true,
             "description": "What else to answer, `choices` and/or `points` (repeat the parameter or separate by commas).",
             "explode": true,
             "schema": {

@@ -243,11 +243,7 @@ export async function createRouter(
     };
     await writeLines(res, [comparisonCsvHeader()]);
     let chunk: string[] = [];
-    for (
-      let next = first;
-      !next.done;
-      next = await rows.next()
-    ) {
+    for (let next = first; !next.done; next = await rows.next()) {
       chunk.push(comparisonCsvLine(next.value, context));
       if (chunk.length === 200) {
         await writeLines(res, chunk);

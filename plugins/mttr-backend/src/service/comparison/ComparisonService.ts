@@ -152,7 +152,9 @@ export class ComparisonService {
   }
 
   /** Every row of the query as answered, in order (for the CSV). */
-  async *allRows(query: ComparisonQuery): AsyncGenerator<EntityRecoveryMetrics> {
+  async *allRows(
+    query: ComparisonQuery,
+  ): AsyncGenerator<EntityRecoveryMetrics> {
     const { rows, common } = await this.rows(query);
     for (const row of rows) {
       yield rowOf(row, common);
@@ -214,9 +216,9 @@ export class ComparisonService {
       ref => !visibleInWindow.has(ref),
     );
     const visible = new Map(visibleInWindow);
-    (await this.options.visibleEntities.getVisible(others, credentials)).forEach(
-      (info, ref) => visible.set(ref, info),
-    );
+    (
+      await this.options.visibleEntities.getVisible(others, credentials)
+    ).forEach((info, ref) => visible.set(ref, info));
     const owners = new Map<
       string,
       { entities: number; units: Map<string, MetricUnit> }

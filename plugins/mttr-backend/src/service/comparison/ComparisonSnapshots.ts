@@ -1,6 +1,9 @@
 import { Severity } from '@mttr-backstage/plugin-mttr-common';
 import { IncidentStore } from '../../database/IncidentStore';
-import { EventLoopBudget, readUnitDigestsByEntityPage } from '../metrics/readBounds';
+import {
+  EventLoopBudget,
+  readUnitDigestsByEntityPage,
+} from '../metrics/readBounds';
 import { UnitDigest, figuresWithChangeOfDigest } from '../recovery';
 import { RowFigures } from './comparisonRows';
 import { UnitChangeFeed } from './UnitChangeFeed';
@@ -144,7 +147,10 @@ export class ComparisonSnapshots {
       }
       const seq = feed.seq;
       const started = feed.started;
-      const changed = feed.changedSince(snapshot.key.definitionId, snapshot.seq);
+      const changed = feed.changedSince(
+        snapshot.key.definitionId,
+        snapshot.seq,
+      );
       const patching =
         changed === 'all'
           ? this.options

@@ -52,12 +52,12 @@ export const SORT_FIELDS = [
  *
  * @internal
  */
-export type SortField = (typeof SORT_FIELDS)[number] & ComparisonSortFieldOrOlder;
+export type SortField = (typeof SORT_FIELDS)[number] &
+  ComparisonSortFieldOrOlder;
 
 /** Fails to compile when a column of the page is not a sort field. */
-type ComparisonSortFieldOrOlder = ComparisonSortField extends (typeof SORT_FIELDS)[number]
-  ? string
-  : never;
+type ComparisonSortFieldOrOlder =
+  ComparisonSortField extends (typeof SORT_FIELDS)[number] ? string : never;
 
 /** The figures of a row with its change against the previous window. */
 export type RowFigures = UnitFigures & { change: RecoveryChange };
@@ -105,7 +105,9 @@ function refOf(value: string, defaultKind: string): string {
  */
 export function entityMatcher(
   filters: ComparisonFilters,
-): (info: Pick<EntityInfo, 'kind' | 'owner' | 'system' | 'lifecycle' | 'tags'>) => boolean {
+): (
+  info: Pick<EntityInfo, 'kind' | 'owner' | 'system' | 'lifecycle' | 'tags'>,
+) => boolean {
   const kind = filters.kind?.toLocaleLowerCase('en-US');
   const owner = filters.owner ? refOf(filters.owner, 'group') : undefined;
   const system = filters.system ? refOf(filters.system, 'system') : undefined;
@@ -265,7 +267,10 @@ export function choicesOf(infos: Iterable<EntityInfo>): ComparisonChoices {
 export function pointOf(row: ComparisonRow): ComparisonPoint {
   return {
     entityRef: row.entityRef,
-    name: comparisonRowName({ entityRef: row.entityRef, title: row.info.title }),
+    name: comparisonRowName({
+      entityRef: row.entityRef,
+      title: row.info.title,
+    }),
     frequencyPer30d: row.figures.frequencyPer30d,
     medianMs: row.figures.medianMs,
     count: row.figures.count,

@@ -274,4 +274,3 @@ function splitAt<T extends { startMs: number }>(
   }
   return [before, after];
 }
-
