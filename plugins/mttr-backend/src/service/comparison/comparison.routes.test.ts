@@ -167,7 +167,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('never answers a row, a point or a choice only of an entity the user cannot see', async () => {
-      const bob = await comparison('include=choices,points', 'user:default/bob');
+      const bob = await comparison(
+        'include=choices,points',
+        'user:default/bob',
+      );
       expect(bob.totalCount).toBe(4);
       expect(bob.items.map(r => r.entityRef)).not.toContain(
         'component:default/secret',
