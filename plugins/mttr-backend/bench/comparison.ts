@@ -26,7 +26,7 @@ export interface ComparisonBench {
   user: (name: string) => Record<string, string>;
   service: Record<string, string>;
   entities: number;
-  /** The SQLite database's directory, or the PostgreSQL connection string. */
+  /** The SQLite database's directory, or the PostgreSQL database's URL. */
   sqliteDir?: string;
   pg?: string;
   loadAverage: () => string;
@@ -89,7 +89,7 @@ async function rawGroupBy(
     const query = `select entity_ref, count(*) as n, percentile_cont(0.5) within group (order by duration_ms) as median from mttr_units where ${where} group by entity_ref`;
     const knex = knexFactory({
       client: 'pg',
-      connection: `${bench.pg}/bench_plugin_mttr`,
+      connection: bench.pg,
       pool: { min: 1, max: 1 },
     });
     try {
@@ -357,13 +357,12 @@ async function readsUnderIngest(
       const now = Date.now();
       for (let i = 0; i < 50; i++) {
         const id = `${tag}-${n++}`;
+        // The two markers, then any other entity (never a marker).
+        const markers = [MARKER_A, bench.entities - MARKER_B_OFFSET];
         const entity =
-          i === 0
-            ? MARKER_A
-            : i === 1
-              ? bench.entities - MARKER_B_OFFSET
-              : // Any other entity: never a marker.
-                2 + Math.floor(Math.random() * (bench.entities - 3));
+          i < 2
+            ? markers[i]
+            : 2 + Math.floor(Math.random() * (bench.entities - 3));
         const start = now - Math.floor(Math.random() * 5 * DAY) - DAY;
         const incident = {
           title: `Live incident ${id}`,

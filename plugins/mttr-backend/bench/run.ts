@@ -15,6 +15,10 @@
  *        --db-dir DIR (keep the SQLite database in DIR, and the PostgreSQL
  *        database, for a later run with --skip-ingest)
  *        --skip-ingest (measure the reads of a database kept by --db-dir)
+ *        --pg-prefix P (the PostgreSQL database is P + 'mttr'; default
+ *        bench_plugin_, so bench_plugin_mttr)
+ *        --mysql URL (MariaDB/MySQL for the DevLake reference; default
+ *        mysql://mttr_ci:mttr_ci@127.0.0.1:3306/mysql), --no-devlake
  */
 import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
 import knexFactory from 'knex';
@@ -34,6 +38,10 @@ const ENGINE = flag('engine', 'all');
 const PG = flag('pg', 'postgresql://postgres@127.0.0.1:5432');
 const DB_DIR = flag('db-dir', '');
 const SKIP_INGEST = process.argv.includes('--skip-ingest');
+// The PostgreSQL database is PG_PREFIX + 'mttr' (Backstage's naming): a
+// prefix of its own keeps a run apart from another one on the same server.
+const PG_PREFIX = flag('pg-prefix', 'bench_plugin_');
+const PG_DATABASE = `${PG_PREFIX}mttr`;
 const MYSQL = flag('mysql', 'mysql://mttr_ci:mttr_ci@127.0.0.1:3306/mysql');
 const DEVLAKE = !process.argv.includes('--no-devlake');
 const loadAverage = () =>
@@ -71,7 +79,7 @@ async function pgReachable(): Promise<boolean> {
 async function resetPg() {
   const knex = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
   try {
-    await knex.raw('drop database if exists bench_plugin_mttr with (force)');
+    await knex.raw(`drop database if exists ?? with (force)`, [PG_DATABASE]);
   } finally {
     await knex.destroy();
   }
@@ -116,6 +124,8 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       String(ENTITIES),
       '--pg',
       PG,
+      '--pg-prefix',
+      PG_PREFIX,
       ...(DB_DIR ? ['--db-dir', DB_DIR] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -187,7 +197,7 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       engine === 'postgres'
         ? knexFactory({
             client: 'pg',
-            connection: `${PG}/bench_plugin_mttr`,
+            connection: `${PG}/${PG_DATABASE}`,
             pool: { min: 0, max: 1 },
           })
         : undefined;
@@ -301,7 +311,7 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       service,
       entities: ENTITIES,
       sqliteDir: DB_DIR,
-      pg: PG,
+      pg: `${PG}/${PG_DATABASE}`,
       loadAverage,
     });
 

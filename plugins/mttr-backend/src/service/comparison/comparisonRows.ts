@@ -252,8 +252,8 @@ export function choicesOf(infos: Iterable<EntityInfo>): ComparisonChoices {
     if (info.lifecycle) lifecycles.add(info.lifecycle);
     for (const tag of info.tags) if (tag) tags.add(tag);
   }
-  const sorted = (values: Set<string>) =>
-    [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Code unit order, as the rows' sort compares text.
+  const sorted = (values: Set<string>) => [...values].sort();
   return {
     owners: sorted(owners),
     systems: sorted(systems),
