@@ -291,6 +291,20 @@ export async function measureComparison(
   const card = await cardRound(bench, bench.user('card-user'), 1);
   load.afterCard = bench.loadAverage();
 
+  process.stderr.write(
+    `  ${bench.engine} idle: ${JSON.stringify({
+      rawGroupByMs,
+      firstScreenMs,
+      firstScreenOtherUserMs,
+      sortChangeMs,
+      pageChangeMs,
+      searchMs,
+      csvMs,
+      csvRows,
+      cardP95Ms: quantile(card, 0.95),
+      load,
+    })}\n`,
+  );
   const underIngest = await readsUnderIngest(bench, qs, windowOf, main);
   load.end = bench.loadAverage();
 

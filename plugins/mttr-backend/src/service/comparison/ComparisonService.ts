@@ -173,16 +173,22 @@ export class ComparisonService {
     matches: (info: EntityInfo) => boolean,
   ): Promise<ComparisonRow[]> {
     const { feed } = this.options;
-    for (let attempt = 0; ; attempt++) {
-      await feed.idle();
-      const started = feed.started;
-      const rows = await this.options.heavy(() =>
+    const read = () =>
+      this.options.heavy(() =>
         this.readOwnerRows(query, visibleInWindow, matches),
       );
-      if (feed.started === started || attempt >= 4) {
+    // Read a page of entities at a time, the units may show a batch on
+    // some pages and not on others: read again when a batch started
+    // meanwhile, and after three tries once more, holding batches back.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await feed.idle();
+      const started = feed.started;
+      const rows = await read();
+      if (feed.started === started && !feed.inFlight) {
         return rows;
       }
     }
+    return feed.readQuietly(read);
   }
 
   private async readOwnerRows(

@@ -102,15 +102,13 @@ export class ComparisonSnapshots {
       entry.building = (async () => {
         const { feed } = this.options;
         const seq = feed.seq;
-        const started = feed.started;
         const rows = await this.options.heavy(() => this.readAll(key));
         const snapshot: Snapshot = { key, rows, seq, builtAt: this.now() };
-        if (feed.started !== started) {
-          // Changes started while the window was read, a page of entities
-          // at a time: some pages may show a batch that others do not.
-          // Read what they touched again, once no change is in flight.
-          await this.patch(entry, snapshot, true);
-        }
+        // Batches may have committed while the window was read, a page of
+        // entities at a time, so that some pages show a batch that others
+        // do not: what they touched is read again, while no batch is
+        // written (nothing to read when none did).
+        await this.patch(entry, snapshot, true);
         entry.snapshot = snapshot;
         return snapshot;
       })().finally(() => {
@@ -132,62 +130,57 @@ export class ComparisonSnapshots {
     mustCatchUp: boolean,
   ): Promise<void> {
     const { feed } = this.options;
-    for (;;) {
-      if (feed.seq === snapshot.seq && (!mustCatchUp || !feed.inFlight)) {
-        return;
+    if (feed.seq === snapshot.seq && !mustCatchUp) {
+      return;
+    }
+    if (!mustCatchUp && (feed.inFlight || entry.patching)) {
+      // A batch is being written, or another request is patching: the
+      // snapshot as it is (consistent, a batch behind) meanwhile, brought
+      // up to date in the background for the next request.
+      if (!entry.patching) {
+        this.patch(entry, snapshot, true).catch(() => {});
       }
-      if (feed.inFlight) {
-        if (!mustCatchUp) return;
-        await feed.idle();
-        continue;
-      }
-      if (!mustCatchUp && entry.patching) {
-        // Another request is patching it: serve what is there meanwhile.
-        return;
-      }
-      const seq = feed.seq;
-      const started = feed.started;
+      return;
+    }
+    const patching = (async () => {
       const changed = feed.changedSince(
         snapshot.key.definitionId,
         snapshot.seq,
       );
-      const patching =
-        changed === 'all'
-          ? this.options
-              .heavy(() => this.readAll(snapshot.key))
-              .then(rows => ({ rows, replace: true }))
-          : this.readSome(snapshot.key, [...changed]).then(rows => ({
-              rows,
-              replace: false,
-            }));
-      let done: () => void = () => {};
-      entry.patching = new Promise<void>(resolve => {
-        done = resolve;
-      });
-      try {
-        const read = await patching;
-        if (feed.started !== started) {
-          // A change started while the entities were read again.
-          if (!mustCatchUp) return;
-          continue;
-        }
-        if (read.replace) {
-          snapshot.rows = read.rows;
-        } else if (changed !== 'all') {
-          const rows = new Map(snapshot.rows);
-          for (const ref of changed) {
-            const figures = read.rows.get(ref);
-            if (figures) rows.set(ref, figures);
-            else rows.delete(ref);
-          }
-          snapshot.rows = rows;
-        }
+      if (changed === 'all') {
+        // Every unit of the definition may have changed: all again.
+        const seq = feed.seq;
+        const started = feed.started;
+        const rows = await this.options.heavy(() => this.readAll(snapshot.key));
+        snapshot.rows = rows;
         snapshot.seq = seq;
+        if (feed.started !== started) {
+          await this.patch(entry, snapshot, true);
+        }
         return;
-      } finally {
-        entry.patching = undefined;
-        done();
       }
+      // The entities the changes touched, read while no batch is written:
+      // a batch is read entirely or not at all.
+      await feed.readQuietly(async () => {
+        const seq = feed.seq;
+        const refs = feed.changedSince(snapshot.key.definitionId, snapshot.seq);
+        if (refs === 'all') return;
+        const read = await this.readSome(snapshot.key, [...refs]);
+        const rows = new Map(snapshot.rows);
+        for (const ref of refs) {
+          const figures = read.get(ref);
+          if (figures) rows.set(ref, figures);
+          else rows.delete(ref);
+        }
+        snapshot.rows = rows;
+        snapshot.seq = seq;
+      });
+    })();
+    entry.patching = patching;
+    try {
+      await patching;
+    } finally {
+      if (entry.patching === patching) entry.patching = undefined;
     }
   }
 

@@ -31,6 +31,8 @@ export class UnitChangeFeed {
   private startedValue = 0;
   private inFlightValue = 0;
   private idleWaiters: Array<() => void> = [];
+  /** While set, a quiet read runs: changes wait for it before they start. */
+  private quiet: Promise<void> | undefined;
 
   /** The sequence number of the last committed change. */
   get seq(): number {
@@ -55,8 +57,44 @@ export class UnitChangeFeed {
     return new Promise(resolve => this.idleWaiters.push(resolve));
   }
 
-  /** Starts a change; call `commit` or `abort` on what it returns. */
-  begin(): PendingChange {
+  /**
+   * Runs a read while no change is in flight and none starts: waits for
+   * those in flight, and holds new ones back until the read has ended. For
+   * short reads (the entities a few batches touched), so that a snapshot is
+   * brought up to date even while batches arrive back to back.
+   */
+  async readQuietly<T>(read: () => Promise<T>): Promise<T> {
+    for (;;) {
+      while (this.quiet) {
+        await this.quiet;
+      }
+      await this.idle();
+      if (!this.quiet && this.inFlightValue === 0) break;
+    }
+    let release: () => void = () => {};
+    this.quiet = new Promise(resolve => {
+      release = resolve;
+    });
+    try {
+      return await read();
+    } finally {
+      this.quiet = undefined;
+      release();
+    }
+  }
+
+  /**
+   * Starts a change, once no quiet read runs; call `commit` or `abort` on
+   * what it resolves to.
+   */
+  async begin(): Promise<PendingChange> {
+    while (this.quiet) {
+      await this.quiet;
+    }
+    return this.start();
+  }
+
+  private start(): PendingChange {
     this.startedValue += 1;
     this.inFlightValue += 1;
     const entities = new Map<string, Set<string> | 'all'>();
@@ -162,7 +200,7 @@ function tracked(
       record(pending);
       return run();
     }
-    const change = feed.begin();
+    const change = await feed.begin();
     record(change);
     try {
       const result = await run();
@@ -180,7 +218,7 @@ function tracked(
           if (pending) {
             return target.transaction(tx => fn(tracked(tx, feed, pending)));
           }
-          const change = feed.begin();
+          const change = await feed.begin();
           try {
             const result = await target.transaction(tx =>
               fn(tracked(tx, feed, change)),
