@@ -134,8 +134,17 @@ async function timed(
   url: string,
   headers: Record<string, string>,
 ): Promise<{ ms: number; body: any; bytes: number }> {
-  const started = performance.now();
-  const res = await fetch(url, { headers });
+  let started = performance.now();
+  let res: Response;
+  try {
+    res = await fetch(url, { headers });
+  } catch (error) {
+    // The server closed an idle keep-alive connection as the request
+    // went out (it never reached the server): once more.
+    if ((error as any)?.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    started = performance.now();
+    res = await fetch(url, { headers });
+  }
   const text = await res.text();
   const ms = performance.now() - started;
   if (res.status !== 200) {
