@@ -373,6 +373,7 @@ async function readsUnderIngest(
   let events = 0;
   let n = 0;
   const ingestStart = performance.now();
+  let ingestError: unknown;
   const ingest = (async () => {
     while (!stop) {
       const tick = performance.now();
@@ -410,11 +411,15 @@ async function readsUnderIngest(
           },
         );
       }
-      const res = await fetch(`${bench.base}/events`, {
-        method: 'POST',
-        headers: { ...bench.service, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ events: batch }),
-      });
+      const post = () =>
+        fetch(`${bench.base}/events`, {
+          method: 'POST',
+          headers: { ...bench.service, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ events: batch }),
+        });
+      // A batch is all or nothing and its repeats are duplicates: a batch
+      // whose connection broke is sent again.
+      const res = await post().catch(post);
       if (res.status !== 200) {
         throw new Error(`POST /events: ${res.status} ${await res.text()}`);
       }
@@ -422,7 +427,9 @@ async function readsUnderIngest(
       const wait = 100 - (performance.now() - tick);
       if (wait > 0) await new Promise(r => setTimeout(r, wait));
     }
-  })();
+  })().catch(error => {
+    ingestError = error;
+  });
 
   let checkedAnswers = 0;
   let halfApplied = 0;
@@ -478,6 +485,9 @@ async function readsUnderIngest(
   } finally {
     stop = true;
     await ingest;
+  }
+  if (ingestError) {
+    throw ingestError;
   }
   // Once quiet: every batch applied, the gap as before.
   check(
