@@ -30,6 +30,8 @@ export interface ComparisonBench {
   sqliteDir?: string;
   pg?: string;
   loadAverage: () => string;
+  /** The backend process's CPU seconds so far (user + system). */
+  cpuSeconds: () => number;
 }
 
 export interface ComparisonFigures {
@@ -47,6 +49,16 @@ export interface ComparisonFigures {
   csvRows: number;
   cardP50Ms: number;
   cardP95Ms: number;
+  /**
+   * The backend's CPU per request (ms, 10 ms resolution, averaged over the
+   * requests): steadier than wall time on a shared machine.
+   */
+  cpuMs: {
+    firstScreen: number;
+    sortChange: number;
+    pageChange: number;
+    card: number;
+  };
   underIngest: {
     eventsPerSecond: number;
     firstScreenMs: number[];
@@ -233,6 +245,8 @@ export async function measureComparison(
   const firstScreenMs: number[] = [];
   const firstScreenOtherUserMs: number[] = [];
   let firstScreenBytes = 0;
+  let cpu = bench.cpuSeconds();
+  let firstScreenCpu = 0;
   for (let i = 0; i < 3; i++) {
     // Side by side: the raw GROUP BY of both windows, then the page's
     // first screen of a window not computed before, by a new user.
@@ -242,10 +256,12 @@ export async function measureComparison(
       w,
     ]);
     rawGroupByMs.push(raw.ms);
+    cpu = bench.cpuSeconds();
     const first = await timed(
       `${comparison}?${qs(w)}&include=choices,points&limit=50`,
       bench.user(`first-${i}-${Date.now()}`),
     );
+    firstScreenCpu += (bench.cpuSeconds() - cpu) * 1000;
     firstScreenMs.push(first.ms);
     firstScreenBytes = first.bytes;
     // Another user, the comparison already kept: only the visibility is new.
@@ -266,11 +282,16 @@ export async function measureComparison(
   const pageChangeMs: number[] = [];
   const searchMs: number[] = [];
   const sorts = ['count', 'name', 'p90Ms', 'change', 'owner'];
+  let sortCpu = 0;
+  let pageCpu = 0;
   for (let i = 0; i < 5; i++) {
+    cpu = bench.cpuSeconds();
     sortChangeMs.push(
       (await timed(`${comparison}?${qs(main)}&sort=${sorts[i]}&limit=50`, user))
         .ms,
     );
+    sortCpu += (bench.cpuSeconds() - cpu) * 1000;
+    cpu = bench.cpuSeconds();
     pageChangeMs.push(
       (
         await timed(
@@ -279,6 +300,7 @@ export async function measureComparison(
         )
       ).ms,
     );
+    pageCpu += (bench.cpuSeconds() - cpu) * 1000;
     searchMs.push(
       (
         await timed(
@@ -297,7 +319,15 @@ export async function measureComparison(
   }
   load.afterPageReads = bench.loadAverage();
 
+  cpu = bench.cpuSeconds();
   const card = await cardRound(bench, bench.user('card-user'), 1);
+  const cardCpu = ((bench.cpuSeconds() - cpu) * 1000) / card.length;
+  const cpuMs = {
+    firstScreen: firstScreenCpu / 3,
+    sortChange: sortCpu / 5,
+    pageChange: pageCpu / 5,
+    card: cardCpu,
+  };
   load.afterCard = bench.loadAverage();
 
   process.stderr.write(
@@ -311,6 +341,7 @@ export async function measureComparison(
       csvMs,
       csvRows,
       cardP95Ms: quantile(card, 0.95),
+      cpuMs,
       load,
     })}\n`,
   );
@@ -335,6 +366,7 @@ export async function measureComparison(
     csvRows,
     cardP50Ms: quantile(card, 0.5),
     cardP95Ms: quantile(card, 0.95),
+    cpuMs,
     underIngest,
     load,
   };

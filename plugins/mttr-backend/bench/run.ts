@@ -313,6 +313,7 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       sqliteDir: DB_DIR,
       pg: `${PG}/${PG_DATABASE}`,
       loadAverage,
+      cpuSeconds,
     });
 
     return {
@@ -379,9 +380,9 @@ async function main() {
     : undefined;
   console.log('');
   console.log(
-    '| engine | raw GROUP BY, both windows ms | first screen ms (new window, new user) | ratio to raw | first screen, another user ms | sort change ms | page change ms | search ms | CSV of all rows ms (rows) | card p50 / p95 ms | under ingest: events/s, first screen / sort / page ms, card p95 ms | half-applied answers | load (start / end) |',
+    '| engine | raw GROUP BY, both windows ms | first screen ms (new window, new user) | ratio to raw | first screen, another user ms | sort change ms | page change ms | search ms | CSV of all rows ms (rows) | card p50 / p95 ms | under ingest: events/s, first screen / sort / page ms, card p95 ms | half-applied answers | backend CPU per request ms: first screen / sort / page / card | load (start / end) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const { engine, page: p } of results) {
     const u = p.underIngest;
     console.log(
@@ -401,7 +402,11 @@ async function main() {
         1,
       )} / ${fmt(medianOf(u.pageChangeMs), 1)}, ${fmt(u.cardP95Ms, 1)} | ${
         u.halfApplied
-      } of ${u.checkedAnswers} | ${p.load.start} / ${p.load.end} |`,
+      } of ${u.checkedAnswers} | ${fmt(p.cpuMs.firstScreen)} / ${fmt(
+        p.cpuMs.sortChange,
+      )} / ${fmt(p.cpuMs.pageChange)} / ${fmt(p.cpuMs.card)} | ${
+        p.load.start
+      } / ${p.load.end} |`,
     );
   }
   if (devlake) {
