@@ -19,8 +19,10 @@ import { UnitChangeFeed } from './UnitChangeFeed';
  * 500 of them, and their rows replaced. A snapshot is patched only when no
  * change started while it was read, so an answer shows a batch entirely or
  * not at all. Writes of other replicas sharing the database are not seen
- * by the feed: a snapshot is rebuilt in the background once it is half of
- * `maxAgeMs` old and never served older than `maxAgeMs`.
+ * by the feed: a snapshot is read again in the background once it is half
+ * of `maxAgeMs` old, and is not served older than `maxAgeMs` (it waits for
+ * that read then; a snapshot not asked for in five times `maxAgeMs` is read
+ * again before it is served).
  */
 
 /** What a snapshot is of. */
@@ -47,6 +49,13 @@ interface Entry {
   patching?: Promise<void>;
   lastUsed: number;
 }
+
+/**
+ * Beyond this many times `maxAgeMs`, a snapshot is read again before it is
+ * served (one that was not asked for in a while); below it, a read in the
+ * background started at half of `maxAgeMs` replaces it.
+ */
+const STALE_LIMIT = 5;
 
 /** Refs per read of changed entities (readUnitDigests takes at most 500). */
 const REFS_PER_READ = 500;
@@ -85,12 +94,17 @@ export class ComparisonSnapshots {
     entry.lastUsed = this.now();
     const current = entry.snapshot;
     const age = current ? this.now() - current.builtAt : Infinity;
-    if (!current || age > this.options.maxAgeMs) {
+    if (!current || age > STALE_LIMIT * this.options.maxAgeMs) {
       return this.build(entry, key);
     }
     if (age > this.options.maxAgeMs / 2 && !entry.building) {
-      // Fresh enough to serve; catch up with other replicas' writes behind it.
+      // Fresh enough to serve; catch up with other replicas' writes behind
+      // it, in the background.
       this.build(entry, key).catch(() => {});
+    }
+    if (age > this.options.maxAgeMs && entry.building) {
+      // Older than it may be served: wait for the read under way.
+      return entry.building;
     }
     await this.patch(entry, current, false);
     return entry.snapshot ?? current;
