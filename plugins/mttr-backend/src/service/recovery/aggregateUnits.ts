@@ -140,3 +140,38 @@ export function changeOf(
     significant: pValue !== null && pValue < SIGNIFICANCE_LEVEL,
   };
 }
+
+/**
+ * The figures of a window's units with their change from the previous
+ * window's: what every figure-bearing answer with a change carries (one
+ * entity, a group of entities, a comparison row).
+ */
+export function figuresWithChange(
+  current: Iterable<AggregatableUnit>,
+  previous: Iterable<AggregatableUnit>,
+  window: { from: Date; to: Date },
+): UnitFigures & { change: RecoveryChange } {
+  return figuresWithChangeOfDigest(
+    { ...digestOf(current), previousDurations: digestOf(previous).durations },
+    window,
+  );
+}
+
+/**
+ * As {@link figuresWithChange}, from a digest read with its previous
+ * window's durations (`previousDurations`; none when absent). Sorts the
+ * digest's lists in place.
+ */
+export function figuresWithChangeOfDigest(
+  digest: UnitDigest,
+  window: { from: Date; to: Date },
+): UnitFigures & { change: RecoveryChange } {
+  return {
+    ...figuresOfDigest(digest, window),
+    change: changeOf(
+      digest.durations,
+      digest.previousDurations ?? [],
+      previousWindowOf(window),
+    ),
+  };
+}
