@@ -78,6 +78,24 @@ export function createMttrServer() {
   };
 }
 
+/**
+ * The fake backend for one test file: listening before its first test,
+ * back to the default answers with an empty request log after each test,
+ * closed after the last. A request no handler answers fails the test.
+ * Tests add answers with `server.use(...)` or `setBackend(...)`.
+ */
+export function setUpMttrServer() {
+  const mttr = createMttrServer();
+  beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => {
+    mttr.server.resetHandlers();
+    mttr.requests.length = 0;
+    mttr.setBackend({});
+  });
+  afterAll(() => mttr.server.close());
+  return mttr;
+}
+
 /** The real client, talking to the msw server through a fetch API. */
 export function clientForTests() {
   return new MttrClient({

@@ -20,17 +20,11 @@ import {
 import {
   backstageError,
   clientForTests,
-  createMttrServer,
+  setUpMttrServer,
 } from '../../__testUtils__/mttrServer';
 import { EntityMttrCard } from './EntityMttrCard';
 
-const mttr = createMttrServer();
-beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  mttr.server.resetHandlers();
-  mttr.requests.length = 0;
-});
-afterAll(() => mttr.server.close());
+const mttr = setUpMttrServer();
 
 async function renderCard(entity: Entity = paymentsApi, config = {}) {
   return renderInTestApp(

@@ -16,17 +16,11 @@ import {
   FakeBackend,
   backstageError,
   clientForTests,
-  createMttrServer,
+  setUpMttrServer,
 } from '../../__testUtils__/mttrServer';
 import { EntityMttrContent } from './EntityMttrContent';
 
-const mttr = createMttrServer();
-beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  mttr.server.resetHandlers();
-  mttr.requests.length = 0;
-});
-afterAll(() => mttr.server.close());
+const mttr = setUpMttrServer();
 
 const flapping = incidentOf({
   incidentId: 'Q2',
