@@ -94,7 +94,9 @@ describe('the new frontend system plugin', () => {
       incidents: q =>
         q.getAll('status').includes('open')
           ? {
-              items: [incidentOf({ title: 'Checkout latency', status: 'open' })],
+              items: [
+                incidentOf({ title: 'Checkout latency', status: 'open' }),
+              ],
               totalCount: 1,
             }
           : { items: [], totalCount: 0 },

@@ -137,3 +137,9 @@ export default createFrontendPlugin({
     accessOnTab,
   ],
 });
+
+export type {
+  IncidentAction,
+  IncidentActionsProps,
+  IncidentActionsRenderer,
+} from './components/IncidentActions';

@@ -25,7 +25,7 @@ export type IncidentActionsRenderer = (
  * A feature that acts on incidents, passed to the card and the Recovery tab
  * (`incidentActions`): a part for each incident row, and optionally one
  * part for the whole entity on the Recovery tab. The just-in-time access
- * request is one ({@link accessIncidentActions}).
+ * request is one (`accessIncidentActions`).
  *
  * @public
  */

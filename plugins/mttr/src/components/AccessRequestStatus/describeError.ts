@@ -17,7 +17,6 @@ export function describeError(error: unknown): string {
  */
 export function isNotFound(error: unknown): boolean {
   const e = error as
-    | { name?: string; response?: { status?: number } }
-    | undefined;
+    { name?: string; response?: { status?: number } } | undefined;
   return e?.response?.status === 404 || e?.name === 'NotFoundError';
 }

@@ -18,10 +18,7 @@ import {
   clientForTests,
   setUpMttrServer,
 } from '../../__testUtils__/mttrServer';
-import {
-  EntityMttrContent,
-  EntityMttrContentProps,
-} from './EntityMttrContent';
+import { EntityMttrContent, EntityMttrContentProps } from './EntityMttrContent';
 
 const mttr = setUpMttrServer();
 
@@ -327,9 +324,9 @@ describe('EntityMttrContent', () => {
         screen.queryByRole('columnheader', { name: 'Actions' }),
       ).not.toBeInTheDocument();
       expect(screen.queryByText('Just-in-time access')).not.toBeInTheDocument();
-      expect(
-        mttr.requests.some(u => u.pathname.includes('/access-')),
-      ).toBe(false);
+      expect(mttr.requests.some(u => u.pathname.includes('/access-'))).toBe(
+        false,
+      );
     });
 
     it('hides itself when the backend answers 404 for the access targets', async () => {
