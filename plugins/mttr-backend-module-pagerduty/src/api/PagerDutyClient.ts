@@ -236,7 +236,7 @@ export class PagerDutyClient {
         `PagerDuty GET ${path} answered ${response.status}: ${body.slice(0, 300)}`,
         response.status,
         response.status === 429
-          ? retryAfterMs(response, this.now())
+          ? readRetryAfterMs(response, this.now())
           : undefined,
       );
     }
@@ -302,7 +302,10 @@ export class PagerDutyClient {
 }
 
 /** Retry-After in seconds or as an HTTP date; PagerDuty also sends ratelimit-reset. */
-function retryAfterMs(response: Response, nowMs: number): number | undefined {
+function readRetryAfterMs(
+  response: Response,
+  nowMs: number,
+): number | undefined {
   const header =
     response.headers.get('retry-after') ??
     response.headers.get('ratelimit-reset');

@@ -29,3 +29,21 @@ export function isServiceCredentials(
   const principal = credentials.principal as { type?: unknown } | undefined;
   return principal?.type === 'service';
 }
+
+/**
+ * Who is calling, as the records name them: the user's entity ref, the
+ * service's subject, or undefined for anyone else.
+ *
+ * @internal
+ */
+export function principalName(
+  credentials: BackstageCredentials,
+): string | undefined {
+  if (isUserCredentials(credentials)) {
+    return credentials.principal.userEntityRef;
+  }
+  if (isServiceCredentials(credentials)) {
+    return credentials.principal.subject;
+  }
+  return undefined;
+}

@@ -12,7 +12,7 @@ import {
 } from '../../database/IncidentStore';
 import { normaliseEntityRef } from '../catalog/entityRefs';
 import { RecoveryDerivation } from '../derivation/RecoveryDerivation';
-import { isServiceCredentials, isUserCredentials } from '../principals';
+import { principalName } from '../principals';
 import {
   IncidentsService,
   UnmappedIncident,
@@ -67,17 +67,12 @@ export class MappingsService {
     credentials: BackstageCredentials;
   }): Promise<EntityMapping> {
     await this.authorize(options.credentials);
-    const { credentials } = options;
     const mapping: EntityMapping = {
       mappingKey: options.mappingKey,
       entityRef: this.ref(options.entityRef),
       origin: 'manual',
       createdAt: new Date().toISOString(),
-      createdBy: isUserCredentials(credentials)
-        ? credentials.principal.userEntityRef
-        : isServiceCredentials(credentials)
-          ? credentials.principal.subject
-          : undefined,
+      createdBy: principalName(options.credentials),
     };
     return this.options.store.transaction(async tx => {
       await tx.addMappings([mapping]);
