@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   mttr?: {
     /**
@@ -70,18 +72,24 @@ export interface Config {
        */
       requestsPerMinute?: number;
 
+      /**
+       * The sync's durations, and `onCall.cacheTtl`, are Backstage
+       * durations: a string such as `90s`,
+       * `15m`, `24h`, `180d` or `2 hours`, an ISO 8601 duration such as
+       * `P1D`, or an object such as `{ hours: 1, minutes: 30 }`.
+       */
       sync?: {
         /** How far back the first sync reads, e.g. `180d` (the default). */
-        lookback?: string;
+        lookback?: HumanDuration | string;
         /** How often the sync runs, e.g. `15m` (the default). */
-        frequency?: string;
+        frequency?: HumanDuration | string;
         /** How long one sync run may take before it is released, e.g. `30m` (the default). */
-        timeout?: string;
+        timeout?: HumanDuration | string;
       };
 
       onCall?: {
         /** How long an on-call answer is reused, e.g. `1m` (the default). */
-        cacheTtl?: string;
+        cacheTtl?: HumanDuration | string;
       };
     };
   };

@@ -53,13 +53,14 @@ export interface Config {
        */
       reopens?: 'extend' | 'separate';
       /**
-       * A duration such as `24h` (off by default): per entity, an incident
+       * A duration such as `24h`, `PT24H` or `{ hours: 24 }` (off by
+       * default; any Backstage duration): per entity, an incident
        * with the same non-empty fingerprint that starts within this window
        * after the previous one recovered is folded into it as a reopen
        * ("temporarily fixed, then it came back").
        * @visibility frontend
        */
-      recurrenceWindow?: string;
+      recurrenceWindow?: HumanDuration | string;
       /**
        * Only incidents of these severities count (`sev1` .. `sev5`); all
        * severities, and incidents without one, count by default.
@@ -73,11 +74,12 @@ export interface Config {
        */
       excludeLabels?: string[];
       /**
-       * A duration such as `2m`: recovered units shorter than this are left
+       * A duration such as `2m`, `90s` or `{ minutes: 2 }` (any Backstage
+       * duration): recovered units shorter than this are left
        * out of the figures and counted as `excluded` (flapping alerts).
        * @visibility frontend
        */
-      minDuration?: string;
+      minDuration?: HumanDuration | string;
     }>;
     /**
      * The id of the definition shown first; defaults to the first one.
@@ -99,9 +101,10 @@ export interface Config {
       earliest?: string;
       /**
        * How far after now a time may lie (clock skew of the senders), a
-       * duration such as `1h` or `1d`; default `1d`.
+       * Backstage duration such as `1h`, `1d`, `PT1H` or `{ hours: 1 }`;
+       * default `1d`.
        */
-      maxAhead?: string;
+      maxAhead?: HumanDuration | string;
     };
     /**
      * How many heavy reads (every comparison by entity or by owner, series

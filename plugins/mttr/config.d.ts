@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * Frontend settings of the mttr plugin (incident recovery metrics).
@@ -5,8 +7,8 @@ export interface Config {
   mttr?: {
     /**
      * Upper bounds of the DORA performance bands, applied to the median time
-     * to recovery shown on the entity card. Durations such as `1h`, `1d`,
-     * `1w`; a median below `elite` is elite, below `high` is high, below
+     * to recovery shown on the entity card. Backstage durations such as `1h`,
+     * `1d`, `1w`, `PT1H` or `{ hours: 1 }`; a median below `elite` is elite, below `high` is high, below
      * `medium` is medium, and anything longer is low.
      * @visibility frontend
      */
@@ -15,18 +17,18 @@ export interface Config {
        * Medians below this are elite. Default `1h`.
        * @visibility frontend
        */
-      elite?: string;
+      elite?: HumanDuration | string;
       /**
        * Medians below this (and not elite) are high. Default `1d`.
        * @visibility frontend
        */
-      high?: string;
+      high?: HumanDuration | string;
       /**
        * Medians below this (and not high) are medium; longer ones are low.
        * Default `1w`.
        * @visibility frontend
        */
-      medium?: string;
+      medium?: HumanDuration | string;
     };
   };
 }

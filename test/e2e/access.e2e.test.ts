@@ -113,13 +113,18 @@ describe('just-in-time access in the portal', () => {
       .getByText('Just-in-time access', { exact: true })
       .first()
       .waitFor({ timeout: 60_000 });
-    await page.getByText(/^Waiting for your approval \(\d+\)$/).waitFor();
+    const waiting = page.getByText(/^Waiting for your approval \(\d+\)$/);
+    await waiting.waitFor();
+    expect(
+      Number(/\((\d+)\)/.exec(await waiting.innerText())![1]),
+    ).toBeGreaterThan(0);
     const card = page
       .getByRole('region', { name: 'Request by user:default/alice' })
       .filter({ hasText: 'k8s-namespace-admin' })
       .first();
     await card.waitFor();
     await card.getByText(/restart the stuck charge workers/).waitFor();
+    expect(await card.getByRole('button', { name: 'Approve' }).count()).toBe(1);
     await card
       .getByLabel('Comment')
       .fill('Go ahead, I am watching the charges dashboard');
@@ -136,7 +141,16 @@ describe('just-in-time access in the portal', () => {
       name: 'Access request k8s-namespace-admin',
     });
     await recent.getByText('Active', { exact: true }).first().waitFor();
-    await recent.getByRole('timer').first().waitFor();
+    const timer = recent.getByRole('timer').first();
+    await timer.waitFor();
+    expect(await timer.textContent()).toMatch(/^expires in \d/);
+    expect(
+      await page
+        .getByRole('region', { name: 'Request by user:default/alice' })
+        .filter({ hasText: 'k8s-namespace-admin' })
+        .getByRole('button', { name: 'Approve' })
+        .count(),
+    ).toBe(0);
     await page.mouse.move(1400, 880);
     await screenshotOf(page, panel, 'access-approval-approved');
   }, 180_000);

@@ -1,9 +1,6 @@
-import { Config } from '@backstage/config';
-import {
-  parseDuration,
-  SEVERITIES,
-  Severity,
-} from '@mttr-backstage/plugin-mttr-common';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import { SEVERITIES, Severity } from '@mttr-backstage/plugin-mttr-common';
 
 /** How the module authenticates to the PagerDuty REST API. */
 export type PagerDutyCredentials =
@@ -144,26 +141,33 @@ export function readPagerDutyConfig(rootConfig: Config): PagerDutyModuleConfig {
     priorityMap,
     mitigationPattern,
     requestsPerMinute,
-    onCallCacheTtlMs: readDuration(config, 'onCall.cacheTtl', '1m'),
+    onCallCacheTtlMs: readDuration(rootConfig, 'onCall.cacheTtl', 60_000),
     sync: {
-      lookbackMs: readDuration(config, 'sync.lookback', '180d'),
-      frequencyMs: readDuration(config, 'sync.frequency', '15m'),
-      timeoutMs: readDuration(config, 'sync.timeout', '30m'),
+      lookbackMs: readDuration(rootConfig, 'sync.lookback', 180 * 86_400_000),
+      frequencyMs: readDuration(rootConfig, 'sync.frequency', 15 * 60_000),
+      timeoutMs: readDuration(rootConfig, 'sync.timeout', 30 * 60_000),
     },
   };
 }
 
+/**
+ * A Backstage duration (`15m`, `24h`, `180d`, ISO 8601 `P1D`, or an object
+ * such as `{ hours: 1 }`) at `mttr.pagerduty.<name>`, in milliseconds.
+ */
 function readDuration(
-  config: Config | undefined,
+  rootConfig: Config,
   name: string,
-  fallback: string,
+  fallbackMs: number,
 ): number {
-  const text = config?.getOptionalString(name) ?? fallback;
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    throw new Error(
-      `Invalid config at mttr.pagerduty.${name}: '${text}' is not a duration like 15m, 24h or 180d`,
-    );
+  const key = `mttr.pagerduty.${name}`;
+  if (!rootConfig.has(key)) {
+    return fallbackMs;
+  }
+  const ms = durationToMilliseconds(
+    readDurationFromConfig(rootConfig, { key }),
+  );
+  if (ms <= 0) {
+    throw new Error(`Invalid config at ${key}: must be longer than zero`);
   }
   return ms;
 }

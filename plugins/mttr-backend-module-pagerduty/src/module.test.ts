@@ -9,6 +9,7 @@ import { JsonObject } from '@backstage/types';
 // The module is tested through the real plugin it extends.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import mttrPlugin from '@mttr-backstage/plugin-mttr-backend';
+import { createManualScheduler } from '@mttr-backstage/plugin-mttr-node/testUtils';
 import request from 'supertest';
 import {
   FakePagerDutyApi,
@@ -53,14 +54,7 @@ const catalog = [
 
 /** Starts the real mttr backend plugin with the PagerDuty module. */
 async function startBackend(pagerduty: JsonObject) {
-  const tasks = new Map<string, () => Promise<void>>();
-  const scheduler = mockServices.scheduler.mock({
-    async scheduleTask(task) {
-      tasks.set(task.id, async () => {
-        await task.fn(new AbortController().signal);
-      });
-    },
-  });
+  const scheduler = createManualScheduler();
   const backend = await startTestBackend({
     features: [
       mttrPlugin,
@@ -73,8 +67,8 @@ async function startBackend(pagerduty: JsonObject) {
     ],
   });
   // The plugin learns the catalog's mapping keys on a schedule.
-  await tasks.get('mttr-catalog-mappings')?.();
-  return { backend, tasks };
+  await scheduler.run('mttr-catalog-mappings');
+  return { backend, scheduler };
 }
 
 function deliver(
@@ -244,9 +238,9 @@ describe('the PagerDuty module', () => {
     });
 
     it('runs on webhooks only without credentials: no sync is scheduled', async () => {
-      expect([...started.tasks.keys()]).not.toContain(
-        'mttr-pagerduty-incident-sync',
-      );
+      const scheduled = started.scheduler.taskIds();
+      expect(scheduled).toContain('mttr-catalog-mappings');
+      expect(scheduled).not.toContain('mttr-pagerduty-incident-sync');
     });
   });
 
@@ -273,13 +267,13 @@ describe('the PagerDuty module', () => {
         pdLogEntry('RS2', 'acknowledge_log_entry', at(6)),
         pdLogEntry('RS3', 'resolve_log_entry', at(55)),
       ]);
-      const { backend, tasks } = await startBackend({
+      const { backend, scheduler } = await startBackend({
         apiToken: api.token,
         apiBaseUrl: baseUrl,
         webhookSecrets: [SECRET],
       });
       try {
-        await tasks.get('mttr-pagerduty-incident-sync')!();
+        await scheduler.run('mttr-pagerduty-incident-sync');
 
         const res = await incidentsOf(
           backend.server,

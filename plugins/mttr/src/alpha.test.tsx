@@ -11,16 +11,16 @@ import {
 } from '@backstage/plugin-catalog-react';
 import mttrAlphaPlugin from './alpha';
 import { mttrApiRef } from './api';
-import { HOUR, metricsOf, paymentsApi, rowOf } from './__testUtils__/fixtures';
-import { clientForTests, createMttrServer } from './__testUtils__/mttrServer';
+import {
+  HOUR,
+  incidentOf,
+  metricsOf,
+  paymentsApi,
+  rowOf,
+} from './__testUtils__/fixtures';
+import { clientForTests, setUpMttrServer } from './__testUtils__/mttrServer';
 
-const mttr = createMttrServer();
-beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  mttr.server.resetHandlers();
-  mttr.requests.length = 0;
-});
-afterAll(() => mttr.server.close());
+const mttr = setUpMttrServer();
 
 describe('the new frontend system plugin', () => {
   it('serves the comparison page at /mttr', async () => {
@@ -79,5 +79,70 @@ describe('the new frontend system plugin', () => {
     expect(
       await screen.findByTestId('mttr-median', {}, { timeout: 15_000 }),
     ).toHaveTextContent('1h');
+  });
+
+  it('puts just-in-time access on the card as an incident action an installer can leave out', async () => {
+    mttr.setBackend({
+      metrics: () =>
+        metricsOf({ count: 1, recovered: 0, open: 1, medianMs: null }),
+      series: () => ({
+        entityRef: 'component:default/payments-api',
+        definition: 'resolved',
+        bucket: 'week',
+        items: [],
+      }),
+      incidents: q =>
+        q.getAll('status').includes('open')
+          ? {
+              items: [
+                incidentOf({ title: 'Checkout latency', status: 'open' }),
+              ],
+              totalCount: 1,
+            }
+          : { items: [], totalCount: 0 },
+      accessTargets: () => ({
+        items: [
+          {
+            id: 'prod-db-readonly',
+            title: 'Production DB',
+            maxDurationMinutes: 240,
+            defaultDurationMinutes: 60,
+            requireOpenIncident: true,
+            approval: 'auto-on-call',
+          },
+        ],
+      }),
+      accessRequests: () => ({ items: [] }),
+    });
+    const withTargets = {
+      ...paymentsApi,
+      metadata: {
+        ...paymentsApi.metadata,
+        annotations: {
+          ...paymentsApi.metadata.annotations,
+          'mttr.dev/access-targets': 'prod-db-readonly',
+        },
+      },
+    };
+    const card = mttrAlphaPlugin.getExtension('entity-card:mttr/recovery');
+    const access = mttrAlphaPlugin.getExtension(
+      'incident-action:mttr/access-on-card',
+    );
+    expect(
+      mttrAlphaPlugin.getExtension('incident-action:mttr/access-on-tab'),
+    ).toBeDefined();
+    renderInTestApp(
+      <EntityProvider entity={withTargets}>
+        {createExtensionTester(card).add(access).reactElement()}
+      </EntityProvider>,
+      { apis: [[mttrApiRef, clientForTests()]] },
+    );
+    expect(
+      await screen.findByRole(
+        'button',
+        { name: 'Request access: Production DB' },
+        { timeout: 15_000 },
+      ),
+    ).toBeInTheDocument();
   });
 });

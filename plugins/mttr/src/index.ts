@@ -28,7 +28,9 @@ export type {
   ComparisonTab,
 } from './components/MttrComparisonPage';
 export type {
+  IncidentAction,
   IncidentActionsProps,
   IncidentActionsRenderer,
 } from './components/IncidentActions';
+export { accessIncidentActions } from './components/AccessIncidentActions';
 export { isMttrAvailable } from './components/isMttrAvailable';

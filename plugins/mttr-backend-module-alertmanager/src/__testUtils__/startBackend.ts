@@ -9,6 +9,7 @@ import { JsonObject } from '@backstage/types';
 // The module is tested through the real plugin it extends.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import mttrPlugin from '@mttr-backstage/plugin-mttr-backend';
+import { createManualScheduler } from '@mttr-backstage/plugin-mttr-node/testUtils';
 import request from 'supertest';
 import { mttrBackendModuleAlertmanager } from '../module';
 
@@ -51,14 +52,7 @@ export interface AlertmanagerTestBackend {
 export async function startBackend(
   alertmanager: JsonObject,
 ): Promise<AlertmanagerTestBackend> {
-  const tasks = new Map<string, () => Promise<void>>();
-  const scheduler = mockServices.scheduler.mock({
-    async scheduleTask(task) {
-      tasks.set(task.id, async () => {
-        await task.fn(new AbortController().signal);
-      });
-    },
-  });
+  const scheduler = createManualScheduler();
   const backend = await startTestBackend({
     features: [
       mttrPlugin,
@@ -69,7 +63,7 @@ export async function startBackend(
     ],
   });
   // The plugin learns the catalog's mapping keys on a schedule.
-  await tasks.get('mttr-catalog-mappings')?.();
+  await scheduler.run('mttr-catalog-mappings');
   const server = backend.server;
   return {
     server,

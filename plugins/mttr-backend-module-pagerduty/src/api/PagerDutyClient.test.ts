@@ -51,6 +51,8 @@ describe('PagerDutyClient', () => {
       backoffBaseMs: 1000,
       now,
       sleep,
+      // The top of each jittered range: the waits are the plain doubling.
+      random: () => 1,
       ...options,
     });
     return { client: instance, clock };
@@ -133,6 +135,31 @@ describe('PagerDutyClient', () => {
 
     // 1 s, 2 s, 4 s after the three 502s.
     expect(clock.sleeps).toEqual([1000, 2000, 4000]);
+  });
+
+  it('draws each backoff between half and all of the doubled wait', async () => {
+    api.services.set('PPAYAPI', { id: 'PPAYAPI' });
+    api.failures = [{ path: /^\/services\//, status: 502, times: 3 }];
+    const { client: pd, clock } = client({ random: () => 0 });
+
+    await pd.getService('PPAYAPI');
+
+    // The bottom of the ranges [0.5 s, 1 s], [1 s, 2 s], [2 s, 4 s].
+    expect(clock.sleeps).toEqual([500, 1000, 2000]);
+  });
+
+  it('retries a request that got no answer', async () => {
+    api.services.set('PPAYAPI', { id: 'PPAYAPI' });
+    const { client: pd, clock } = client({
+      baseUrl: 'http://127.0.0.1:1',
+      maxRetries: 2,
+    });
+
+    const error = await pd.getService('PPAYAPI').catch(e => e);
+
+    expect(error).toBeInstanceOf(PagerDutyRequestError);
+    expect(error.status).toBeUndefined();
+    expect(clock.sleeps).toEqual([1000, 2000]);
   });
 
   it('gives up with the status after maxRetries server errors', async () => {

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { CustomErrorBase } from '@backstage/errors';
+import { withRetry } from '@mttr-backstage/plugin-mttr-node';
 import { PagerDutyCredentials } from '../config';
 import {
   PagerDutyIncident,
@@ -16,6 +17,8 @@ export class PagerDutyRequestError extends CustomErrorBase {
   constructor(
     message: string,
     readonly status: number | undefined,
+    /** The wait a 429 asked for (Retry-After), if it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -29,13 +32,18 @@ export interface PagerDutyClientOptions {
   logger: LoggerService;
   /** Retries of a 429, a 5xx or a network error before giving up. Default 5. */
   maxRetries?: number;
-  /** First backoff after a 5xx; doubles each retry. Default 1s. */
+  /**
+   * First backoff after a 5xx; doubles each retry, each wait drawn between
+   * half and all of it (equal jitter). Default 1s.
+   */
   backoffBaseMs?: number;
   /** The longest Retry-After the client waits for. Default 5 minutes. */
   maxRetryAfterMs?: number;
   /** For tests: how waiting happens, and what time it is. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** For tests: the jitter's random numbers (default Math.random). */
+  random?: () => number;
 }
 
 type Query = Record<string, string | number | string[] | undefined>;
@@ -56,6 +64,7 @@ export class PagerDutyClient {
   private readonly maxRetryAfterMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly random?: () => number;
   private nextSlotMs = 0;
   private oauthToken?: { value: string; expiresAtMs: number };
 
@@ -70,6 +79,7 @@ export class PagerDutyClient {
     this.sleep =
       options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
+    this.random = options.random;
   }
 
   /**
@@ -158,8 +168,40 @@ export class PagerDutyClient {
         }
       }
     }
-    let refreshedToken = false;
-    for (let attempt = 0; ; attempt++) {
+    return withRetry(() => this.getOnce<T>(path, url), {
+      attempts: this.maxRetries + 1,
+      baseDelayMs: this.backoffBaseMs,
+      maxDelayMs: this.maxRetryAfterMs,
+      sleep: this.sleep,
+      random: this.random,
+      shouldRetry: error => {
+        if (!(error instanceof PagerDutyRequestError)) {
+          return false;
+        }
+        if (error.status === 429) {
+          return error.retryAfterMs === undefined
+            ? true
+            : { afterMs: error.retryAfterMs };
+        }
+        // No status: the request never got an answer (network error).
+        return error.status === undefined || error.status >= 500;
+      },
+      onRetry: (error, _attempt, waitMs) => {
+        if ((error as PagerDutyRequestError).status === 429) {
+          this.logger.info(
+            `PagerDuty rate limit reached on GET ${path}; waiting ${waitMs} ms as asked`,
+          );
+        } else {
+          this.logger.warn(`${error}; retrying in ${waitMs} ms`);
+        }
+      },
+    });
+  }
+
+  /** One paced request; a failure is a PagerDutyRequestError saying why. */
+  private async getOnce<T>(path: string, url: URL): Promise<T> {
+    // An OAuth token can be revoked before it expires: fetch a new one once.
+    for (let refreshedToken = false; ; refreshedToken = true) {
       await this.pace();
       let response: Response;
       try {
@@ -170,13 +212,8 @@ export class PagerDutyClient {
           },
         });
       } catch (error) {
-        if (attempt < this.maxRetries) {
-          const waitMs = this.backoffMs(attempt);
-          this.logger.warn(
-            `PagerDuty GET ${path} failed (${error}); retrying in ${waitMs} ms`,
-          );
-          await this.sleep(waitMs);
-          continue;
+        if (error instanceof PagerDutyRequestError) {
+          throw error;
         }
         throw new PagerDutyRequestError(
           `PagerDuty GET ${path} failed: ${error}`,
@@ -187,38 +224,20 @@ export class PagerDutyClient {
         return (await response.json()) as T;
       }
       const body = await response.text().catch(() => '');
-      if (response.status === 429 && attempt < this.maxRetries) {
-        const waitMs = Math.min(
-          retryAfterMs(response, this.now()) ?? this.backoffMs(attempt),
-          this.maxRetryAfterMs,
-        );
-        this.logger.info(
-          `PagerDuty rate limit reached on GET ${path}; waiting ${waitMs} ms as asked`,
-        );
-        await this.sleep(waitMs);
-        continue;
-      }
-      if (response.status >= 500 && attempt < this.maxRetries) {
-        const waitMs = this.backoffMs(attempt);
-        this.logger.warn(
-          `PagerDuty GET ${path} answered ${response.status}; retrying in ${waitMs} ms`,
-        );
-        await this.sleep(waitMs);
-        continue;
-      }
-      // An OAuth token can be revoked before it expires: fetch a new one once.
       if (
         response.status === 401 &&
         this.credentials.type === 'oauth' &&
         !refreshedToken
       ) {
-        refreshedToken = true;
         this.oauthToken = undefined;
         continue;
       }
       throw new PagerDutyRequestError(
         `PagerDuty GET ${path} answered ${response.status}: ${body.slice(0, 300)}`,
         response.status,
+        response.status === 429
+          ? readRetryAfterMs(response, this.now())
+          : undefined,
       );
     }
   }
@@ -231,10 +250,6 @@ export class PagerDutyClient {
     if (slot - now >= 1) {
       await this.sleep(slot - now);
     }
-  }
-
-  private backoffMs(attempt: number) {
-    return this.backoffBaseMs * 2 ** attempt;
   }
 
   private async authorization(): Promise<string> {
@@ -287,7 +302,10 @@ export class PagerDutyClient {
 }
 
 /** Retry-After in seconds or as an HTTP date; PagerDuty also sends ratelimit-reset. */
-function retryAfterMs(response: Response, nowMs: number): number | undefined {
+function readRetryAfterMs(
+  response: Response,
+  nowMs: number,
+): number | undefined {
   const header =
     response.headers.get('retry-after') ??
     response.headers.get('ratelimit-reset');

@@ -3,6 +3,8 @@ import { setupServer } from 'msw/node';
 import { MockFetchApi, mockApis } from '@backstage/test-utils';
 import { MttrClient } from '../api';
 import {
+  AccessRequest,
+  AccessTarget,
   ByEntityResponse,
   DefinitionsResponse,
   IncidentsResponse,
@@ -24,6 +26,10 @@ export interface FakeBackend {
   incidents?: (q: URLSearchParams) => IncidentsResponse;
   /** `undefined` answers 404, as a backend without the on-call lookup does. */
   onCall?: (q: URLSearchParams) => { items: OnCallEntry[] };
+  /** `undefined` answers 404, as a backend without just-in-time access does. */
+  accessTargets?: (q: URLSearchParams) => { items: AccessTarget[] };
+  /** `undefined` answers 404, as a backend without just-in-time access does. */
+  accessRequests?: (q: URLSearchParams) => { items: AccessRequest[] };
 }
 
 /** A Backstage-style error body, as the backend's error handler writes it. */
@@ -67,6 +73,8 @@ export function createMttrServer() {
       q => backend.incidents?.(q) ?? { items: [], totalCount: 0 },
     ),
     route('/on-call', q => backend.onCall?.(q)),
+    route('/access-targets', q => backend.accessTargets?.(q)),
+    route('/access-requests', q => backend.accessRequests?.(q)),
   );
   return {
     server,
@@ -76,6 +84,24 @@ export function createMttrServer() {
       backend = next;
     },
   };
+}
+
+/**
+ * The fake backend for one test file: listening before its first test,
+ * back to the default answers with an empty request log after each test,
+ * closed after the last. A request no handler answers fails the test.
+ * Tests add answers with `server.use(...)` or `setBackend(...)`.
+ */
+export function setUpMttrServer() {
+  const mttr = createMttrServer();
+  beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => {
+    mttr.server.resetHandlers();
+    mttr.requests.length = 0;
+    mttr.setBackend({});
+  });
+  afterAll(() => mttr.server.close());
+  return mttr;
 }
 
 /** The real client, talking to the msw server through a fetch API. */

@@ -1,7 +1,6 @@
-import { ReactNode } from 'react';
+import { Fragment, ReactNode } from 'react';
 import { Entity } from '@backstage/catalog-model';
 import { Incident } from '@mttr-backstage/plugin-mttr-common';
-import { AccessRequestButtons } from './AccessRequestButtons';
 
 /**
  * What an incident row offers besides its links.
@@ -23,10 +22,30 @@ export type IncidentActionsRenderer = (
 ) => ReactNode;
 
 /**
- * The actions every incident row of the card and of the Recovery tab gets,
- * unless the installer passes `incidentActions`. Features that act on an
- * incident (the just-in-time access request, for one) add their button here.
+ * A feature that acts on incidents, passed to the card and the Recovery tab
+ * (`incidentActions`): a part for each incident row, and optionally one
+ * part for the whole entity on the Recovery tab. The just-in-time access
+ * request is one (`accessIncidentActions`).
+ *
+ * @public
  */
-export const defaultIncidentActions: IncidentActionsRenderer = props => (
-  <AccessRequestButtons {...props} />
-);
+export interface IncidentAction {
+  /** Rendered in each incident row of the card and of the Recovery tab. */
+  renderForIncident: IncidentActionsRenderer;
+  /** Rendered once on the Recovery tab, below the incidents. */
+  renderForEntity?: (props: { entity: Entity }) => ReactNode;
+}
+
+/** The row parts of every action, side by side. */
+export function IncidentRowActions(
+  props: IncidentActionsProps & { actions: IncidentAction[] },
+) {
+  const { actions, ...row } = props;
+  return (
+    <>
+      {actions.map((action, index) => (
+        <Fragment key={index}>{action.renderForIncident(row)}</Fragment>
+      ))}
+    </>
+  );
+}

@@ -1,4 +1,7 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import {
   Entity,
   RELATION_OWNED_BY,
@@ -8,8 +11,9 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { PermissionsService } from '@backstage/backend-plugin-api';
 import { mttrReadPermission } from '@mttr-backstage/plugin-mttr-common';
+import { LRUCache } from 'lru-cache';
+import { isServiceCredentials, isUserCredentials } from '../principals';
 
 /**
  * What the metrics show about an entity, from the catalog.
@@ -96,29 +100,40 @@ export function entityInfoOf(entity: Entity): EntityInfo {
  * @internal
  */
 export class VisibleEntities {
-  private readonly cache = new Map<
-    string,
-    { expiresAt: number; entities: Map<string, EntityInfo | null> }
-  >();
+  /** Per principal: each entity ref asked about, and its info or null. */
+  private readonly cache: LRUCache<string, Map<string, EntityInfo | null>>;
 
   constructor(
     private readonly options: {
       catalog: CatalogService;
       permissions?: PermissionsService;
+      /** How long an answer is reused. Default 30 s. */
       ttlMs?: number;
+      /** Principals remembered at once, least recently used first out. Default 1,000. */
+      maxPrincipals?: number;
+      /** For tests: what time it is, in milliseconds. */
       clock?: () => number;
     },
-  ) {}
+  ) {
+    const clock = options.clock;
+    this.cache = new LRUCache({
+      max: options.maxPrincipals ?? 1000,
+      ttl: options.ttlMs ?? 30_000,
+      // lru-cache reuses its reading of the time for ttlResolution ms (by
+      // a real timer): an injected clock is read every time instead.
+      ...(clock ? { perf: { now: clock }, ttlResolution: 0 } : {}),
+    });
+  }
 
   private principalKey(credentials: BackstageCredentials): string {
-    const principal = credentials.principal as any;
-    if (principal?.type === 'user') {
-      return `user:${principal.userEntityRef}`;
+    if (isUserCredentials(credentials)) {
+      return `user:${credentials.principal.userEntityRef}`;
     }
-    if (principal?.type === 'service') {
-      return `service:${principal.subject}`;
+    if (isServiceCredentials(credentials)) {
+      return `service:${credentials.principal.subject}`;
     }
-    return `${principal?.type ?? 'unknown'}`;
+    const principal = credentials.principal as { type?: string } | undefined;
+    return principal?.type ?? 'unknown';
   }
 
   /** The entities among `entityRefs` (canonical refs) the caller can see. */
@@ -126,19 +141,15 @@ export class VisibleEntities {
     entityRefs: string[],
     credentials: BackstageCredentials,
   ): Promise<Map<string, EntityInfo>> {
-    const now = this.options.clock?.() ?? Date.now();
     const key = this.principalKey(credentials);
-    let entry = this.cache.get(key);
-    if (!entry || entry.expiresAt <= now) {
-      entry = {
-        expiresAt: now + (this.options.ttlMs ?? 30_000),
-        entities: new Map(),
-      };
-      this.cache.set(key, entry);
-      this.evict(now);
+    let cached = this.cache.get(key);
+    if (!cached) {
+      cached = new Map();
+      this.cache.set(key, cached);
     }
+    const entities = cached;
     const unique = [...new Set(entityRefs)];
-    const missing = unique.filter(ref => !entry!.entities.has(ref));
+    const missing = unique.filter(ref => !entities.has(ref));
     for (let i = 0; i < missing.length; i += BY_REFS_CHUNK) {
       const chunk = missing.slice(i, i + BY_REFS_CHUNK);
       const { items } = await this.options.catalog.getEntitiesByRefs(
@@ -149,7 +160,7 @@ export class VisibleEntities {
       const readable = await this.readable(found, credentials);
       chunk.forEach((ref, index) => {
         const entity = items[index];
-        entry!.entities.set(
+        entities.set(
           ref,
           entity && readable.has(ref) ? entityInfoOf(entity) : null,
         );
@@ -157,7 +168,7 @@ export class VisibleEntities {
     }
     const visible = new Map<string, EntityInfo>();
     for (const ref of unique) {
-      const info = entry.entities.get(ref);
+      const info = entities.get(ref);
       if (info) {
         visible.set(ref, info);
       }
@@ -194,17 +205,6 @@ export class VisibleEntities {
     credentials: BackstageCredentials,
   ): Promise<EntityInfo | undefined> {
     return (await this.getVisible([entityRef], credentials)).get(entityRef);
-  }
-
-  private evict(now: number) {
-    if (this.cache.size < 1000) {
-      return;
-    }
-    for (const [key, entry] of this.cache) {
-      if (entry.expiresAt <= now) {
-        this.cache.delete(key);
-      }
-    }
   }
 }
 

@@ -78,6 +78,18 @@ describe('PlausibleTimes', () => {
     });
   });
 
+  it.each([
+    ['PT2H', '2h'],
+    [{ minutes: 90 }, '1h 30m'],
+    ['0s', '0s'],
+  ])('takes maxAhead %j as a Backstage duration', (maxAhead, reading) => {
+    const times = PlausibleTimes.fromConfig(
+      new ConfigReader({ mttr: { plausibleTimes: { maxAhead } } }),
+      () => now,
+    );
+    expect(times.describe()).toContain(`to ${reading} after now`);
+  });
+
   it('stops start-up on a value it cannot read, naming the key', () => {
     expect(() =>
       PlausibleTimes.fromConfig(
@@ -91,7 +103,7 @@ describe('PlausibleTimes', () => {
         new ConfigReader({ mttr: { plausibleTimes: { maxAhead: 'soon' } } }),
       ),
     ).toThrow(
-      "Invalid config at mttr.plausibleTimes.maxAhead: 'soon' is not a duration like 1h or 1d",
+      "Invalid duration 'soon' in config at 'mttr.plausibleTimes.maxAhead'",
     );
   });
 });

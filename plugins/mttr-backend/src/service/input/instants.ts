@@ -1,8 +1,6 @@
-import { Config } from '@backstage/config';
-import {
-  formatDuration,
-  parseDuration,
-} from '@mttr-backstage/plugin-mttr-common';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import { formatDuration } from '@mttr-backstage/plugin-mttr-common';
 
 /** The message for anything that is not an ISO 8601 date-time with an offset. */
 export const NOT_AN_INSTANT = 'must be ISO 8601 with an offset';
@@ -75,7 +73,7 @@ export function parseInstant(
 }
 
 const DEFAULT_EARLIEST = '2000-01-01T00:00:00Z';
-const DEFAULT_MAX_AHEAD = '1d';
+const DEFAULT_MAX_AHEAD_MS = 86_400_000;
 
 /**
  * The times the plugin takes as plausible, for event times and for the
@@ -98,14 +96,13 @@ export class PlausibleTimes {
         `Invalid config at ${key}.earliest: '${earliestText}' ${earliest.problem}, e.g. ${DEFAULT_EARLIEST}`,
       );
     }
-    const aheadText =
-      config.getOptionalString(`${key}.maxAhead`) ?? DEFAULT_MAX_AHEAD;
-    const maxAheadMs = parseDuration(aheadText);
-    if (maxAheadMs === undefined || maxAheadMs < 0) {
-      throw new Error(
-        `Invalid config at ${key}.maxAhead: '${aheadText}' is not a duration like 1h or 1d`,
-      );
-    }
+    // A Backstage duration (`1h`, `1d`, `PT1H`, `{ hours: 1 }`); zero is
+    // allowed: no time after now at all.
+    const maxAheadMs = config.has(`${key}.maxAhead`)
+      ? durationToMilliseconds(
+          readDurationFromConfig(config, { key: `${key}.maxAhead` }),
+        )
+      : DEFAULT_MAX_AHEAD_MS;
     return new PlausibleTimes({ earliestMs: earliest.ms, maxAheadMs, clock });
   }
 
@@ -113,7 +110,7 @@ export class PlausibleTimes {
   static defaults(clock?: () => number): PlausibleTimes {
     return new PlausibleTimes({
       earliestMs: Date.parse(DEFAULT_EARLIEST),
-      maxAheadMs: parseDuration(DEFAULT_MAX_AHEAD)!,
+      maxAheadMs: DEFAULT_MAX_AHEAD_MS,
       clock,
     });
   }

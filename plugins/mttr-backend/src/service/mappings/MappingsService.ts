@@ -12,6 +12,7 @@ import {
 } from '../../database/IncidentStore';
 import { normaliseEntityRef } from '../catalog/entityRefs';
 import { RecoveryDerivation } from '../derivation/RecoveryDerivation';
+import { principalName } from '../principals';
 import {
   IncidentsService,
   UnmappedIncident,
@@ -66,13 +67,12 @@ export class MappingsService {
     credentials: BackstageCredentials;
   }): Promise<EntityMapping> {
     await this.authorize(options.credentials);
-    const principal = options.credentials.principal as any;
     const mapping: EntityMapping = {
       mappingKey: options.mappingKey,
       entityRef: this.ref(options.entityRef),
       origin: 'manual',
       createdAt: new Date().toISOString(),
-      createdBy: principal?.userEntityRef ?? principal?.subject,
+      createdBy: principalName(options.credentials),
     };
     return this.options.store.transaction(async tx => {
       await tx.addMappings([mapping]);

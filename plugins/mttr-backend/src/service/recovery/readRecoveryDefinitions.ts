@@ -1,10 +1,10 @@
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import {
   DEFAULT_RECOVERY_DEFINITION,
   RecoveryDefinition,
   SEVERITIES,
   Severity,
-  parseDuration,
 } from '@mttr-backstage/plugin-mttr-common';
 
 /** The recovery definitions in force, and the one shown first. */
@@ -34,19 +34,27 @@ function oneOf<T extends string>(
   return value as T;
 }
 
+/** A Backstage duration (`2m`, `24h`, `P1D`, `{ hours: 24 }`) in milliseconds. */
 function duration(
   config: Config,
   key: string,
   path: string,
 ): number | undefined {
-  const text = config.getOptionalString(key);
-  if (text === undefined) {
+  if (!config.has(key)) {
     return undefined;
   }
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  } catch (error) {
+    // The definition's config has no path of its own: name the full key.
     throw new Error(
-      `Invalid config at ${path}.${key}: '${text}' is not a positive duration like 90s, 2m, 24h or 7d`,
+      `Invalid config at ${path}.${key}: ${(error as Error).message}`,
+    );
+  }
+  if (ms <= 0) {
+    throw new Error(
+      `Invalid config at ${path}.${key}: must be longer than zero`,
     );
   }
   return ms;

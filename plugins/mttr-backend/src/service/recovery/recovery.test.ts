@@ -519,6 +519,21 @@ describe('readRecoveryDefinitions', () => {
     });
   });
 
+  it.each([
+    ['90s', 90_000],
+    ['2 minutes', 120_000],
+    ['1.5h', 5_400_000],
+    ['PT2M', 120_000],
+    [{ hours: 1, minutes: 30 }, 5_400_000],
+  ])('reads the Backstage duration %j as %d ms', (minDuration, ms) => {
+    const [definition] = readRecoveryDefinitions(
+      new ConfigReader({
+        mttr: { definitions: [{ id: 'x', title: 'X', minDuration }] },
+      }),
+    ).definitions;
+    expect(definition.minDurationMs).toBe(ms);
+  });
+
   it('falls back to one default definition when none is configured', () => {
     expect(readRecoveryDefinitions(new ConfigReader({}))).toEqual({
       definitions: [DEFAULT_RECOVERY_DEFINITION],
@@ -553,6 +568,14 @@ describe('readRecoveryDefinitions', () => {
       /mttr\.defaultDefinition/,
     ],
     [{ definitions: [{ id: 'x' }] }, /title/],
+    [
+      { definitions: [{ id: 'x', title: 'X', recurrenceWindow: '0s' }] },
+      /mttr\.definitions\[0\]\.recurrenceWindow: must be longer than zero/,
+    ],
+    [
+      { definitions: [{ id: 'x', title: 'X', minDuration: { hour: 1 } }] },
+      /mttr\.definitions\[0\]\.minDuration/,
+    ],
   ])(
     'refuses a definition that cannot work, naming the key (%#)',
     (mttr, message) => {

@@ -1,21 +1,19 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AccessRequest } from '@mttr-backstage/plugin-mttr-common';
 import { mttrApiRef } from '../../api';
 import { incidentOf } from '../../__testUtils__/fixtures';
-import { clientForTests } from '../../__testUtils__/mttrServer';
+import {
+  clientForTests,
+  setUpMttrServer,
+} from '../../__testUtils__/mttrServer';
 import { AccessRequestButtons } from './AccessRequestButtons';
 import { AccessRequestApprovals } from '../AccessRequestApprovals';
 
-const BASE = 'http://localhost:7007/api/mttr';
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { server, BASE } = setUpMttrServer();
 
 const checkoutWeb: Entity = {
   apiVersion: 'backstage.io/v1alpha1',

@@ -54,6 +54,9 @@ function AccessRequestButtonsForEntity(props: IncidentActionsProps) {
     [api, entityRef, version],
   );
 
+  // A 404 is a backend without the access feature: nothing to offer. Any
+  // other failure hides the button too rather than fill a row with errors;
+  // the Recovery tab's access panel shows it.
   if (targets.error || !targets.value?.length) {
     return null;
   }

@@ -1,7 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
   AccessRequest,
@@ -9,14 +8,14 @@ import {
 } from '@mttr-backstage/plugin-mttr-common';
 import { mttrApiRef } from '../../api';
 import { incidentOf } from '../../__testUtils__/fixtures';
-import { backstageError, clientForTests } from '../../__testUtils__/mttrServer';
+import {
+  backstageError,
+  clientForTests,
+  setUpMttrServer,
+} from '../../__testUtils__/mttrServer';
 import { AccessRequestDialog } from './AccessRequestDialog';
 
-const BASE = 'http://localhost:7007/api/mttr';
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { server, BASE } = setUpMttrServer();
 
 const targets: AccessTarget[] = [
   {

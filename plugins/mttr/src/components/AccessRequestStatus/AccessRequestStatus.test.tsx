@@ -1,19 +1,17 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { AccessRequest } from '@mttr-backstage/plugin-mttr-common';
 import { mttrApiRef } from '../../api';
-import { clientForTests } from '../../__testUtils__/mttrServer';
+import {
+  clientForTests,
+  setUpMttrServer,
+} from '../../__testUtils__/mttrServer';
 import { AccessRequestStatus } from './AccessRequestStatus';
 import { formatCountdown } from './countdown';
 
-const BASE = 'http://localhost:7007/api/mttr';
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { server, BASE } = setUpMttrServer();
 
 const MIN = 60_000;
 

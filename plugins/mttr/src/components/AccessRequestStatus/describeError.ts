@@ -10,3 +10,13 @@ export function describeError(error: unknown): string {
   };
   return e?.body?.error?.message ?? e?.message ?? String(error);
 }
+
+/**
+ * A 404 from an access route: the backend runs without just-in-time access
+ * (an installer left it out), so the access parts hide themselves.
+ */
+export function isNotFound(error: unknown): boolean {
+  const e = error as
+    { name?: string; response?: { status?: number } } | undefined;
+  return e?.response?.status === 404 || e?.name === 'NotFoundError';
+}

@@ -20,19 +20,17 @@ import {
 import {
   backstageError,
   clientForTests,
-  createMttrServer,
+  setUpMttrServer,
 } from '../../__testUtils__/mttrServer';
-import { EntityMttrCard } from './EntityMttrCard';
+import { EntityMttrCard, EntityMttrCardProps } from './EntityMttrCard';
 
-const mttr = createMttrServer();
-beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  mttr.server.resetHandlers();
-  mttr.requests.length = 0;
-});
-afterAll(() => mttr.server.close());
+const mttr = setUpMttrServer();
 
-async function renderCard(entity: Entity = paymentsApi, config = {}) {
+async function renderCard(
+  entity: Entity = paymentsApi,
+  config = {},
+  props: EntityMttrCardProps = {},
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
@@ -41,7 +39,7 @@ async function renderCard(entity: Entity = paymentsApi, config = {}) {
       ]}
     >
       <EntityProvider entity={entity}>
-        <EntityMttrCard />
+        <EntityMttrCard {...props} />
       </EntityProvider>
     </TestApiProvider>,
   );
@@ -290,6 +288,78 @@ describe('EntityMttrCard', () => {
       'href',
       'https://runbooks.example.com/latency',
     );
+  });
+
+  describe('just-in-time access on an open incident', () => {
+    const withTargets: Entity = {
+      ...paymentsApi,
+      metadata: {
+        ...paymentsApi.metadata,
+        annotations: {
+          ...paymentsApi.metadata.annotations,
+          'mttr.dev/access-targets': 'prod-db-readonly',
+        },
+      },
+    };
+    const withAccess = {
+      ...busyService,
+      accessTargets: () => ({
+        items: [
+          {
+            id: 'prod-db-readonly',
+            title: 'Production DB',
+            maxDurationMinutes: 240,
+            defaultDurationMinutes: 60,
+            requireOpenIncident: true,
+            approval: 'auto-on-call' as const,
+          },
+        ],
+      }),
+      accessRequests: () => ({ items: [] }),
+    };
+    const openIncidents = async () =>
+      within(
+        (await screen.findByText('Open incidents (1)')).closest('section')!,
+      );
+
+    it('offers a request-access button by default', async () => {
+      mttr.setBackend(withAccess);
+      await renderCard(withTargets);
+
+      const rows = await openIncidents();
+      expect(
+        await rows.findByRole('button', {
+          name: 'Request access: Production DB',
+        }),
+      ).toBeInTheDocument();
+    });
+
+    it('offers nothing, and asks nothing about access, without incident actions', async () => {
+      mttr.setBackend(withAccess);
+      await renderCard(withTargets, {}, { incidentActions: [] });
+
+      const rows = await openIncidents();
+      expect(rows.getByText('Checkout latency')).toBeInTheDocument();
+      expect(rows.queryByRole('button')).not.toBeInTheDocument();
+      expect(
+        mttr.requests.some(u => u.pathname.endsWith('/access-targets')),
+      ).toBe(false);
+    });
+
+    it('hides itself when the backend answers 404 for the access targets', async () => {
+      // busyService has no access routes: a backend without the feature.
+      mttr.setBackend(busyService);
+      await renderCard(withTargets);
+
+      const rows = await openIncidents();
+      await waitFor(() =>
+        expect(
+          mttr.requests.some(u => u.pathname.endsWith('/access-targets')),
+        ).toBe(true),
+      );
+      expect(rows.queryByRole('button')).not.toBeInTheDocument();
+      expect(screen.queryByText(/NotFoundError|404/)).not.toBeInTheDocument();
+    });
   });
 
   it('links only the http(s) runbooks and shows the others as text', async () => {

@@ -24,10 +24,8 @@ import {
 import useAsync from 'react-use/lib/useAsync';
 import { Line, LineChart, YAxis } from 'recharts';
 import { mttrApiRef } from '../../api';
-import {
-  IncidentActionsRenderer,
-  defaultIncidentActions,
-} from '../IncidentActions';
+import { accessIncidentActions } from '../AccessIncidentActions';
+import { IncidentAction, IncidentRowActions } from '../IncidentActions';
 import { DefinitionSelect } from '../shared/Selectors';
 import { DoraBandChip } from '../shared/DoraBandChip';
 import { doraPlacementOf, readDoraThresholds } from '../shared/doraBand';
@@ -56,8 +54,11 @@ const CARD_WINDOW_DAYS = 90;
  * @public
  */
 export interface EntityMttrCardProps {
-  /** Renders the actions of each open incident row (e.g. a request-access button). */
-  incidentActions?: IncidentActionsRenderer;
+  /**
+   * What each open incident's row offers besides its links. Default
+   * `[accessIncidentActions]` (just-in-time access); `[]` for none.
+   */
+  incidentActions?: IncidentAction[];
 }
 
 /** The annotations any of which maps an entity to its incidents. */
@@ -91,7 +92,7 @@ export function EntityMttrCard(props: EntityMttrCardProps) {
       entity={entity}
       definitions={definitions.value.items}
       defaultDefinition={definitions.value.defaultDefinition}
-      incidentActions={props.incidentActions ?? defaultIncidentActions}
+      incidentActions={props.incidentActions ?? [accessIncidentActions]}
     />
   );
 }
@@ -100,7 +101,7 @@ function CardBody(props: {
   entity: Entity;
   definitions: RecoveryDefinition[];
   defaultDefinition: string;
-  incidentActions: IncidentActionsRenderer;
+  incidentActions: IncidentAction[];
 }) {
   const { entity, definitions, incidentActions } = props;
   const api = useApi(mttrApiRef);
@@ -371,7 +372,7 @@ function OpenIncidents(props: {
   entity: Entity;
   incidents: Incident[];
   now: Date;
-  incidentActions: IncidentActionsRenderer;
+  incidentActions: IncidentAction[];
 }) {
   const { entity, incidents, now, incidentActions } = props;
   const serviceRunbook = runbooksOf(entity)[0]?.url;
@@ -425,7 +426,11 @@ function OpenIncidents(props: {
                     <SafeLink url={runbook}>Runbook</SafeLink>
                   </Typography>
                 )}
-                {incidentActions({ entity, incident })}
+                <IncidentRowActions
+                  entity={entity}
+                  incident={incident}
+                  actions={incidentActions}
+                />
               </Box>
             );
           })}

@@ -16,17 +16,11 @@ import {
   FakeBackend,
   backstageError,
   clientForTests,
-  createMttrServer,
+  setUpMttrServer,
 } from '../../__testUtils__/mttrServer';
-import { EntityMttrContent } from './EntityMttrContent';
+import { EntityMttrContent, EntityMttrContentProps } from './EntityMttrContent';
 
-const mttr = createMttrServer();
-beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  mttr.server.resetHandlers();
-  mttr.requests.length = 0;
-});
-afterAll(() => mttr.server.close());
+const mttr = setUpMttrServer();
 
 const flapping = incidentOf({
   incidentId: 'Q2',
@@ -132,11 +126,14 @@ const backend: FakeBackend = {
   }),
 };
 
-async function renderTab(entity: Entity = paymentsApi) {
+async function renderTab(
+  entity: Entity = paymentsApi,
+  props: EntityMttrContentProps = {},
+) {
   return renderInTestApp(
     <TestApiProvider apis={[[mttrApiRef, clientForTests()]]}>
       <EntityProvider entity={entity}>
-        <EntityMttrContent />
+        <EntityMttrContent {...props} />
       </EntityProvider>
     </TestApiProvider>,
   );
@@ -273,6 +270,84 @@ describe('EntityMttrContent', () => {
     expect(
       screen.getByText('Counted, still open (reopened twice)'),
     ).toBeInTheDocument();
+  });
+
+  describe('just-in-time access', () => {
+    const withTargets: Entity = {
+      ...paymentsApi,
+      metadata: {
+        ...paymentsApi.metadata,
+        annotations: {
+          ...paymentsApi.metadata.annotations,
+          'mttr.dev/access-targets': 'prod-db-readonly',
+        },
+      },
+    };
+    const withAccess: FakeBackend = {
+      ...backend,
+      accessTargets: () => ({
+        items: [
+          {
+            id: 'prod-db-readonly',
+            title: 'Production DB',
+            maxDurationMinutes: 240,
+            defaultDurationMinutes: 60,
+            requireOpenIncident: true,
+            approval: 'auto-on-call',
+          },
+        ],
+      }),
+      accessRequests: () => ({ items: [] }),
+    };
+
+    it('offers access on open incidents and lists the requests by default', async () => {
+      mttr.setBackend(withAccess);
+      await renderTab(withTargets);
+
+      const row = (await screen.findByText('Payouts stuck')).closest('tr')!;
+      expect(
+        await within(row).findByRole('button', {
+          name: 'Request access: Production DB',
+        }),
+      ).toBeInTheDocument();
+      expect(
+        await screen.findByText('Just-in-time access'),
+      ).toBeInTheDocument();
+    });
+
+    it('shows no access and no actions column without incident actions', async () => {
+      mttr.setBackend(withAccess);
+      await renderTab(withTargets, { incidentActions: [] });
+
+      await screen.findByText('Payouts stuck');
+      expect(
+        screen.queryByRole('columnheader', { name: 'Actions' }),
+      ).not.toBeInTheDocument();
+      expect(screen.queryByText('Just-in-time access')).not.toBeInTheDocument();
+      expect(mttr.requests.some(u => u.pathname.includes('/access-'))).toBe(
+        false,
+      );
+    });
+
+    it('hides itself when the backend answers 404 for the access targets', async () => {
+      mttr.setBackend(backend);
+      await renderTab(withTargets);
+
+      await screen.findByText('Payouts stuck');
+      await waitFor(() =>
+        expect(
+          mttr.requests.filter(u => u.pathname.endsWith('/access-targets'))
+            .length,
+        ).toBeGreaterThanOrEqual(2),
+      );
+      await waitFor(() =>
+        expect(
+          screen.queryByRole('button', { name: /Request access/ }),
+        ).not.toBeInTheDocument(),
+      );
+      expect(screen.queryByText('Just-in-time access')).not.toBeInTheDocument();
+      expect(screen.queryByText(/NotFoundError|404/)).not.toBeInTheDocument();
+    });
   });
 
   it('opens a row into its timeline', async () => {

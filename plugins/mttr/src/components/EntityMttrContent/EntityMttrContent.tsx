@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Box, Grid, Typography } from '@material-ui/core';
 import {
   EmptyState,
@@ -14,7 +14,6 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   Incident,
-  MTTR_ACCESS_TARGETS_ANNOTATION,
   MTTR_ALERT_MATCHERS_ANNOTATION,
   MTTR_INCIDENT_KEYS_ANNOTATION,
   PAGERDUTY_SERVICE_ID_ANNOTATION,
@@ -22,14 +21,11 @@ import {
   RecoveryDefinition,
   formatDuration,
   hasIncidentSourceAnnotation,
-  splitList,
 } from '@mttr-backstage/plugin-mttr-common';
 import useAsync from 'react-use/lib/useAsync';
 import { MttrApi, MetricsWindow, mttrApiRef } from '../../api';
-import {
-  IncidentActionsRenderer,
-  defaultIncidentActions,
-} from '../IncidentActions';
+import { accessIncidentActions } from '../AccessIncidentActions';
+import { IncidentAction } from '../IncidentActions';
 import { DefinitionSelect, WindowSelect } from '../shared/Selectors';
 import { SeverityMix } from '../shared/SeverityMix';
 import {
@@ -48,15 +44,6 @@ import { useDefinitions } from '../shared/useDefinitions';
 import { DefinitionsSideBySide } from './DefinitionsSideBySide';
 import { IncidentTable } from './IncidentTable';
 import { RecoveryCharts } from './RecoveryCharts';
-import { AccessRequestApprovals } from '../AccessRequestApprovals';
-
-/** Whether any just-in-time access target applies to the entity. */
-function hasAccessTargets(entity: Entity): boolean {
-  return (
-    splitList(entity.metadata.annotations?.[MTTR_ACCESS_TARGETS_ANNOTATION])
-      .length > 0
-  );
-}
 
 /** The most incidents the tab reads for one window (pages of 500). */
 const MAX_INCIDENTS = 2000;
@@ -68,8 +55,12 @@ const PAGE = 500;
  * @public
  */
 export interface EntityMttrContentProps {
-  /** Renders the actions of each incident row (e.g. a request-access button). */
-  incidentActions?: IncidentActionsRenderer;
+  /**
+   * What each incident row offers besides its links, and what the tab
+   * shows below the incidents for them. Default `[accessIncidentActions]`
+   * (just-in-time access); `[]` for none.
+   */
+  incidentActions?: IncidentAction[];
 }
 
 async function readIncidents(
@@ -125,7 +116,7 @@ export function EntityMttrContent(props: EntityMttrContentProps) {
       entity={entity}
       definitions={definitions.value.items}
       defaultDefinition={definitions.value.defaultDefinition}
-      incidentActions={props.incidentActions ?? defaultIncidentActions}
+      incidentActions={props.incidentActions ?? [accessIncidentActions]}
     />
   );
 }
@@ -134,7 +125,7 @@ function RecoveryTab(props: {
   entity: Entity;
   definitions: RecoveryDefinition[];
   defaultDefinition: string;
-  incidentActions: IncidentActionsRenderer;
+  incidentActions: IncidentAction[];
 }) {
   const { entity, definitions } = props;
   const api = useApi(mttrApiRef);
@@ -289,14 +280,10 @@ function RecoveryTab(props: {
           </Grid>
         </Grid>
       )}
-      {/* Access does not depend on the figures: shown even without incidents in the window. */}
-      {hasAccessTargets(entity) && (
-        <Box mt={2}>
-          <InfoCard title="Just-in-time access">
-            <AccessRequestApprovals entityRef={entityRef} showRecent />
-          </InfoCard>
-        </Box>
-      )}
+      {/* Not tied to the figures: shown even without incidents in the window. */}
+      {props.incidentActions.map((action, index) => (
+        <Fragment key={index}>{action.renderForEntity?.({ entity })}</Fragment>
+      ))}
     </Box>
   );
 }

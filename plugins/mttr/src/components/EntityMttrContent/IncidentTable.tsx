@@ -10,7 +10,7 @@ import {
   formatDuration,
 } from '@mttr-backstage/plugin-mttr-common';
 import { DateTime } from 'luxon';
-import { IncidentActionsRenderer } from '../IncidentActions';
+import { IncidentAction, IncidentRowActions } from '../IncidentActions';
 import { SafeLink } from '../shared/SafeLink';
 import { SeverityChip } from '../shared/IncidentBadges';
 import {
@@ -127,7 +127,7 @@ export function IncidentTable(props: {
   definition: string;
   definitionTitle: string;
   caption: string;
-  incidentActions: IncidentActionsRenderer;
+  incidentActions: IncidentAction[];
 }) {
   const { entity, incidents, definition, definitionTitle, caption } = props;
   const [filters, setFilters] = useState<IncidentFilters>({
@@ -185,12 +185,20 @@ export function IncidentTable(props: {
         </Box>
       ),
     },
-    {
+  ];
+  if (props.incidentActions.length > 0) {
+    columns.push({
       title: 'Actions',
       sorting: false,
-      render: row => props.incidentActions({ entity, incident: row }),
-    },
-  ];
+      render: row => (
+        <IncidentRowActions
+          entity={entity}
+          incident={row}
+          actions={props.incidentActions}
+        />
+      ),
+    });
+  }
 
   const setFilter = (key: keyof IncidentFilters) => (value: string) =>
     setFilters(f => ({ ...f, [key]: value }));

@@ -1,19 +1,18 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { UnmappedIncident } from '@mttr-backstage/plugin-mttr-common';
 import { mttrApiRef } from '../../api';
-import { backstageError, clientForTests } from '../../__testUtils__/mttrServer';
+import {
+  backstageError,
+  clientForTests,
+  setUpMttrServer,
+} from '../../__testUtils__/mttrServer';
 import { MttrComparisonPage } from '../MttrComparisonPage';
 import { UnmappedTab } from './UnmappedTab';
 
-const BASE = 'http://localhost:7007/api/mttr';
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { server, BASE } = setUpMttrServer();
 
 const pagerDutyIncident: UnmappedIncident = {
   source: 'pagerduty',

@@ -1,5 +1,6 @@
+import { readDurationFromConfig } from '@backstage/config';
 import { ConfigApi } from '@backstage/core-plugin-api';
-import { parseDuration } from '@mttr-backstage/plugin-mttr-common';
+import { durationToMilliseconds } from '@backstage/types';
 
 /** The DORA performance bands of time to restore service. */
 export type DoraBand = 'elite' | 'high' | 'medium' | 'low';
@@ -19,24 +20,18 @@ export const DEFAULT_DORA_THRESHOLDS: DoraThresholds = {
 };
 
 /**
- * Reads `mttr.dora` from the frontend config. A value that is not a duration
- * throws naming the key, so a typo is seen instead of silently ignored.
+ * Reads `mttr.dora` from the frontend config (Backstage durations: `1h`,
+ * `PT1H`, `{ hours: 1 }`). A value that is not a duration throws naming the
+ * key, so a typo is seen instead of silently ignored.
  */
 export function readDoraThresholds(
   config: ConfigApi | undefined,
 ): DoraThresholds {
-  const read = (key: 'elite' | 'high' | 'medium', fallback: number) => {
-    const text = config?.getOptionalString(`mttr.dora.${key}`);
-    if (text === undefined) {
-      return fallback;
-    }
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      throw new Error(
-        `Invalid duration '${text}' at mttr.dora.${key}, expected e.g. 1h, 1d or 1w`,
-      );
-    }
-    return ms;
+  const read = (name: 'elite' | 'high' | 'medium', fallback: number) => {
+    const key = `mttr.dora.${name}`;
+    return config?.has(key)
+      ? durationToMilliseconds(readDurationFromConfig(config, { key }))
+      : fallback;
   };
   return {
     eliteMs: read('elite', DEFAULT_DORA_THRESHOLDS.eliteMs),

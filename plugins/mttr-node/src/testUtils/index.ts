@@ -1,0 +1,6 @@
+/**
+ * Test utilities for mttr backend modules.
+ *
+ * @packageDocumentation
+ */
+export * from './manualScheduler';

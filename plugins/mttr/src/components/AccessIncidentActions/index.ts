@@ -1,0 +1,1 @@
+export { accessIncidentActions } from './AccessIncidentActions';
