@@ -120,17 +120,6 @@ export interface Config {
       maxWaiting?: number;
     };
     /**
-     * Demo data.
-     */
-    demo?: {
-      /**
-       * Seed about six months of plausible incidents for the demo catalog
-       * (payments-api, checkout-web, ...) at start-up. Idempotent across
-       * restarts. Off by default; never enable it in production.
-       */
-      enabled?: boolean;
-    };
-    /**
      * Just-in-time production access for on-call engineers (src/access).
      */
     access?: {

@@ -14,6 +14,13 @@
  * yet. Health checks (/.backstage/health/v1/...) are never held: load
  * balancers should route by `/.backstage/health/v1/readiness`, which
  * answers 503 until the backend has started.
+ *
+ * Calls between plugins (a Backstage plugin token) are not held: a plugin
+ * that starts may need another one that has started already (the mttr
+ * demo waits for the catalog to hold its entities before the backend
+ * reports ready), and Backstage itself pauses the calls to a plugin that is
+ * mounted but not started. Only the token's header is read, to tell who
+ * calls: what the caller may do is decided by the plugin, as ever.
  */
 import { LifecycleService } from '@backstage/backend-plugin-api';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
@@ -47,11 +54,15 @@ export function createStartupGate(options: {
   });
 
   return (
-    req: { path: string },
+    req: { path: string; headers?: { authorization?: string } },
     res: { setHeader(name: string, value: string): unknown },
     next: (error?: Error) => void,
   ) => {
-    if (state === 'up' || !req.path.startsWith('/api/')) {
+    if (
+      state === 'up' ||
+      !req.path.startsWith('/api/') ||
+      isPluginCall(req.headers?.authorization)
+    ) {
       next();
       return;
     }
@@ -78,6 +89,20 @@ export function createStartupGate(options: {
     }, waitMs);
     waiting.add(release);
   };
+}
+
+/** Whether a bearer token is a plugin's token (JWT `typ` of plugin tokens). */
+function isPluginCall(authorization: string | undefined): boolean {
+  const match = /^Bearer ([A-Za-z0-9_-]+)\./.exec(authorization ?? '');
+  if (!match) {
+    return false;
+  }
+  try {
+    const header = JSON.parse(Buffer.from(match[1], 'base64url').toString());
+    return header?.typ === 'vnd.backstage.plugin';
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -20,7 +20,6 @@ import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
 import { HeavyReadQueue } from './service/metrics/HeavyReadQueue';
 import { CatalogMappingSync } from './service/catalog/CatalogMappingSync';
 import { VisibleEntities } from './service/catalog/VisibleEntities';
-import { seedDemoIncidents } from './service/demo/seedDemoIncidents';
 import { RecoveryDerivation } from './service/derivation/RecoveryDerivation';
 import { IncidentsService } from './service/incidents/IncidentsService';
 import { IncidentIngestion } from './service/ingest/IncidentIngestion';
@@ -66,6 +65,7 @@ export const mttrPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
@@ -81,6 +81,7 @@ export const mttrPlugin = createBackendPlugin({
         httpAuth,
         auth,
         scheduler,
+        lifecycle,
         permissions,
         permissionsRegistry,
         auditor,
@@ -95,8 +96,22 @@ export const mttrPlugin = createBackendPlugin({
         const derivation = new RecoveryDerivation(definitions.definitions);
         await derivation.reconcileDefinitions(store, logger);
 
+        const mappingSync = new CatalogMappingSync({
+          catalog,
+          auth,
+          store,
+          derivation,
+          logger,
+        });
         const times = PlausibleTimes.fromConfig(config);
-        const ingestion = new IncidentIngestion({ store, derivation, times });
+        const ingestion = new IncidentIngestion({
+          store,
+          derivation,
+          times,
+          // Events for keys the catalog may have mapped since the last sync
+          // count at once rather than at the next scheduled one.
+          onIngested: events => mappingSync.noticeEvents(events),
+        });
         const databaseClient = (await database.getClient()).client.config
           .client as string;
         const metrics = new RecoveryMetricsService({
@@ -117,28 +132,27 @@ export const mttrPlugin = createBackendPlugin({
           incidents,
         });
 
-        const mappingSync = new CatalogMappingSync({
-          catalog,
-          auth,
-          store,
-          derivation,
-          logger,
-        });
         await scheduler.scheduleTask({
           id: 'mttr-catalog-mappings',
-          // Often enough that a newly annotated entity (or, at start-up, a
-          // catalog still loading) gets its incidents within half a minute;
-          // a run only re-derives the incidents whose mapping keys changed.
+          // Often enough that a newly annotated entity gets its incidents
+          // within half a minute; a run only re-derives the incidents whose
+          // mapping keys changed.
           frequency: { seconds: 30 },
           timeout: { minutes: 10 },
           fn: async () => {
             await mappingSync.run();
           },
         });
-
-        if (config.getOptionalBoolean('mttr.demo.enabled')) {
-          await seedDemoIncidents({ sink: ingestion, store, logger });
-        }
+        // The scheduled run may be up to 30 s away at start-up: sync at once
+        // and while the catalog is still taking in its entities. Not awaited:
+        // a slow catalog must not hold the backend's start.
+        const stopping = new AbortController();
+        lifecycle.addShutdownHook(() => stopping.abort());
+        lifecycle.addStartupHook(() => {
+          mappingSync.runUntilSettled(stopping.signal).catch(error => {
+            logger.warn(`Catalog mappings at start-up failed: ${error}`);
+          });
+        });
 
         httpRouter.use(
           await createRouter({
