@@ -161,6 +161,11 @@ describe('the start-up gate', () => {
     });
     expect(plugin.status).toBe(200);
     expect(await plugin.json()).toEqual({ ok: true });
+    // The keys a called plugin checks such a token against.
+    const keys = await fetch(
+      await url('/api/early/.backstage/auth/v1/jwks.json'),
+    );
+    expect(keys.status).toBe(200);
 
     let answered = false;
     const user = fetch(early, {

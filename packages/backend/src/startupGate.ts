@@ -15,12 +15,16 @@
  * balancers should route by `/.backstage/health/v1/readiness`, which
  * answers 503 until the backend has started.
  *
- * Calls between plugins (a Backstage plugin token) are not held: a plugin
- * that starts may need another one that has started already (the mttr
- * demo waits for the catalog to hold its entities before the backend
- * reports ready), and Backstage itself pauses the calls to a plugin that is
- * mounted but not started. Only the token's header is read, to tell who
- * calls: what the caller may do is decided by the plugin, as ever.
+ * Calls between plugins are not held: a plugin that starts may ask another
+ * one that has started already (the mttr plugin reads the catalog in its
+ * start-up, and the mttr demo reads the mttr plugin's open incidents), and
+ * waiting for the whole backend would hold them until the gate gives up.
+ * Backstage itself pauses the calls to a plugin that is mounted but not
+ * started. Such a call carries a plugin token, which the called plugin
+ * checks against the caller's keys at
+ * `/api/<caller>/.backstage/auth/v1/jwks.json`, so those framework paths
+ * pass too. Only the token's header is read, to tell who calls: what the
+ * caller may do is decided by the plugin, as ever.
  */
 import { LifecycleService } from '@backstage/backend-plugin-api';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
@@ -61,6 +65,7 @@ export function createStartupGate(options: {
     if (
       state === 'up' ||
       !req.path.startsWith('/api/') ||
+      FRAMEWORK_PATH.test(req.path) ||
       isPluginCall(req.headers?.authorization)
     ) {
       next();
@@ -90,6 +95,9 @@ export function createStartupGate(options: {
     waiting.add(release);
   };
 }
+
+/** A plugin's framework endpoints (its public keys for plugin tokens). */
+const FRAMEWORK_PATH = /^\/api\/[^/]+\/\.backstage\//;
 
 /** Whether a bearer token is a plugin's token (JWT `typ` of plugin tokens). */
 function isPluginCall(authorization: string | undefined): boolean {

@@ -42,7 +42,7 @@ async function startPortal(options: { knex: Knex; now?: number }) {
       import('@mttr-backstage/plugin-mttr-backend'),
       createMttrDemoIncidentsModule({
         now: () => options.now ?? NOW,
-        timings: { catalogWaitMs: 5000, mappedWaitMs: 10_000, pollMs: 50 },
+        pollMs: 50,
       }),
       catalogServiceMock.factory({ entities: demoEntities() }),
       mockServices.database.factory({ knex: options.knex }),

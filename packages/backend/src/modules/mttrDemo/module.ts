@@ -8,19 +8,29 @@ import {
   IncidentSource,
   mttrIncidentSourceExtensionPoint,
 } from '@mttr-backstage/plugin-mttr-node';
-import { seedDemoIncidents, SeedTimings } from './seedDemoIncidents';
+import {
+  catalogHoldsDemo,
+  closeEarlierOngoing,
+  seedDemoHistory,
+} from './seedDemoIncidents';
+
+/** How long start-up waits for the plugin to map the history. */
+const MAPPED_WAIT_MS = 15_000;
 
 /**
  * The demo portal's incidents: about six months of generated history for
  * the twelve demo services, fed to the mttr plugin as an incident source
  * when `mttr.demo.enabled` is true (see packages/backend/config.d.ts).
  *
- * The source takes the sink the plugin connects it to; the seeding runs in
- * the plugin's start-up, after the plugin has connected its sources and
- * before the backend reports ready, so that the first page shows figures.
+ * The source takes the sink the plugin connects it to. The history is sent
+ * in the plugin's start-up, after the plugin has connected its sources and
+ * before the backend reports ready; the plugin maps it to the demo services
+ * as soon as the catalog has them (the catalog takes in its entities once
+ * the backend has started). The demo's open incidents of an earlier start
+ * are resolved once the ones of this start are mapped.
  */
 export function createMttrDemoIncidentsModule(
-  options: { now?: () => number; timings?: Partial<SeedTimings> } = {},
+  options: { now?: () => number; pollMs?: number } = {},
 ) {
   return createBackendModule({
     pluginId: 'mttr',
@@ -57,19 +67,43 @@ export function createMttrDemoIncidentsModule(
             },
           };
           sources.addIncidentSource(source);
+          const stopping = new AbortController();
+          lifecycle.addShutdownHook(() => stopping.abort());
           lifecycle.addStartupHook(async () => {
             if (!sink) {
               logger.error('Demo incidents: the mttr plugin did not connect');
               return;
             }
-            await seedDemoIncidents({
+            const nowMs = options.now?.() ?? Date.now();
+            await seedDemoHistory({ sink, logger, nowMs });
+            const closing = closeEarlierOngoing({
               sink,
-              catalog,
               auth,
               discovery,
               logger,
-              ...options,
+              nowMs,
+              signal: stopping.signal,
+              pollMs: options.pollMs,
+            }).catch(error => {
+              logger.warn(
+                `Demo incidents: earlier open ones not closed: ${error}`,
+              );
             });
+            // When the catalog holds the demo services already (a restart,
+            // where it keeps them), the plugin maps the history at once:
+            // wait for that, so that the backend reports ready with the
+            // figures there. A fresh catalog takes in its entities only once
+            // the backend has started; the plugin maps them then.
+            if (await catalogHoldsDemo({ catalog, auth })) {
+              let timer: ReturnType<typeof setTimeout> | undefined;
+              await Promise.race([
+                closing,
+                new Promise(resolve => {
+                  timer = setTimeout(resolve, MAPPED_WAIT_MS);
+                }),
+              ]);
+              clearTimeout(timer);
+            }
           });
         },
       });

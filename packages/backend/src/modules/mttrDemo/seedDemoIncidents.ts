@@ -2,7 +2,7 @@
  * Seeds the demo history through the doors any incident source uses: the
  * events go to the sink the mttr plugin hands its incident sources (the
  * same ingestion path as POST /api/mttr/events), and what is open is read
- * from GET /api/mttr/incidents.
+ * from GET /api/mttr/incidents, with the plugin's own service token.
  */
 import {
   AuthService,
@@ -10,12 +10,12 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   IncidentEvent,
   IncidentsResponse,
   IngestResult,
 } from '@mttr-backstage/plugin-mttr-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { IncidentEventSink } from '@mttr-backstage/plugin-mttr-node';
 import { closingEvents, demoHistory, ongoingIncidents } from './demoHistory';
 import { SERVICES } from './serviceProfiles';
@@ -27,77 +27,87 @@ export const DEMO_ENTITY_REFS = SERVICES.map(
 
 const BATCH = 1000;
 
-/** How the seeding waits for the catalog and the plugin's mappings. */
-export interface SeedTimings {
-  /** How long to wait for the catalog to hold the demo entities; 60 s. */
-  catalogWaitMs: number;
-  /** How long to wait for the open incidents to be mapped; 60 s. */
-  mappedWaitMs: number;
-  pollMs: number;
-}
-
-const DEFAULT_TIMINGS: SeedTimings = {
-  catalogWaitMs: 60_000,
-  mappedWaitMs: 60_000,
-  pollMs: 250,
-};
-
 /**
- * Waits for the demo entities in the catalog, sends the demo history up to
- * now (what an earlier start sent comes back as duplicates), waits until
- * the plugin has mapped the incidents open now to their entities (the
- * plugin's catalog sync starts at once when events carry keys it had not
- * mapped), then resolves the demo's open incidents of earlier starts.
- *
- * The mttr plugin's start-up runs this, so the backend reports ready only
- * once the figures are there.
+ * Sends the demo history up to now: what an earlier start sent comes back
+ * as duplicates. The mttr plugin's start-up runs this, so the history is
+ * stored before the backend reports ready.
  */
-export async function seedDemoIncidents(options: {
+export async function seedDemoHistory(options: {
   sink: IncidentEventSink;
-  catalog: CatalogService;
-  auth: AuthService;
-  discovery: DiscoveryService;
   logger: LoggerService;
-  now?: () => number;
-  timings?: Partial<SeedTimings>;
+  nowMs: number;
 }): Promise<IngestResult> {
-  const { sink, logger } = options;
-  const timings = { ...DEFAULT_TIMINGS, ...options.timings };
-  const nowMs = options.now?.() ?? Date.now();
-
-  const { value: missing } = await waitFor(
-    timings.catalogWaitMs,
-    timings.pollMs,
-    () => missingEntities(options),
-  );
-  if (missing.length > 0) {
-    logger.warn(
-      `Demo incidents: the catalog does not hold ${missing.join(', ')} yet; ` +
-        `their figures appear once it does`,
-    );
-  }
-
-  const total = await ingestAll(sink, demoHistory(nowMs));
-
-  const current = new Set(ongoingIncidents(nowMs).map(i => i.id));
-  const open = await waitFor(timings.mappedWaitMs, timings.pollMs, async () => {
-    const items = await openIncidents(options);
-    const listed = new Set(items.map(i => i.incidentId));
-    return { items, done: [...current].every(id => listed.has(id)) };
-  });
-  if (!open.done) {
-    logger.warn(
-      'Demo incidents: the open incidents are not mapped to their entities yet',
-    );
-  }
-  const closed = await ingestAll(sink, closingEvents(open.items, nowMs));
-  total.accepted += closed.accepted;
-  total.duplicates += closed.duplicates;
-
-  logger.info(
+  const total = await ingestAll(options.sink, demoHistory(options.nowMs));
+  options.logger.info(
     `Demo incidents: ${total.accepted} events added, ${total.duplicates} already there`,
   );
   return total;
+}
+
+/**
+ * Resolves the demo's open incidents of earlier starts. They are listed by
+ * `GET /api/mttr/incidents` once the plugin has mapped them to their
+ * entities, which needs the catalog: the catalog takes in its entities only
+ * after the backend has started, so this waits (in the background) until
+ * the incidents open now are listed, then closes the others.
+ */
+export async function closeEarlierOngoing(options: {
+  sink: IncidentEventSink;
+  auth: AuthService;
+  discovery: DiscoveryService;
+  logger: LoggerService;
+  nowMs: number;
+  signal?: AbortSignal;
+  waitMs?: number;
+  pollMs?: number;
+}): Promise<IngestResult> {
+  const { sink, logger, nowMs } = options;
+  const current = new Set(ongoingIncidents(nowMs).map(i => i.id));
+  const deadline = Date.now() + (options.waitMs ?? 300_000);
+  for (;;) {
+    let items: IncidentsResponse['items'] = [];
+    try {
+      items = await openIncidents(options);
+    } catch (error) {
+      logger.debug(`Demo incidents: open incidents not readable yet: ${error}`);
+    }
+    const listed = new Set(items.map(i => i.incidentId));
+    if ([...current].every(id => listed.has(id))) {
+      const result = await ingestAll(sink, closingEvents(items, nowMs));
+      if (result.accepted > 0) {
+        logger.info(
+          `Demo incidents: ${result.accepted} open incidents of earlier starts resolved`,
+        );
+      }
+      return result;
+    }
+    if (options.signal?.aborted) {
+      return { accepted: 0, duplicates: 0 };
+    }
+    if (Date.now() >= deadline) {
+      logger.warn(
+        'Demo incidents: the open incidents were not mapped to their entities in time; earlier ones stay open',
+      );
+      return { accepted: 0, duplicates: 0 };
+    }
+    await new Promise(resolve => setTimeout(resolve, options.pollMs ?? 500));
+  }
+}
+
+/** Whether the catalog holds every demo service already. */
+export async function catalogHoldsDemo(options: {
+  catalog: CatalogService;
+  auth: AuthService;
+}): Promise<boolean> {
+  try {
+    const { items } = await options.catalog.getEntitiesByRefs(
+      { entityRefs: DEMO_ENTITY_REFS, fields: ['kind'] },
+      { credentials: await options.auth.getOwnServiceCredentials() },
+    );
+    return items.every(Boolean);
+  } catch {
+    return false;
+  }
 }
 
 async function ingestAll(
@@ -111,18 +121,6 @@ async function ingestAll(
     total.duplicates += result.duplicates;
   }
   return total;
-}
-
-async function missingEntities(options: {
-  catalog: CatalogService;
-  auth: AuthService;
-}): Promise<{ done: boolean; value: string[] }> {
-  const { items } = await options.catalog.getEntitiesByRefs(
-    { entityRefs: DEMO_ENTITY_REFS, fields: ['kind'] },
-    { credentials: await options.auth.getOwnServiceCredentials() },
-  );
-  const value = DEMO_ENTITY_REFS.filter((_, index) => !items[index]);
-  return { done: value.length === 0, value };
 }
 
 /** The incidents open or mitigated now, as the plugin answers them. */
@@ -144,35 +142,4 @@ async function openIncidents(options: {
     throw await ResponseError.fromResponse(response);
   }
   return ((await response.json()) as IncidentsResponse).items;
-}
-
-/**
- * Polls `check` until it is done or the time is up; a failing check (the
- * catalog not answering yet) counts as not done.
- */
-async function waitFor<T extends { done: boolean }>(
-  waitMs: number,
-  pollMs: number,
-  check: () => Promise<T>,
-): Promise<T> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    let result: T | undefined;
-    let failure: unknown;
-    try {
-      result = await check();
-    } catch (error) {
-      failure = error;
-    }
-    if (result?.done) {
-      return result;
-    }
-    if (Date.now() >= deadline) {
-      if (result) {
-        return result;
-      }
-      throw failure;
-    }
-    await new Promise(resolve => setTimeout(resolve, pollMs));
-  }
 }

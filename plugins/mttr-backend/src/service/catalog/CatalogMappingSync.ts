@@ -41,7 +41,7 @@ export class CatalogMappingSync {
       store: IncidentStore;
       derivation: RecoveryDerivation;
       logger: LoggerService;
-      /** Between the runs of {@link CatalogMappingSync.runUntilSettled}; 2 s. */
+      /** Between the runs of {@link CatalogMappingSync.runUntilSettled}; 1 s. */
       settleIntervalMs?: number;
       /** How long start-up may keep running it; 2 minutes. */
       settleMs?: number;
@@ -58,25 +58,30 @@ export class CatalogMappingSync {
 
   /**
    * At start-up, the catalog may be empty or still taking in its entities
-   * (the catalog processes its locations only once the backend has
-   * started): runs again every couple of seconds while it has no entities,
-   * a run fails, or a run added mappings, until a run finds nothing new or
-   * the time is up or `signal` aborts (the backend stops).
+   * (Backstage's catalog processes its locations only once the whole
+   * backend has started): runs again every second while it has no
+   * entities, a run fails, or one of the last two runs added mappings,
+   * until two runs in a row find nothing new, the time is up or `signal`
+   * aborts (the backend stops).
    */
   async runUntilSettled(signal?: AbortSignal): Promise<void> {
     const {
       logger,
-      settleIntervalMs = 2000,
+      settleIntervalMs = 1000,
       settleMs = 120_000,
       sleep = (ms: number) => abortableSleep(ms, signal),
     } = this.options;
     const deadline = Date.now() + settleMs;
+    let quietRuns = 0;
     while (!signal?.aborted) {
       let settled: boolean;
       try {
         const result = await this.run();
-        settled = result.entities > 0 && result.added === 0;
+        quietRuns =
+          result.entities > 0 && result.added === 0 ? quietRuns + 1 : 0;
+        settled = quietRuns >= 2;
       } catch (error) {
+        quietRuns = 0;
         if (Date.now() >= deadline) {
           throw error;
         }
