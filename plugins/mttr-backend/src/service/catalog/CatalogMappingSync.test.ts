@@ -78,19 +78,29 @@ describe('CatalogMappingSync', () => {
     };
   }
 
-  it('at start-up, runs again while the catalog is still empty, until two runs find nothing new', async () => {
+  it('at start-up, runs again while the catalog is still taking in its entities, until three runs find nothing new', async () => {
     const { sync, catalog, sleeps, mapped, whenSleeping } = await setup();
-    // The catalog takes in its entities during the second pause.
+    const team: Entity = {
+      apiVersion: 'backstage.io/v1',
+      kind: 'Group',
+      metadata: { name: 'team-a', namespace: 'default' },
+      spec: { type: 'team', children: [] },
+    };
+    // The catalog takes in a group during the second pause and the
+    // component, the one with a mapping key, during the third.
     whenSleeping(() => {
       if (sleeps.length === 2) {
-        catalog.entities = [paymentsApi];
+        catalog.entities = [team];
+      }
+      if (sleeps.length === 3) {
+        catalog.entities = [team, paymentsApi];
       }
     });
     await sync.runUntilSettled();
-    // Runs: empty, empty, mappings added, nothing new twice: five reads,
-    // four pauses of a second.
-    expect(catalog.reads).toBe(5);
-    expect(sleeps).toEqual([1000, 1000, 1000, 1000]);
+    // Runs: empty, empty, the group, the component (a mapping added), then
+    // three quiet runs: seven reads, six pauses of a second.
+    expect(catalog.reads).toBe(7);
+    expect(sleeps).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
     expect(await mapped()).toEqual([
       'pagerduty:service:PPAYAPI component:default/payments-api',
     ]);

@@ -59,10 +59,10 @@ export class CatalogMappingSync {
   /**
    * At start-up, the catalog may be empty or still taking in its entities
    * (Backstage's catalog processes its locations only once the whole
-   * backend has started): runs again every second while it has no
-   * entities, a run fails, or one of the last two runs added mappings,
-   * until two runs in a row find nothing new, the time is up or `signal`
-   * aborts (the backend stops).
+   * backend has started, and takes a few seconds for a handful): runs
+   * again every second until three runs in a row find entities, the same
+   * number as the run before and no new mappings; or until the time is up
+   * or `signal` aborts (the backend stops).
    */
   async runUntilSettled(signal?: AbortSignal): Promise<void> {
     const {
@@ -73,13 +73,15 @@ export class CatalogMappingSync {
     } = this.options;
     const deadline = Date.now() + settleMs;
     let quietRuns = 0;
+    let entitiesBefore = -1;
     while (!signal?.aborted) {
       let settled: boolean;
       try {
-        const result = await this.run();
-        quietRuns =
-          result.entities > 0 && result.added === 0 ? quietRuns + 1 : 0;
-        settled = quietRuns >= 2;
+        const { entities, added } = await this.run();
+        const quiet = entities > 0 && entities === entitiesBefore && !added;
+        quietRuns = quiet ? quietRuns + 1 : 0;
+        entitiesBefore = entities;
+        settled = quietRuns >= 3;
       } catch (error) {
         quietRuns = 0;
         if (Date.now() >= deadline) {
