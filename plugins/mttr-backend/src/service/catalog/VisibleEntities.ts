@@ -92,13 +92,21 @@ export function entityInfoOf(entity: Entity): EntityInfo {
  * the catalog's permission rules decide) and that the permission policy
  * allows `mttr.read` on. Answers are cached per principal for a short
  * while, since the comparison page asks about thousands of entities at once.
+ * That the catalog does not have an entity is kept only for
+ * `absentTtlMs`: a catalog that is still taking in its entities (at
+ * start-up) or has just been given a new one shows it within seconds.
  *
  * @internal
  */
 export class VisibleEntities {
   private readonly cache = new Map<
     string,
-    { expiresAt: number; entities: Map<string, EntityInfo | null> }
+    {
+      expiresAt: number;
+      entities: Map<string, EntityInfo | null>;
+      /** When the catalog's "no such entity" stops counting, per ref. */
+      absentUntil: Map<string, number>;
+    }
   >();
 
   constructor(
@@ -106,6 +114,8 @@ export class VisibleEntities {
       catalog: CatalogService;
       permissions?: PermissionsService;
       ttlMs?: number;
+      /** How long an entity the catalog does not have stays unseen; 2 s. */
+      absentTtlMs?: number;
       clock?: () => number;
     },
   ) {}
@@ -133,12 +143,16 @@ export class VisibleEntities {
       entry = {
         expiresAt: now + (this.options.ttlMs ?? 30_000),
         entities: new Map(),
+        absentUntil: new Map(),
       };
       this.cache.set(key, entry);
       this.evict(now);
     }
     const unique = [...new Set(entityRefs)];
-    const missing = unique.filter(ref => !entry!.entities.has(ref));
+    const missing = unique.filter(
+      ref =>
+        !entry!.entities.has(ref) && (entry!.absentUntil.get(ref) ?? 0) <= now,
+    );
     for (let i = 0; i < missing.length; i += BY_REFS_CHUNK) {
       const chunk = missing.slice(i, i + BY_REFS_CHUNK);
       const { items } = await this.options.catalog.getEntitiesByRefs(
@@ -149,10 +163,15 @@ export class VisibleEntities {
       const readable = await this.readable(found, credentials);
       chunk.forEach((ref, index) => {
         const entity = items[index];
-        entry!.entities.set(
-          ref,
-          entity && readable.has(ref) ? entityInfoOf(entity) : null,
-        );
+        if (entity) {
+          entry!.absentUntil.delete(ref);
+          entry!.entities.set(
+            ref,
+            readable.has(ref) ? entityInfoOf(entity) : null,
+          );
+        } else {
+          entry!.absentUntil.set(ref, now + (this.options.absentTtlMs ?? 2000));
+        }
       });
     }
     const visible = new Map<string, EntityInfo>();
