@@ -36,6 +36,9 @@ export const STARTUP_WAIT_MS = 10_000;
 /** The `Retry-After` of a 503 from the gate, in seconds. */
 export const RETRY_AFTER_SECONDS = 1;
 
+/** A plugin's framework endpoints (its public keys for plugin tokens). */
+const FRAMEWORK_PATH = /^\/api\/[^/]+\/\.backstage\//;
+
 /**
  * The gate as a middleware, for the root app ahead of the routes.
  */
@@ -95,9 +98,6 @@ export function createStartupGate(options: {
     waiting.add(release);
   };
 }
-
-/** A plugin's framework endpoints (its public keys for plugin tokens). */
-const FRAMEWORK_PATH = /^\/api\/[^/]+\/\.backstage\//;
 
 /** Whether a bearer token is a plugin's token (JWT `typ` of plugin tokens). */
 function isPluginCall(authorization: string | undefined): boolean {

@@ -8,7 +8,6 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Incident, RecoveryMetrics } from '@mttr-backstage/plugin-mttr-common';
-import { Knex } from 'knex';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import request from 'supertest';
@@ -36,7 +35,10 @@ const WINDOW = `from=${new Date(NOW - 90 * 24 * HOUR).toISOString()}&to=${new Da
  * memory; the plugin's scheduled sync never runs on its own here, so the
  * figures come from the start-up sync and the sync that new keys start.
  */
-async function startPortal(options: { knex: Knex; now?: number }) {
+async function startPortal(options: {
+  knex: Awaited<ReturnType<TestDatabases['init']>>;
+  now?: number;
+}) {
   const backend = await startTestBackend({
     features: [
       import('@mttr-backstage/plugin-mttr-backend'),
