@@ -106,22 +106,24 @@ export interface Config {
        */
       maxAhead?: HumanDuration | string;
     };
-    /**
-     * How many heavy reads (every comparison by entity or by owner, series
-     * over more than 90 days) run at once. Each holds the event loop in
-     * slices; with several in flight a health check waits for a slice of
-     * each, so the others wait their turn in arrival order.
-     */
+    /** The comparison of every entity (`/metrics/comparison`). */
     comparison?: {
       /**
        * How long the comparison of every entity is kept and served from
        * memory without a full read, e.g. `60s` (the default). This
        * backend's own writes update it at once; writes of other backends
        * sharing the database show after at most this long (it is read again
-       * in the background at half of it).
+       * in the background at half of it). A Backstage duration such as
+       * `60s`, `PT1M` or `{ seconds: 60 }`.
        */
-      snapshotMaxAge?: string;
+      snapshotMaxAge?: HumanDuration | string;
     };
+    /**
+     * How many heavy reads (every comparison by entity or by owner, series
+     * over more than 90 days) run at once. Each holds the event loop in
+     * slices; with several in flight a health check waits for a slice of
+     * each, so the others wait their turn in arrival order.
+     */
     heavyReads?: {
       /**
        * Heavy reads running at once; default 1 on SQLite (whose queries run
@@ -133,17 +135,6 @@ export interface Config {
        * heavy read answers 503 with `Retry-After: 5`.
        */
       maxWaiting?: number;
-    };
-    /**
-     * Demo data.
-     */
-    demo?: {
-      /**
-       * Seed about six months of plausible incidents for the demo catalog
-       * (payments-api, checkout-web, ...) at start-up. Idempotent across
-       * restarts. Off by default; never enable it in production.
-       */
-      enabled?: boolean;
     };
     /**
      * Just-in-time production access for on-call engineers (src/access).

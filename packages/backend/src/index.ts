@@ -29,5 +29,6 @@ backend.add(import('@mttr-backstage/plugin-mttr-backend'));
 backend.add(import('@mttr-backstage/plugin-mttr-backend-module-pagerduty'));
 backend.add(import('@mttr-backstage/plugin-mttr-backend-module-alertmanager'));
 backend.add(mttrDemoAccessModule);
+backend.add(import('./modules/mttrDemo')); // demo incidents (mttr.demo.enabled)
 
 backend.start();

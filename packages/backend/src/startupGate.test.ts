@@ -41,6 +41,21 @@ function startBackend(options: { waitMs: number }) {
       });
     },
   });
+  // A plugin that has its routes at once, as the catalog while the late
+  // one is still initialising.
+  const earlyPlugin = createBackendPlugin({
+    pluginId: 'early',
+    register(env) {
+      env.registerInit({
+        deps: { rootHttpRouter: coreServices.rootHttpRouter },
+        async init({ rootHttpRouter }) {
+          rootHttpRouter.use('/api/early', (_req, res) => {
+            res.json({ ok: true });
+          });
+        },
+      });
+    },
+  });
   // The real root HTTP router and lifecycle, with the gate configured as in
   // rootHttpRouterWithStartupGate (startTestBackend brings its own router).
   const backend = createSpecializedBackend({
@@ -63,6 +78,7 @@ function startBackend(options: { waitMs: number }) {
     ],
   });
   backend.add(latePlugin);
+  backend.add(earlyPlugin);
   const starting = backend.start().then(() => backend);
   const url = async (path: string) => {
     for (;;) {
@@ -82,6 +98,10 @@ const post = async (url: string) =>
     headers: { 'Content-Type': 'application/json' },
     body: '{"events":[]}',
   });
+
+/** A token with the JWT header of a Backstage token of type `typ`. */
+const tokenOfType = (typ: string) =>
+  `Bearer ${Buffer.from(JSON.stringify({ typ, alg: 'ES256' })).toString('base64url')}.e30.c2ln`;
 
 describe('the start-up gate', () => {
   it('holds a request that arrives during start-up until the route exists, instead of 404', async () => {
@@ -131,5 +151,38 @@ describe('the start-up gate', () => {
     release();
     const backend = await starting;
     await backend.stop();
+  });
+
+  it('lets calls between plugins through during start-up, and holds the others', async () => {
+    const { starting, release, url } = startBackend({ waitMs: 10_000 });
+    const early = await url('/api/early/ping');
+    const plugin = await fetch(early, {
+      headers: { Authorization: tokenOfType('vnd.backstage.plugin') },
+    });
+    expect(plugin.status).toBe(200);
+    expect(await plugin.json()).toEqual({ ok: true });
+    // The keys a called plugin checks such a token against.
+    const keys = await fetch(
+      await url('/api/early/.backstage/auth/v1/jwks.json'),
+    );
+    expect(keys.status).toBe(200);
+
+    let answered = false;
+    const user = fetch(early, {
+      headers: { Authorization: tokenOfType('vnd.backstage.user') },
+    }).then(res => {
+      answered = true;
+      return res;
+    });
+    await new Promise(r => setTimeout(r, 300));
+    expect(answered).toBe(false);
+
+    release();
+    const backend = await starting;
+    try {
+      expect((await user).status).toBe(200);
+    } finally {
+      await backend.stop();
+    }
   });
 });

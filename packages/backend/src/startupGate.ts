@@ -14,6 +14,17 @@
  * yet. Health checks (/.backstage/health/v1/...) are never held: load
  * balancers should route by `/.backstage/health/v1/readiness`, which
  * answers 503 until the backend has started.
+ *
+ * Calls between plugins are not held: a plugin that starts may ask another
+ * one that has started already (the mttr plugin reads the catalog in its
+ * start-up, and the mttr demo reads the mttr plugin's open incidents), and
+ * waiting for the whole backend would hold them until the gate gives up.
+ * Backstage itself pauses the calls to a plugin that is mounted but not
+ * started. Such a call carries a plugin token, which the called plugin
+ * checks against the caller's keys at
+ * `/api/<caller>/.backstage/auth/v1/jwks.json`, so those framework paths
+ * pass too. Only the token's header is read, to tell who calls: what the
+ * caller may do is decided by the plugin, as ever.
  */
 import { LifecycleService } from '@backstage/backend-plugin-api';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
@@ -24,6 +35,9 @@ export const STARTUP_WAIT_MS = 10_000;
 
 /** The `Retry-After` of a 503 from the gate, in seconds. */
 export const RETRY_AFTER_SECONDS = 1;
+
+/** A plugin's framework endpoints (its public keys for plugin tokens). */
+const FRAMEWORK_PATH = /^\/api\/[^/]+\/\.backstage\//;
 
 /**
  * The gate as a middleware, for the root app ahead of the routes.
@@ -47,11 +61,16 @@ export function createStartupGate(options: {
   });
 
   return (
-    req: { path: string },
+    req: { path: string; headers?: { authorization?: string } },
     res: { setHeader(name: string, value: string): unknown },
     next: (error?: Error) => void,
   ) => {
-    if (state === 'up' || !req.path.startsWith('/api/')) {
+    if (
+      state === 'up' ||
+      !req.path.startsWith('/api/') ||
+      FRAMEWORK_PATH.test(req.path) ||
+      isPluginCall(req.headers?.authorization)
+    ) {
       next();
       return;
     }
@@ -78,6 +97,20 @@ export function createStartupGate(options: {
     }, waitMs);
     waiting.add(release);
   };
+}
+
+/** Whether a bearer token is a plugin's token (JWT `typ` of plugin tokens). */
+function isPluginCall(authorization: string | undefined): boolean {
+  const match = /^Bearer ([A-Za-z0-9_-]+)\./.exec(authorization ?? '');
+  if (!match) {
+    return false;
+  }
+  try {
+    const header = JSON.parse(Buffer.from(match[1], 'base64url').toString());
+    return header?.typ === 'vnd.backstage.plugin';
+  } catch {
+    return false;
+  }
 }
 
 /**

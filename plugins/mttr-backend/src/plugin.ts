@@ -2,12 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import {
-  mttrPermissions,
-  parseDuration,
-} from '@mttr-backstage/plugin-mttr-common';
+import { mttrPermissions } from '@mttr-backstage/plugin-mttr-common';
 import {
   IncidentSource,
   mttrAccessProviderExtensionPoint,
@@ -29,7 +28,6 @@ import {
 } from './service/comparison/UnitChangeFeed';
 import { CatalogMappingSync } from './service/catalog/CatalogMappingSync';
 import { VisibleEntities } from './service/catalog/VisibleEntities';
-import { seedDemoIncidents } from './service/demo/seedDemoIncidents';
 import { RecoveryDerivation } from './service/derivation/RecoveryDerivation';
 import { IncidentsService } from './service/incidents/IncidentsService';
 import { IncidentIngestion } from './service/ingest/IncidentIngestion';
@@ -79,10 +77,10 @@ export const mttrPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
-        lifecycle: coreServices.lifecycle,
         rootInstanceMetadata: coreServices.rootInstanceMetadata,
         catalog: catalogServiceRef,
         notifications: notificationService,
@@ -95,10 +93,10 @@ export const mttrPlugin = createBackendPlugin({
         httpAuth,
         auth,
         scheduler,
+        lifecycle,
         permissions,
         permissionsRegistry,
         auditor,
-        lifecycle,
         rootInstanceMetadata,
         catalog,
         notifications,
@@ -116,8 +114,22 @@ export const mttrPlugin = createBackendPlugin({
         const derivation = new RecoveryDerivation(definitions.definitions);
         await derivation.reconcileDefinitions(store, logger);
 
+        const mappingSync = new CatalogMappingSync({
+          catalog,
+          auth,
+          store,
+          derivation,
+          logger,
+        });
         const times = PlausibleTimes.fromConfig(config);
-        const ingestion = new IncidentIngestion({ store, derivation, times });
+        const ingestion = new IncidentIngestion({
+          store,
+          derivation,
+          times,
+          // Events for keys the catalog may have mapped since the last sync
+          // count at once rather than at the next scheduled one.
+          onIngested: events => mappingSync.noticeEvents(events),
+        });
         const databaseClient = (await database.getClient()).client.config
           .client as string;
         const visibleEntities = new VisibleEntities({ catalog, permissions });
@@ -127,17 +139,13 @@ export const mttrPlugin = createBackendPlugin({
           visibleEntities,
           heavyReads: HeavyReadQueue.fromConfig(config, { databaseClient }),
         });
-        const snapshotMaxAge = config.getOptionalString(
-          'mttr.comparison.snapshotMaxAge',
-        );
-        const snapshotMaxAgeMs = snapshotMaxAge
-          ? parseDuration(snapshotMaxAge)
+        const snapshotMaxAgeMs = config.has('mttr.comparison.snapshotMaxAge')
+          ? durationToMilliseconds(
+              readDurationFromConfig(config, {
+                key: 'mttr.comparison.snapshotMaxAge',
+              }),
+            )
           : undefined;
-        if (snapshotMaxAge && snapshotMaxAgeMs === undefined) {
-          throw new Error(
-            `mttr.comparison.snapshotMaxAge: '${snapshotMaxAge}' is not a duration like 60s`,
-          );
-        }
         const comparison = new ComparisonService({
           store,
           visibleEntities,
@@ -157,28 +165,27 @@ export const mttrPlugin = createBackendPlugin({
           incidents,
         });
 
-        const mappingSync = new CatalogMappingSync({
-          catalog,
-          auth,
-          store,
-          derivation,
-          logger,
-        });
         await scheduler.scheduleTask({
           id: 'mttr-catalog-mappings',
-          // Often enough that a newly annotated entity (or, at start-up, a
-          // catalog still loading) gets its incidents within half a minute;
-          // a run only re-derives the incidents whose mapping keys changed.
+          // Often enough that a newly annotated entity gets its incidents
+          // within half a minute; a run only re-derives the incidents whose
+          // mapping keys changed.
           frequency: { seconds: 30 },
           timeout: { minutes: 10 },
           fn: async () => {
             await mappingSync.run();
           },
         });
-
-        if (config.getOptionalBoolean('mttr.demo.enabled')) {
-          await seedDemoIncidents({ sink: ingestion, store, logger });
-        }
+        // The scheduled run may be up to 30 s away at start-up: sync at once
+        // and while the catalog is still taking in its entities. Not awaited:
+        // a slow catalog must not hold the backend's start.
+        const stopping = new AbortController();
+        lifecycle.addShutdownHook(() => stopping.abort());
+        lifecycle.addStartupHook(() => {
+          mappingSync.runUntilSettled(stopping.signal).catch(error => {
+            logger.warn(`Catalog mappings at start-up failed: ${error}`);
+          });
+        });
 
         httpRouter.use(
           await createRouter({

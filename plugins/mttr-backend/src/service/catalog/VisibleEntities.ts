@@ -100,8 +100,17 @@ export function entityInfoOf(entity: Entity): EntityInfo {
  * @internal
  */
 export class VisibleEntities {
-  /** Per principal: each entity ref asked about, and its info or null. */
-  private readonly cache: LRUCache<string, Map<string, EntityInfo | null>>;
+  /**
+   * Per principal: each entity ref asked about, and its info or null; and,
+   * per ref the catalog did not have, until when that answer holds.
+   */
+  private readonly cache: LRUCache<
+    string,
+    {
+      entities: Map<string, EntityInfo | null>;
+      absentUntil: Map<string, number>;
+    }
+  >;
 
   constructor(
     private readonly options: {
@@ -111,6 +120,12 @@ export class VisibleEntities {
       ttlMs?: number;
       /** Principals remembered at once, least recently used first out. Default 1,000. */
       maxPrincipals?: number;
+      /**
+       * How long an entity the catalog does not have stays unseen. Default
+       * 2 s, so that an entity the catalog has just taken in (as at
+       * start-up) shows at once.
+       */
+      absentTtlMs?: number;
       /** For tests: what time it is, in milliseconds. */
       clock?: () => number;
     },
@@ -141,15 +156,18 @@ export class VisibleEntities {
     entityRefs: string[],
     credentials: BackstageCredentials,
   ): Promise<Map<string, EntityInfo>> {
+    const now = this.options.clock?.() ?? Date.now();
     const key = this.principalKey(credentials);
     let cached = this.cache.get(key);
     if (!cached) {
-      cached = new Map();
+      cached = { entities: new Map(), absentUntil: new Map() };
       this.cache.set(key, cached);
     }
-    const entities = cached;
+    const { entities, absentUntil } = cached;
     const unique = [...new Set(entityRefs)];
-    const missing = unique.filter(ref => !entities.has(ref));
+    const missing = unique.filter(
+      ref => !entities.has(ref) && (absentUntil.get(ref) ?? 0) <= now,
+    );
     for (let i = 0; i < missing.length; i += BY_REFS_CHUNK) {
       const chunk = missing.slice(i, i + BY_REFS_CHUNK);
       const { items } = await this.options.catalog.getEntitiesByRefs(
@@ -160,10 +178,12 @@ export class VisibleEntities {
       const readable = await this.readable(found, credentials);
       chunk.forEach((ref, index) => {
         const entity = items[index];
-        entities.set(
-          ref,
-          entity && readable.has(ref) ? entityInfoOf(entity) : null,
-        );
+        if (entity) {
+          absentUntil.delete(ref);
+          entities.set(ref, readable.has(ref) ? entityInfoOf(entity) : null);
+        } else {
+          absentUntil.set(ref, now + (this.options.absentTtlMs ?? 2000));
+        }
       });
     }
     const visible = new Map<string, EntityInfo>();

@@ -3,7 +3,11 @@ import {
   IngestResult,
 } from '@mttr-backstage/plugin-mttr-common';
 import { IncidentEventSink } from '@mttr-backstage/plugin-mttr-node';
-import { IncidentStore, keyOfIncident } from '../../database/IncidentStore';
+import {
+  IncidentStore,
+  keyOfIncident,
+  StoredEvent,
+} from '../../database/IncidentStore';
 import { RecoveryDerivation } from '../derivation/RecoveryDerivation';
 import { PlausibleTimes } from '../input/instants';
 import { parseEventBatch } from './eventBatch';
@@ -23,6 +27,8 @@ export class IncidentIngestion implements IncidentEventSink {
       clock?: () => number;
       /** The range event times must lie in; 2000 to a day ahead by default. */
       times?: PlausibleTimes;
+      /** Told of the events each batch added, once they are committed. */
+      onIngested?: (events: StoredEvent[]) => void;
     },
   ) {}
 
@@ -42,7 +48,7 @@ export class IncidentIngestion implements IncidentEventSink {
     }
     const { store, derivation } = this.options;
     const now = this.options.clock?.() ?? Date.now();
-    return store.transaction(async tx => {
+    const result = await store.transaction(async tx => {
       const { inserted, duplicates } = await tx.insertEvents(events, now);
       const touched = new Map(
         inserted.map(e => [
@@ -54,7 +60,11 @@ export class IncidentIngestion implements IncidentEventSink {
         fromEvents: true,
         newEvents: inserted,
       });
-      return { accepted: inserted.length, duplicates };
+      return { inserted, accepted: inserted.length, duplicates };
     });
+    if (result.inserted.length > 0) {
+      this.options.onIngested?.(result.inserted);
+    }
+    return { accepted: result.accepted, duplicates: result.duplicates };
   }
 }

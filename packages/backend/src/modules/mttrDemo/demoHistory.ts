@@ -1,11 +1,16 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+/*
+ * The demo history: about six months of incidents for the demo services,
+ * generated from a seed per service and day, so that the same moment always
+ * gives the same events (with the same ids) and a later moment the same
+ * events plus newer ones. Sent again at every start, the events already
+ * there come back as duplicates: the history is seeded once and kept.
+ */
 import {
+  Incident,
   IncidentEvent,
-  IngestResult,
   Severity,
 } from '@mttr-backstage/plugin-mttr-common';
-import { IncidentEventSink } from '@mttr-backstage/plugin-mttr-node';
-import { IncidentStore } from '../../database/IncidentStore';
+import { ONGOING, SERVICES, ServiceProfile } from './serviceProfiles';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -17,257 +22,15 @@ export const DEMO_HISTORY_DAYS = 183;
 /** Open incidents belong to a block of this length; see `ongoing` below. */
 const ONGOING_BLOCK = 12 * HOUR;
 
-const SOURCE = 'pagerduty';
-
 /**
- * How a demo service fails and recovers: some fail often and recover fast,
- * some rarely and slowly.
+ * The demo's events look like PagerDuty's (and keep the source they had
+ * when the plugin seeded them, so that a database seeded then sees them as
+ * duplicates).
  */
-interface ServiceProfile {
-  name: string;
-  system: 'payments' | 'storefront' | 'platform';
-  serviceId: string;
-  /** Incidents per 30 days. */
-  rate: number;
-  /** Median time to resolve, minutes. */
-  medianMinutes: number;
-  /** Log-normal spread of the time to resolve. */
-  spread: number;
-  reopenChance: number;
-  recurrenceChance: number;
-  drillChance: number;
-  /** Chance of a flapping alert that clears within two minutes. */
-  flapChance: number;
-  severities: Array<[Severity, number]>;
-  titles: string[];
-}
+export const DEMO_SOURCE = 'pagerduty';
 
-const SERVICES: ServiceProfile[] = [
-  {
-    name: 'payments-api',
-    system: 'payments',
-    serviceId: 'PPAYAPI',
-    rate: 9,
-    medianMinutes: 28,
-    spread: 0.7,
-    reopenChance: 0.12,
-    recurrenceChance: 0.1,
-    drillChance: 0.04,
-    flapChance: 0.05,
-    severities: [
-      ['sev1', 1],
-      ['sev2', 3],
-      ['sev3', 4],
-      ['sev4', 2],
-    ],
-    titles: [
-      'Elevated 5xx on POST /charges',
-      'Card authorisation latency above SLO',
-      'Connection pool exhausted',
-      'Webhook delivery backlog',
-    ],
-  },
-  {
-    name: 'billing-worker',
-    system: 'payments',
-    serviceId: 'PBILLWK',
-    rate: 4,
-    medianMinutes: 95,
-    spread: 0.6,
-    reopenChance: 0.1,
-    recurrenceChance: 0.05,
-    drillChance: 0.03,
-    flapChance: 0,
-    severities: [
-      ['sev2', 1],
-      ['sev3', 4],
-      ['sev4', 3],
-    ],
-    titles: [
-      'Invoice run stalled',
-      'Dead-letter queue growing',
-      'Retry storm on ledger writes',
-    ],
-  },
-  {
-    name: 'fraud-detector',
-    system: 'payments',
-    serviceId: 'PFRAUDD',
-    rate: 1.5,
-    medianMinutes: 360,
-    spread: 0.5,
-    reopenChance: 0.2,
-    recurrenceChance: 0,
-    drillChance: 0.1,
-    flapChance: 0,
-    severities: [
-      ['sev2', 2],
-      ['sev3', 2],
-    ],
-    titles: ['Model scoring timeouts', 'Feature store stale'],
-  },
-  {
-    name: 'ledger-db',
-    system: 'payments',
-    serviceId: 'PLEDGDB',
-    rate: 1,
-    medianMinutes: 540,
-    spread: 0.4,
-    reopenChance: 0.15,
-    recurrenceChance: 0,
-    drillChance: 0.15,
-    flapChance: 0,
-    severities: [
-      ['sev1', 2],
-      ['sev2', 2],
-    ],
-    titles: ['Replica lag above 5 minutes', 'Disk usage above 90%'],
-  },
-  {
-    name: 'checkout-web',
-    system: 'storefront',
-    serviceId: 'PCHKWEB',
-    rate: 11,
-    medianMinutes: 16,
-    spread: 0.8,
-    reopenChance: 0.08,
-    recurrenceChance: 0.12,
-    drillChance: 0.02,
-    flapChance: 0.2,
-    severities: [
-      ['sev2', 2],
-      ['sev3', 5],
-      ['sev4', 3],
-    ],
-    titles: [
-      'Checkout error rate above 2%',
-      'Core Web Vitals regression',
-      'Payment iframe fails to load',
-    ],
-  },
-  {
-    name: 'product-catalog',
-    system: 'storefront',
-    serviceId: 'PPRDCAT',
-    rate: 3,
-    medianMinutes: 60,
-    spread: 0.6,
-    reopenChance: 0.05,
-    recurrenceChance: 0.05,
-    drillChance: 0.05,
-    flapChance: 0,
-    severities: [
-      ['sev3', 3],
-      ['sev4', 2],
-    ],
-    titles: ['Price feed import failed', 'Cache hit ratio collapsed'],
-  },
-  {
-    name: 'search-service',
-    system: 'storefront',
-    serviceId: 'PSRCHSV',
-    rate: 7,
-    medianMinutes: 40,
-    spread: 0.6,
-    reopenChance: 0.05,
-    recurrenceChance: 0.35,
-    drillChance: 0.03,
-    flapChance: 0.1,
-    severities: [
-      ['sev3', 4],
-      ['sev4', 3],
-    ],
-    titles: ['Index shard unassigned', 'Query latency p99 above 2s'],
-  },
-  {
-    name: 'recommendations',
-    system: 'storefront',
-    serviceId: 'PRECOMM',
-    rate: 5,
-    medianMinutes: 240,
-    spread: 0.7,
-    reopenChance: 0.1,
-    recurrenceChance: 0.05,
-    drillChance: 0.02,
-    flapChance: 0,
-    severities: [
-      ['sev4', 4],
-      ['sev5', 3],
-      ['sev3', 1],
-    ],
-    titles: ['Model refresh job failed', 'Fallback recommendations served'],
-  },
-  {
-    name: 'auth-service',
-    system: 'platform',
-    serviceId: 'PAUTHSV',
-    rate: 1,
-    medianMinutes: 45,
-    spread: 0.5,
-    reopenChance: 0.1,
-    recurrenceChance: 0,
-    drillChance: 0.2,
-    flapChance: 0,
-    severities: [
-      ['sev1', 3],
-      ['sev2', 1],
-    ],
-    titles: ['Token issuance failing', 'JWKS endpoint unreachable'],
-  },
-  {
-    name: 'api-gateway',
-    system: 'platform',
-    serviceId: 'PAPIGWY',
-    rate: 4,
-    medianMinutes: 20,
-    spread: 0.6,
-    reopenChance: 0.08,
-    recurrenceChance: 0.1,
-    drillChance: 0.05,
-    flapChance: 0.1,
-    severities: [
-      ['sev1', 1],
-      ['sev2', 2],
-      ['sev3', 3],
-    ],
-    titles: ['Upstream timeouts', 'TLS certificate renewal failed'],
-  },
-  {
-    name: 'notifications-service',
-    system: 'platform',
-    serviceId: 'PNOTIFY',
-    rate: 6,
-    medianMinutes: 120,
-    spread: 0.7,
-    reopenChance: 0.1,
-    recurrenceChance: 0.1,
-    drillChance: 0.03,
-    flapChance: 0,
-    severities: [
-      ['sev3', 3],
-      ['sev4', 4],
-    ],
-    titles: ['Email provider rate limited', 'Push queue backlog'],
-  },
-  {
-    name: 'metrics-pipeline',
-    system: 'platform',
-    serviceId: 'PMETRIC',
-    rate: 8,
-    medianMinutes: 180,
-    spread: 0.8,
-    reopenChance: 0.15,
-    recurrenceChance: 0.15,
-    drillChance: 0.12,
-    flapChance: 0.05,
-    severities: [
-      ['sev3', 3],
-      ['sev4', 4],
-      ['sev5', 2],
-    ],
-    titles: ['Ingest lag above 10 minutes', 'Kafka consumer group rebalancing'],
-  },
-];
+/** Ids of the incidents the demo keeps open start with this. */
+export const ONGOING_PREFIX = 'demo-ongoing-';
 
 /** Mulberry32: small, fast and the same everywhere. */
 function prng(seed: number): () => number {
@@ -357,7 +120,7 @@ function buildIncident(
     suffix: string = type,
   ) =>
     events.push({
-      source: SOURCE,
+      source: DEMO_SOURCE,
       incidentId: id,
       eventId: `${id}-${suffix}`,
       type,
@@ -486,57 +249,11 @@ function unmappedOfDay(day: number): DemoIncident[] {
   ];
 }
 
-/**
- * Incidents open right now, so that the demo shows some: they belong to a
- * twelve-hour block and are resolved by the first seeding in a later block.
- */
-const ONGOING: Array<{
-  service: string;
-  key: string;
-  ageMinutes: number;
-  severity: Severity;
-  title: string;
-  steps: Array<'acknowledged' | 'mitigated'>;
-}> = [
-  {
-    service: 'payments-api',
-    key: 'charges',
-    ageMinutes: 42,
-    severity: 'sev2',
-    title: 'Elevated 5xx on POST /charges',
-    steps: ['acknowledged'],
-  },
-  {
-    service: 'payments-api',
-    key: 'webhooks',
-    ageMinutes: 130,
-    severity: 'sev4',
-    title: 'Webhook delivery backlog',
-    steps: ['acknowledged', 'mitigated'],
-  },
-  {
-    service: 'checkout-web',
-    key: 'errors',
-    ageMinutes: 18,
-    severity: 'sev3',
-    title: 'Checkout error rate above 2%',
-    steps: [],
-  },
-  {
-    service: 'metrics-pipeline',
-    key: 'lag',
-    ageMinutes: 300,
-    severity: 'sev4',
-    title: 'Ingest lag above 10 minutes',
-    steps: ['acknowledged'],
-  },
-];
-
-function ongoingIncidents(nowMs: number): DemoIncident[] {
+export function ongoingIncidents(nowMs: number): DemoIncident[] {
   const block = Math.floor(nowMs / ONGOING_BLOCK);
   return ONGOING.map(o => {
     const service = SERVICES.find(s => s.name === o.service)!;
-    const id = `demo-ongoing-${o.key}-${block}`;
+    const id = `${ONGOING_PREFIX}${o.key}-${block}`;
     // The first seeding of the block fixes the times; later ones in the
     // same block repeat the event ids and are dropped as duplicates.
     const startMs = seconds(
@@ -544,7 +261,7 @@ function ongoingIncidents(nowMs: number): DemoIncident[] {
     );
     const events: IncidentEvent[] = [
       {
-        source: SOURCE,
+        source: DEMO_SOURCE,
         incidentId: id,
         eventId: `${id}-triggered`,
         type: 'triggered',
@@ -562,7 +279,7 @@ function ongoingIncidents(nowMs: number): DemoIncident[] {
     ];
     o.steps.forEach((type, index) => {
       events.push({
-        source: SOURCE,
+        source: DEMO_SOURCE,
         incidentId: id,
         eventId: `${id}-${type}`,
         type,
@@ -582,8 +299,6 @@ function ongoingIncidents(nowMs: number): DemoIncident[] {
  * {@link DEMO_HISTORY_DAYS} days that has fully happened by then, and the
  * incidents open now. The same `nowMs` always gives the same events; a later
  * one gives the same events plus newer ones, so seeding is idempotent.
- *
- * @internal
  */
 export function demoHistory(nowMs: number): IncidentEvent[] {
   const today = Math.floor(nowMs / DAY);
@@ -604,58 +319,39 @@ export function demoHistory(nowMs: number): IncidentEvent[] {
 }
 
 /**
- * Seeds the demo history through the ingestion path, and resolves the open
- * incidents of earlier blocks (left open by an earlier start).
- *
- * @internal
+ * The events that resolve the demo's open incidents of earlier blocks (left
+ * open by an earlier start), given the open incidents as `GET
+ * /api/mttr/incidents` lists them.
  */
-export async function seedDemoIncidents(options: {
-  sink: IncidentEventSink;
-  store: IncidentStore;
-  logger: LoggerService;
-  now?: () => number;
-}): Promise<IngestResult> {
-  const nowMs = options.now?.() ?? Date.now();
+export function closingEvents(
+  open: Array<
+    Pick<Incident, 'source' | 'incidentId' | 'startedAt' | 'timeline'>
+  >,
+  nowMs: number,
+): IncidentEvent[] {
   const current = new Set(ongoingIncidents(nowMs).map(i => i.id));
-  const stale = await options.store.listIncidents({
-    source: SOURCE,
-    statuses: ['open', 'mitigated'],
-    limit: 1000,
-    offset: 0,
-  });
-  const closing: IncidentEvent[] = stale.items
+  return open
     .filter(
-      ({ derived }) =>
-        derived.incidentId.startsWith('demo-ongoing-') &&
-        !current.has(derived.incidentId),
+      ({ source, incidentId }) =>
+        source === DEMO_SOURCE &&
+        incidentId.startsWith(ONGOING_PREFIX) &&
+        !current.has(incidentId),
     )
-    .map(({ derived }) => ({
-      source: SOURCE,
-      incidentId: derived.incidentId,
-      eventId: `${derived.incidentId}-resolved`,
+    .map(({ incidentId, startedAt, timeline }) => ({
+      source: DEMO_SOURCE,
+      incidentId,
+      eventId: `${incidentId}-resolved`,
       type: 'resolved',
       at: iso(
         Math.min(
           nowMs,
           Math.max(
-            derived.startMs + 25 * MINUTE,
-            derived.timeline[derived.timeline.length - 1].atMs + MINUTE,
+            Date.parse(startedAt) + 25 * MINUTE,
+            Date.parse(timeline[timeline.length - 1].at) + MINUTE,
           ),
         ),
       ),
     }));
-
-  const events = [...demoHistory(nowMs), ...closing];
-  const total: IngestResult = { accepted: 0, duplicates: 0 };
-  for (let i = 0; i < events.length; i += 1000) {
-    const result = await options.sink.ingest(events.slice(i, i + 1000));
-    total.accepted += result.accepted;
-    total.duplicates += result.duplicates;
-  }
-  options.logger.info(
-    `Demo incidents: ${total.accepted} events added, ${total.duplicates} already there`,
-  );
-  return total;
 }
 
 /** A game day is labelled a drill; otherwise a flapping alert says so. */

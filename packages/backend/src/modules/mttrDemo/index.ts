@@ -1,0 +1,1 @@
+export { mttrDemoIncidentsModule as default } from './module';
