@@ -94,7 +94,13 @@ export async function createAccessFeature(
     logger.info(
       'Just-in-time access is not started: mttr.access.targets configures no target',
     );
-    return { router: createAccessNotConfiguredRouter() };
+    return {
+      router: createAccessNotConfiguredRouter({
+        onCall:
+          extensions.onCallLookup ?? ConfigOnCallLookup.fromConfig(config),
+        httpAuth: options.httpAuth,
+      }),
+    };
   }
 
   const providers = new Map<string, AccessProvider>([

@@ -63,6 +63,12 @@ describe('the access feature', () => {
           },
         });
       }
+      // Who is on call is the card's, not access's: still answered.
+      const onCall = await request(backend.server)
+        .get('/api/mttr/on-call?entityRef=component:default/payments-api')
+        .set('Authorization', as('guest'));
+      expect(onCall.status).toBe(200);
+      expect(onCall.body).toEqual({ items: expect.any(Array) });
       expect(backend.scheduledTaskIds).toEqual([]);
       expect(await knex.schema.hasTable('access_requests')).toBe(false);
       expect(await knex.schema.hasTable('mttr_access_knex_migrations')).toBe(

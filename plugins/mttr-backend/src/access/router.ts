@@ -1,7 +1,11 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { NotFoundError } from '@backstage/errors';
-import { AccessRequestStatus } from '@mttr-backstage/plugin-mttr-common';
+import {
+  AccessRequestStatus,
+  OnCallEntry,
+} from '@mttr-backstage/plugin-mttr-common';
+import { OnCallLookup } from '@mttr-backstage/plugin-mttr-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { spec } from '../schema/openapi.generated';
@@ -11,12 +15,12 @@ import {
   refuseUnstorableText,
   requiredEntityRefInput,
 } from '../service/input/requestInput';
+import { normalizeRef } from './AccessContext';
 import { AccessService, LIST_PAGE } from './AccessService';
 
 /** The paths of the access routes, for the answer when access is off. */
 const ACCESS_PATHS = [
   '/access-targets',
-  '/on-call',
   '/access-requests',
   '/access-requests/*',
   '/access-audit/*',
@@ -66,11 +70,7 @@ export function createAccessRouter(options: {
     );
   });
 
-  api.get('/on-call', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const entityRef = requiredEntityRefInput(req.query.entityRef, 'entityRef');
-    res.json(body({ items: await service.getOnCall(entityRef) }));
-  });
+  mountOnCall(api, entityRef => service.getOnCall(entityRef), httpAuth);
 
   api.get('/access-requests', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
@@ -153,11 +153,40 @@ export function createAccessRouter(options: {
 }
 
 /**
- * The answer of every access route when `mttr.access` configures no
- * targets: the feature is not started, and its routes are not found.
+ * `GET /on-call`: who is on call for an entity. Served whether or not
+ * access is started, since the card shows it on its own (from a module's
+ * on-call lookup, e.g. PagerDuty's, or `mttr.access.onCall`).
  */
-export function createAccessNotConfiguredRouter(): express.Router {
+function mountOnCall(
+  api: express.Router,
+  getOnCall: (entityRef: string) => Promise<OnCallEntry[]>,
+  httpAuth: HttpAuthService,
+) {
+  api.get('/on-call', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const entityRef = requiredEntityRefInput(req.query.entityRef, 'entityRef');
+    res.json(body({ items: await getOnCall(entityRef) }));
+  });
+}
+
+/**
+ * The answer of the access routes when `mttr.access` configures no
+ * targets: the feature is not started, and its routes are not found; only
+ * `/on-call` is answered, from the on-call lookup.
+ */
+export function createAccessNotConfiguredRouter(options: {
+  onCall: OnCallLookup;
+  httpAuth: HttpAuthService;
+}): express.Router {
   const router = Router();
+  const api = createValidatedOpenApiRouter(spec);
+  mountOnCall(
+    api as unknown as express.Router,
+    entityRef =>
+      options.onCall.getOnCall({ entityRef: normalizeRef(entityRef) }),
+    options.httpAuth,
+  );
+  router.use(api);
   router.all(ACCESS_PATHS, async () => {
     throw new NotFoundError(
       'Just-in-time access is not configured (mttr.access.targets)',
