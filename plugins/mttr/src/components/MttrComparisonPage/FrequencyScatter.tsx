@@ -1,5 +1,9 @@
+import { memo, useMemo } from 'react';
 import { Typography } from '@material-ui/core';
-import { formatDuration } from '@mttr-backstage/plugin-mttr-common';
+import {
+  ComparisonPoint,
+  formatDuration,
+} from '@mttr-backstage/plugin-mttr-common';
 import {
   CartesianGrid,
   ErrorBar,
@@ -12,13 +16,12 @@ import {
   XAxis,
   YAxis,
   ZAxis,
+  useXAxisScale,
+  useYAxisScale,
 } from 'recharts';
 import { formatFrequency } from '../shared/timeWindow';
 import { describeInterval } from '../shared/uncertainty';
 import { ComparisonRow, fleetPositionOf } from './comparisonRows';
-
-/** Beyond this many dots the chart shows the services with the most incidents. */
-export const MAX_SCATTER_POINTS = 2000;
 
 /** One dot of the scatter. */
 export interface ScatterPoint {
@@ -46,7 +49,7 @@ export interface ScatterSeries {
 }
 
 /**
- * Sorts the rows with a median into the scatter's series. A dot is coloured
+ * Sorts the rows with a median (the table's page) into the scatter's series. A dot is coloured
  * slower or faster only when its interval excludes the fleet median, as in
  * the table; every bounded dot carries its whisker.
  */
@@ -146,27 +149,87 @@ const SERIES: Array<{
   },
 ];
 
+const OTHERS_FILL = '#bdbdbd';
+
 /**
- * Frequency against median MTTR, one dot per row: top right fails often and
- * recovers slowly; top left fails rarely but recovers slowly; and so on.
- * Each median has its 95% interval as a whisker, and the fleet median is a
- * dashed line.
+ * Every service that passes the filters, as one SVG path of round dots
+ * (a zero-length stroke per point): 10,000 points are one element to lay
+ * out and paint, not 10,000, and the path is drawn again only when the
+ * points or the axes change, not when the table turns a page.
  */
-export function FrequencyScatter(props: {
+function OtherDots(props: { points: ComparisonPoint[] }) {
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  const { points } = props;
+  const d = useMemo(() => {
+    if (!x || !y) {
+      return '';
+    }
+    const parts: string[] = [];
+    for (const p of points) {
+      if (p.medianMs === null) {
+        continue;
+      }
+      const px = x(p.frequencyPer30d);
+      const py = y(p.medianMs);
+      if (px === undefined || py === undefined) {
+        continue;
+      }
+      parts.push(`M${px.toFixed(1)},${py.toFixed(1)}h0`);
+    }
+    return parts.join('');
+  }, [points, x, y]);
+  return d ? (
+    <path
+      data-testid="mttr-scatter-others"
+      d={d}
+      stroke={OTHERS_FILL}
+      strokeWidth={5}
+      strokeLinecap="round"
+      fill="none"
+      pointerEvents="none"
+    />
+  ) : null;
+}
+
+/** The axes' ends: from zero to the largest value of any point. */
+function extentOf(points: ComparisonPoint[]) {
+  let frequency = 0;
+  let medianMs = 0;
+  for (const p of points) {
+    if (p.medianMs === null) {
+      continue;
+    }
+    frequency = Math.max(frequency, p.frequencyPer30d);
+    medianMs = Math.max(medianMs, p.medianMs);
+  }
+  return { frequency, medianMs };
+}
+
+/**
+ * Frequency against median MTTR, one dot per service that passes the
+ * filters: top right fails often and recovers slowly; top left fails
+ * rarely but recovers slowly; and so on. The services on the table's page
+ * are drawn in colour with their medians' 95% intervals as whiskers, marked
+ * against the fleet median as in the table; every other one as a grey dot.
+ * The fleet median is a dashed line.
+ */
+export const FrequencyScatter = memo(function FrequencyScatter(props: {
+  /** Every row that passes the filters, in the backend's compact form. */
+  points: ComparisonPoint[];
+  /** The rows on the table's page, drawn with their intervals. */
   rows: ComparisonRow[];
   caption: string;
   fleetMedianMs: number | null;
 }) {
-  const { fleetMedianMs } = props;
-  const withMedian = props.rows.filter(r => r.medianMs !== null);
-  const shown =
-    withMedian.length > MAX_SCATTER_POINTS
-      ? [...withMedian]
-          .sort((a, b) => b.count - a.count)
-          .slice(0, MAX_SCATTER_POINTS)
-      : withMedian;
-  const series = scatterSeriesOf(shown, fleetMedianMs);
-  if (shown.length === 0) {
+  const { points, rows, fleetMedianMs } = props;
+  const plotted = useMemo(
+    () => points.filter(p => p.medianMs !== null).length,
+    [points],
+  );
+  const extent = useMemo(() => extentOf(points), [points]);
+  const series = scatterSeriesOf(rows, fleetMedianMs);
+  if (plotted === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
         No recovered incidents to plot.
@@ -179,14 +242,8 @@ export function FrequencyScatter(props: {
       // Sized by the card, not by the chart: a chart once drawn wide would
       // otherwise keep the page wide after the window narrows.
       style={{ contain: 'inline-size' }}
-      aria-label={`Incidents per 30 days against median MTTR, ${props.caption}, ${shown.length} services`}
+      aria-label={`Incidents per 30 days against median MTTR, ${props.caption}, ${plotted} services`}
     >
-      {shown.length < withMedian.length && (
-        <Typography variant="caption" component="p">
-          Showing the {shown.length} services with the most incidents of{' '}
-          {withMedian.length}.
-        </Typography>
-      )}
       <ResponsiveContainer
         width="100%"
         height={320}
@@ -199,17 +256,20 @@ export function FrequencyScatter(props: {
             type="number"
             dataKey="frequency"
             name="Incidents per 30 days"
+            domain={[0, extent.frequency]}
             label={{ value: 'Incidents per 30 days', position: 'bottom' }}
           />
           <YAxis
             type="number"
             dataKey="medianMs"
             name="Median MTTR"
+            domain={[0, extent.medianMs]}
             tickFormatter={v => formatDuration(Number(v))}
             width={90}
             label={{ value: 'Median MTTR', angle: -90, position: 'insideLeft' }}
           />
           <ZAxis range={[50, 50]} />
+          <OtherDots points={points} />
           <Tooltip content={<PointTooltip />} />
           <Legend verticalAlign="top" height={28} />
           {fleetMedianMs !== null && (
@@ -246,6 +306,11 @@ export function FrequencyScatter(props: {
           ))}
         </ScatterChart>
       </ResponsiveContainer>
+      <Typography variant="caption" component="p" color="textSecondary">
+        In colour, with its 95% interval: each service on this page of the
+        table. In grey: the other services that pass the filters ({plotted} with
+        a median in all).
+      </Typography>
     </div>
   );
-}
+});
