@@ -63,7 +63,11 @@ function* history(
     const typicalMin = 2 + Math.exp(random() * Math.log(240));
     for (let n = 0; n < perEntity; n++) {
       const id = `F${e}-${n}`;
-      const start = Math.round(nowMs - (1 - random()) * HISTORY_DAYS * DAY);
+      // One incident in each of perEntity equal slices of the history:
+      // every service has incidents in both 90-day windows.
+      const start = Math.round(
+        nowMs - ((n + random()) / perEntity) * HISTORY_DAYS * DAY,
+      );
       const duration = Math.round(
         typicalMin * (0.3 + 1.4 * random()) * MINUTE + MINUTE,
       );

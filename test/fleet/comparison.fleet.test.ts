@@ -2,7 +2,7 @@
  * The comparison page with 10,000 services, in chromium at 1440x900,
  * against a real mttr backend with a generated history (test/fleet/run.mjs
  * starts it: `npm run test:fleet`). Three times over, it measures
- * (a) the first screen: from the click on the page's link in the sidebar
+ * (a) the first screen: from the click on "Recovery" in the sidebar
  *     until the table's rows and the scatter's 10,000 dots are drawn;
  * (b) a sort click (Incidents) until the table shows the new order;
  * (c) a filter change (one owner) until the table and the scatter show
@@ -130,8 +130,8 @@ describe('the comparison page with 10,000 services', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    // The dev app signs in as a guest; without an auth backend it offers
-    // the legacy guest identity (no token) in a confirm dialog.
+    // The portal signs in as a guest; without an auth backend, the legacy
+    // guest identity (no token; the proxy adds the mock user's).
     await browser.context.addInitScript(() =>
       window.localStorage.setItem('enableLegacyGuestToken', 'true'),
     );
@@ -139,9 +139,9 @@ describe('the comparison page with 10,000 services', () => {
     page.on('dialog', dialog => dialog.accept());
     cdp = await browser.context.newCDPSession(page);
     await cdp.send('Performance.enable');
-    await page.goto(`${FLEET_URL}/mttr-card`);
+    await page.goto(`${FLEET_URL}/catalog`);
     const enter = page.getByRole('button', { name: 'Enter' });
-    const signedIn = page.getByRole('link', { name: 'Comparison' });
+    const signedIn = page.getByRole('link', { name: 'Recovery' });
     await enter.or(signedIn).first().waitFor({ timeout: 120_000 });
     if (await enter.isVisible()) {
       await enter.click();
@@ -167,13 +167,13 @@ describe('the comparison page with 10,000 services', () => {
 
     for (let run = 0; run < RUNS; run++) {
       // Leave the page and come back: a fresh mount reads everything again.
-      await page.getByRole('link', { name: 'Recovery tab' }).click();
-      await page.waitForURL(/mttr-tab/);
+      await page.getByRole('link', { name: 'Home' }).click();
+      await page.waitForURL(/catalog/);
       const first = await measure(
         page,
         cdp,
         'click',
-        () => page.getByRole('link', { name: 'Comparison' }).click(),
+        () => page.getByRole('link', { name: 'Recovery' }).click(),
         `() => {
           const table = document.querySelector('${TABLE}');
           const dots = document.querySelector('[data-testid="mttr-scatter-others"]');
@@ -244,13 +244,16 @@ describe('the comparison page with 10,000 services', () => {
             chart && chart.getAttribute('aria-label').endsWith(', ${ENTITIES / 200} services');
         }`,
       );
+      const perOwner = ENTITIES / 200;
       expect(
         await page
-          .getByText(`1-25 of ${ENTITIES / 200}`, { exact: true })
+          .getByText(`1-${Math.min(25, perOwner)} of ${perOwner}`, {
+            exact: true,
+          })
           .count(),
       ).toBe(1);
       const owners = await column(page, 1);
-      expect(owners).toHaveLength(25);
+      expect(owners).toHaveLength(Math.min(25, perOwner));
       for (const o of owners) {
         expect(o).toBe('team-7');
       }

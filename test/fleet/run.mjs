@@ -4,35 +4,47 @@
 // the first screen, a sort click and a filter change (the figures are
 // printed; the test asserts what is shown, not how fast).
 //
-// Starts, and stops afterwards:
+// Builds the demo portal's frontend (packages/app) for production into a
+// temporary folder, with a config whose backend is the proxy below: the
+// figures are those of the React a user runs, not of its development build.
+// Then starts, and stops afterwards:
 // - the backend (startTestBackend with the mttr plugin on SQLite, mock auth)
 //   in a process of its own; it ingests its history, then prints READY <port>;
-// - the frontend plugin's dev app (plugins/mttr/dev, `backstage-cli package
-//   start`) on FLEET_APP_PORT (default 3211);
-// - a small same-origin proxy on FLEET_PORT (default 3210): /api/* to the
-//   backend, with the mock user's token when the request has none (the dev
-//   app signs in as a guest without a token, and the test backend has no
-//   auth plugin), everything else to the dev app.
-// Logs: test/fleet/.logs/{backend,app}.log. Extra arguments go to vitest.
+// - a small same-origin server on FLEET_PORT (default 3210): /api/* to the
+//   backend, with the mock user's token when the request has none (the app
+//   signs in as a guest without a token, since the test backend has no auth
+//   plugin), everything else from the built app.
+// Logs: test/fleet/.logs/{backend,build}.log. Extra arguments go to vitest.
+// FLEET_HOLD=1 starts everything and waits (Ctrl-C stops it) instead of
+// running the test: to look at, or profile, the page yourself.
 // Run it alone (it shares the machine with nothing heavy, or the figures
 // measure the neighbours): `flock /tmp/mttr-e2e.lock npm run test:fleet`.
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const logDir = join(here, '.logs');
 const PORT = Number(process.env.FLEET_PORT ?? 3210);
-const APP_PORT = Number(process.env.FLEET_APP_PORT ?? 3211);
 const ENTITIES = process.env.FLEET_ENTITIES ?? '10000';
 const PER_ENTITY = process.env.FLEET_INCIDENTS_PER_ENTITY ?? '20';
 const STARTUP_TIMEOUT_MS = 900_000;
 
 const started = [];
+const cleanup = [];
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 
@@ -111,17 +123,46 @@ function readyPort(entry) {
   });
 }
 
-function proxy(backendPort) {
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+function serve(backendPort, appDir) {
   const server = http.createServer((req, res) => {
-    const toBackend = req.url.startsWith('/api/');
+    if (!req.url.startsWith('/api/')) {
+      // The built app; any other path is a route of the app.
+      const path = normalize(decodeURIComponent(req.url.split('?')[0]));
+      let file = join(appDir, path);
+      if (
+        !file.startsWith(appDir) ||
+        !existsSync(file) ||
+        statSync(file).isDirectory()
+      ) {
+        file = join(appDir, 'index.html');
+      }
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      });
+      res.end(readFileSync(file));
+      return;
+    }
     const headers = { ...req.headers };
-    if (toBackend && !headers.authorization) {
+    if (!headers.authorization) {
       headers.authorization = 'Bearer mock-user-token';
     }
     const upstream = http.request(
       {
         host: '127.0.0.1',
-        port: toBackend ? backendPort : APP_PORT,
+        port: backendPort,
         method: req.method,
         path: req.url,
         headers,
@@ -140,21 +181,53 @@ function proxy(backendPort) {
   return new Promise(r => server.listen(PORT, '127.0.0.1', () => r(server)));
 }
 
-async function appReady() {
-  try {
-    const response = await fetch(`http://127.0.0.1:${APP_PORT}/`, {
-      signal: AbortSignal.timeout(5000),
-    });
-    return response.ok;
-  } catch {
-    return false;
+/** Builds packages/app for production into `outDir`, against the proxy. */
+async function buildApp(outDir) {
+  const config = join(outDir, 'app-config.fleet.yaml');
+  writeFileSync(
+    config,
+    [
+      'app:',
+      `  baseUrl: http://localhost:${PORT}`,
+      'backend:',
+      `  baseUrl: http://localhost:${PORT}`,
+      '',
+    ].join('\n'),
+  );
+  const build = start(
+    'build',
+    [
+      join(root, 'node_modules/@backstage/cli/bin/backstage-cli'),
+      'package',
+      'build',
+      '--config',
+      join(root, 'app-config.yaml'),
+      '--config',
+      config,
+    ],
+    join(root, 'packages/app'),
+  );
+  const code = await new Promise(r => build.child.on('exit', c => r(c)));
+  if (code !== 0) {
+    throw new Error(`the app build failed; see ${join(logDir, 'build.log')}`);
   }
+  // The build writes packages/app/dist: keep a copy of our own, so that a
+  // later build (or npm start) does not change what is served mid-test.
+  const appDir = join(outDir, 'app');
+  await new Promise((r, reject) =>
+    spawn('cp', ['-a', join(root, 'packages/app/dist'), appDir], {
+      stdio: 'inherit',
+    }).on('exit', c => (c === 0 ? r() : reject(new Error('cp failed')))),
+  );
+  return appDir;
 }
 
 async function main() {
   let exitCode = 1;
   let server;
   try {
+    const outDir = mkdtempSync(join(tmpdir(), 'mttr-fleet-'));
+    cleanup.push(() => rmSync(outDir, { recursive: true, force: true }));
     const backend = start('backend', [
       '--import',
       'tsx',
@@ -164,49 +237,18 @@ async function main() {
       '--incidents-per-entity',
       PER_ENTITY,
     ]);
-    const config = join(tmpdir(), `mttr-fleet-app-config-${process.pid}.yaml`);
-    writeFileSync(
-      config,
-      [
-        'app:',
-        `  baseUrl: http://localhost:${PORT}`,
-        '  listen:',
-        '    host: 127.0.0.1',
-        `    port: ${APP_PORT}`,
-        'backend:',
-        `  baseUrl: http://localhost:${PORT}`,
-        '',
-      ].join('\n'),
-    );
-    const app = start(
-      'app',
-      [
-        join(root, 'node_modules/@backstage/cli/bin/backstage-cli'),
-        'package',
-        'start',
-        '--config',
-        join(root, 'app-config.yaml'),
-        '--config',
-        config,
-      ],
-      join(root, 'plugins/mttr'),
-    );
-    const backendPort = await readyPort(backend);
-    console.log(`[fleet ${elapsed()}] backend ready on ${backendPort}`);
-    server = await proxy(backendPort);
-    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-    while (!(await appReady())) {
-      if (app.exited) {
-        throw new Error(`the dev app exited; see ${join(logDir, 'app.log')}`);
-      }
-      if (Date.now() > deadline) {
-        throw new Error('the dev app did not answer in time');
-      }
-      await new Promise(r => setTimeout(r, 2000));
+    const backendPort = readyPort(backend);
+    backendPort.catch(() => {}); // awaited below; an early exit is reported there
+    // The build and the ingest share the two cores; neither waits for the other.
+    const appDir = await buildApp(outDir);
+    console.log(`[fleet ${elapsed()}] app built`);
+    const port = await backendPort;
+    console.log(`[fleet ${elapsed()}] backend ready on ${port}`);
+    server = await serve(port, appDir);
+    console.log(`[fleet ${elapsed()}] portal on http://localhost:${PORT}`);
+    if (process.env.FLEET_HOLD) {
+      await new Promise(() => {});
     }
-    console.log(
-      `[fleet ${elapsed()}] app ready; portal on http://localhost:${PORT}`,
-    );
     const vitest = spawn(
       process.execPath,
       [
@@ -235,6 +277,7 @@ async function main() {
   } finally {
     server?.close();
     await stopAll();
+    cleanup.forEach(f => f());
   }
   process.exit(exitCode);
 }

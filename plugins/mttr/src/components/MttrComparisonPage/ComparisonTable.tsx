@@ -1,4 +1,4 @@
-import { Fragment } from 'react';
+import { Fragment, memo, useMemo } from 'react';
 import {
   Box,
   Table,
@@ -50,6 +50,9 @@ const useStyles = makeStyles(theme => ({
   // narrower gutters than Material's 16 + 24 pixels.
   compact: {
     '& th, & td': { paddingLeft: 10, paddingRight: 10 },
+    // Opaque rows (the theme stripes every other one), so that the sticky
+    // column below can take its row's colour.
+    '& tbody tr': { backgroundColor: theme.palette.background.paper },
   },
   // Where the window is narrower still, the figures scroll under the
   // service's name, which stays in place.
@@ -57,7 +60,13 @@ const useStyles = makeStyles(theme => ({
     position: 'sticky',
     left: 0,
     zIndex: 1,
-    background: theme.palette.background.paper,
+    backgroundColor: 'inherit',
+  },
+  stickyHead: {
+    position: 'sticky',
+    left: 0,
+    zIndex: 3,
+    backgroundColor: theme.palette.background.paper,
   },
   // A new page is on its way: the rows shown are the previous ones.
   busy: { opacity: 0.6 },
@@ -174,6 +183,77 @@ function ChangeCell(props: { row: ComparisonRow }) {
 }
 
 /**
+ * One row of the table. Memoized: a re-render of the table that brings no
+ * new rows (the page is busy, a header was clicked) does not render the
+ * rows again.
+ */
+const ComparisonTableRow = memo(function ComparisonTableRow(props: {
+  row: ComparisonRow;
+  grouped: boolean;
+  scale: WhiskerScale | undefined;
+  fleetMedianMs: number | null;
+  stickyClass: string;
+}) {
+  const { row, grouped, scale, fleetMedianMs, stickyClass } = props;
+  return (
+    <TableRow hover>
+      <TableCell
+        component="th"
+        scope="row"
+        style={NO_WRAP}
+        className={stickyClass}
+      >
+        <EntityRefLink entityRef={row.entityRef} title={row.name} />
+        {grouped && row.entityCount !== undefined && (
+          <Typography variant="caption" color="textSecondary" component="div">
+            {row.entityCount} {row.entityCount === 1 ? 'service' : 'services'}
+          </Typography>
+        )}
+      </TableCell>
+      {!grouped && (
+        // Team names break between words, never inside one.
+        <TableCell style={{ overflowWrap: 'normal', wordBreak: 'keep-all' }}>
+          {row.owner ? (
+            <EntityRefLink entityRef={row.owner} defaultKind="group" />
+          ) : (
+            '–'
+          )}
+        </TableCell>
+      )}
+      <TableCell align="right" style={NO_WRAP}>
+        <MedianCell row={row} scale={scale} fleetMedianMs={fleetMedianMs} />
+      </TableCell>
+      <TableCell align="right" style={NO_WRAP}>
+        {formatDuration(row.p90Ms)}
+      </TableCell>
+      <TableCell align="right" style={NO_WRAP}>
+        {formatDuration(row.meanMs)}
+      </TableCell>
+      <TableCell align="right">
+        {row.count}
+        {row.lowSample && (
+          <Typography
+            variant="caption"
+            component="div"
+            title="Fewer than 5 incidents: the figures move a lot with each new one"
+          >
+            ⚠ few incidents
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell align="right">
+        {formatFrequency(row.frequencyPer30d)}
+      </TableCell>
+      <TableCell align="right" style={NO_WRAP}>
+        {formatDuration(row.totalDowntimeMs)}
+      </TableCell>
+      <TableCell align="right">{formatRate(row.reopenRate)}</TableCell>
+      <ChangeCell row={row} />
+    </TableRow>
+  );
+});
+
+/**
  * The comparison table: sortable headers and the one page of rows the
  * backend sent, sorted as asked. Rows link to the entity page (or the
  * owning group's page when grouped).
@@ -200,7 +280,10 @@ export function ComparisonTable(props: {
   const { rows, grouped, sort, order, onSort, caption, fleetMedianMs } = props;
   const { totalCount, page, pageSize, busy } = props;
   const classes = useStyles();
-  const scale = whiskerScaleOf(rows, fleetMedianMs);
+  const scale = useMemo(
+    () => whiskerScaleOf(rows, fleetMedianMs),
+    [rows, fleetMedianMs],
+  );
   const columns = grouped
     ? COLUMNS.map(c =>
         c.field === 'name' ? { ...c, title: 'Team' } : c,
@@ -226,7 +309,7 @@ export function ComparisonTable(props: {
                   align={column.numeric ? 'right' : 'left'}
                   sortDirection={sort === column.field ? order : false}
                   style={NO_WRAP}
-                  className={column.field === 'name' ? classes.sticky : ''}
+                  className={column.field === 'name' ? classes.stickyHead : ''}
                 >
                   <TableSortLabel
                     active={sort === column.field}
@@ -244,76 +327,14 @@ export function ComparisonTable(props: {
           </TableHead>
           <TableBody>
             {rows.map(row => (
-              <TableRow key={row.entityRef} hover>
-                <TableCell
-                  component="th"
-                  scope="row"
-                  style={NO_WRAP}
-                  className={classes.sticky}
-                >
-                  <EntityRefLink entityRef={row.entityRef} title={row.name} />
-                  {grouped && row.entityCount !== undefined && (
-                    <Typography
-                      variant="caption"
-                      color="textSecondary"
-                      component="div"
-                    >
-                      {row.entityCount}{' '}
-                      {row.entityCount === 1 ? 'service' : 'services'}
-                    </Typography>
-                  )}
-                </TableCell>
-                {!grouped && (
-                  // Team names break between words, never inside one.
-                  <TableCell
-                    style={{ overflowWrap: 'normal', wordBreak: 'keep-all' }}
-                  >
-                    {row.owner ? (
-                      <EntityRefLink
-                        entityRef={row.owner}
-                        defaultKind="group"
-                      />
-                    ) : (
-                      '–'
-                    )}
-                  </TableCell>
-                )}
-                <TableCell align="right" style={NO_WRAP}>
-                  <MedianCell
-                    row={row}
-                    scale={scale}
-                    fleetMedianMs={fleetMedianMs}
-                  />
-                </TableCell>
-                <TableCell align="right" style={NO_WRAP}>
-                  {formatDuration(row.p90Ms)}
-                </TableCell>
-                <TableCell align="right" style={NO_WRAP}>
-                  {formatDuration(row.meanMs)}
-                </TableCell>
-                <TableCell align="right">
-                  {row.count}
-                  {row.lowSample && (
-                    <Typography
-                      variant="caption"
-                      component="div"
-                      title="Fewer than 5 incidents: the figures move a lot with each new one"
-                    >
-                      ⚠ few incidents
-                    </Typography>
-                  )}
-                </TableCell>
-                <TableCell align="right">
-                  {formatFrequency(row.frequencyPer30d)}
-                </TableCell>
-                <TableCell align="right" style={NO_WRAP}>
-                  {formatDuration(row.totalDowntimeMs)}
-                </TableCell>
-                <TableCell align="right">
-                  {formatRate(row.reopenRate)}
-                </TableCell>
-                <ChangeCell row={row} />
-              </TableRow>
+              <ComparisonTableRow
+                key={row.entityRef}
+                row={row}
+                grouped={grouped}
+                scale={scale}
+                fleetMedianMs={fleetMedianMs}
+                stickyClass={classes.sticky}
+              />
             ))}
           </TableBody>
         </Table>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import {
   Box,
   Button,
@@ -54,7 +54,7 @@ function saveAs(fileName: string, blob: Blob) {
 }
 
 const FILTER_LABELS: Array<{
-  key: Exclude<keyof ComparisonFilters, 'search'>;
+  key: FilterKey;
   label: string;
 }> = [
   { key: 'owner', label: 'Owner' },
@@ -65,10 +65,7 @@ const FILTER_LABELS: Array<{
 ];
 
 /** Which list of the backend's choices each picker offers. */
-const CHOICES_OF: Record<
-  Exclude<keyof ComparisonFilters, 'search'>,
-  keyof ComparisonChoices
-> = {
+const CHOICES_OF: Record<FilterKey, keyof ComparisonChoices> = {
   owner: 'owners',
   system: 'systems',
   kind: 'kinds',
@@ -81,6 +78,46 @@ function optionLabel(value: string): string {
   const ref = /^[\w-]+:[\w.-]+\/(.+)$/.exec(value);
   return ref ? ref[1] : value;
 }
+
+type FilterKey = Exclude<keyof ComparisonFilters, 'search'>;
+
+/**
+ * The filter pickers, with the backend's choices (hundreds of owners and
+ * systems in a large catalog). Memoized: a sort click or a new page does
+ * not render their options again.
+ */
+const FilterPickers = memo(function FilterPickers(props: {
+  filters: ComparisonFilters;
+  choices: ComparisonChoices | undefined;
+  onFilter: (key: FilterKey, value: string) => void;
+}) {
+  const { filters, choices, onFilter } = props;
+  return (
+    <>
+      {FILTER_LABELS.map(f => (
+        <TextField
+          key={f.key}
+          id={`mttr-compare-${f.key}`}
+          select
+          label={f.label}
+          value={filters[f.key]}
+          onChange={e => onFilter(f.key, e.target.value)}
+          SelectProps={{ native: true }}
+          variant="outlined"
+          size="small"
+          InputLabelProps={{ shrink: true }}
+        >
+          <option value="">Any</option>
+          {(choices?.[CHOICES_OF[f.key]] ?? []).map(value => (
+            <option key={value} value={value}>
+              {optionLabel(value)}
+            </option>
+          ))}
+        </TextField>
+      ))}
+    </>
+  );
+});
 
 /** The "Services" tab of the comparison page. */
 export function ServicesTab() {
@@ -193,13 +230,10 @@ function Comparison(props: {
     }
     setPage(0);
   };
-  const setFilter = (
-    key: Exclude<keyof ComparisonFilters, 'search'>,
-    value: string,
-  ) => {
+  const setFilter = useCallback((key: FilterKey, value: string) => {
     setFilters(f => ({ ...f, [key]: value }));
     setPage(0);
-  };
+  }, []);
   const onExport = async () => {
     setExporting(true);
     try {
@@ -267,27 +301,11 @@ function Comparison(props: {
               </option>
             ))}
           </TextField>
-          {FILTER_LABELS.map(f => (
-            <TextField
-              key={f.key}
-              id={`mttr-compare-${f.key}`}
-              select
-              label={f.label}
-              value={filters[f.key]}
-              onChange={e => setFilter(f.key, e.target.value)}
-              SelectProps={{ native: true }}
-              variant="outlined"
-              size="small"
-              InputLabelProps={{ shrink: true }}
-            >
-              <option value="">Any</option>
-              {(choices?.[CHOICES_OF[f.key]] ?? []).map(value => (
-                <option key={value} value={value}>
-                  {optionLabel(value)}
-                </option>
-              ))}
-            </TextField>
-          ))}
+          <FilterPickers
+            filters={filters}
+            choices={choices}
+            onFilter={setFilter}
+          />
           <TextField
             id="mttr-compare-search"
             type="search"
