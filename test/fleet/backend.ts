@@ -47,7 +47,7 @@ function prng(seed: number) {
 }
 
 /**
- * Per entity, `perEntity` incidents spread over the history, each
+ * Per entity, about `perEntity` incidents spread over the history, each
  * triggered and resolved. Each entity has a typical recovery time of its
  * own (2 minutes to about 8 hours) and a spread around it, so that the
  * medians, their intervals and the changes differ from row to row.
@@ -61,12 +61,15 @@ function* history(
   const severities = ['sev1', 'sev2', 'sev3', 'sev4', 'sev5'] as const;
   for (let e = 0; e < entities; e++) {
     const typicalMin = 2 + Math.exp(random() * Math.log(240));
-    for (let n = 0; n < perEntity; n++) {
+    // From 4 to 2 * perEntity - 4 incidents (perEntity on average), so that
+    // the services differ in frequency too.
+    const count = 4 + Math.floor(random() * (2 * perEntity - 7));
+    for (let n = 0; n < count; n++) {
       const id = `F${e}-${n}`;
-      // One incident in each of perEntity equal slices of the history:
+      // One incident in each of `count` equal slices of the history:
       // every service has incidents in both 90-day windows.
       const start = Math.round(
-        nowMs - ((n + random()) / perEntity) * HISTORY_DAYS * DAY,
+        nowMs - ((n + random()) / count) * HISTORY_DAYS * DAY,
       );
       const duration = Math.round(
         typicalMin * (0.3 + 1.4 * random()) * MINUTE + MINUTE,

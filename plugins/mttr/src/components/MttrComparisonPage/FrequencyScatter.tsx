@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { createContext, memo, useContext, useMemo } from 'react';
 import { Typography } from '@material-ui/core';
 import {
   ComparisonPoint,
@@ -192,7 +192,22 @@ function OtherDots(props: { points: ComparisonPoint[] }) {
   ) : null;
 }
 
-/** The axes' ends: from zero to the largest value of any point. */
+/** The smallest of 1, 2, 2.5, 5 times a power of ten that is at least `value`. */
+function niceCeil(value: number): number {
+  if (value <= 0) {
+    return 1;
+  }
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 2.5, 5, 10].find(m => m * power >= value) ?? 10;
+  return step * power;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The axes' ends: from zero to a round value above the largest of any
+ * point (whole hours for medians over an hour), so that the ticks read well.
+ */
 function extentOf(points: ComparisonPoint[]) {
   let frequency = 0;
   let medianMs = 0;
@@ -203,8 +218,117 @@ function extentOf(points: ComparisonPoint[]) {
     frequency = Math.max(frequency, p.frequencyPer30d);
     medianMs = Math.max(medianMs, p.medianMs);
   }
-  return { frequency, medianMs };
+  return {
+    frequency: niceCeil(frequency),
+    medianMs:
+      medianMs > HOUR_MS
+        ? niceCeil(medianMs / HOUR_MS) * HOUR_MS
+        : niceCeil(medianMs / 60_000) * 60_000,
+  };
 }
+
+/** The table's page and the fleet median, for the series drawn in colour. */
+const PageRowsContext = createContext<{
+  rows: ComparisonRow[];
+  fleetMedianMs: number | null;
+}>({ rows: [], fleetMedianMs: null });
+
+/**
+ * The table's page in colour, one series per mark. Reads its rows from
+ * context, so that a new page re-renders these series and not the chart
+ * around them (axes, grid, the 10,000 other dots).
+ */
+function PageSeries() {
+  const { rows, fleetMedianMs } = useContext(PageRowsContext);
+  const series = useMemo(
+    () => scatterSeriesOf(rows, fleetMedianMs),
+    [rows, fleetMedianMs],
+  );
+  return (
+    <>
+      {SERIES.filter(s => series[s.key].length > 0).map(s => (
+        <Scatter
+          key={s.key}
+          name={s.name}
+          data={series[s.key]}
+          fill={s.fill}
+          isAnimationActive={false}
+        >
+          {s.whiskers && (
+            <ErrorBar
+              dataKey="medianError"
+              direction="y"
+              width={4}
+              stroke={s.fill}
+              strokeWidth={1}
+              isAnimationActive={false}
+            />
+          )}
+        </Scatter>
+      ))}
+    </>
+  );
+}
+
+/**
+ * The chart without the table's page: drawn again only when the points,
+ * the fleet median or the caption change. Its axes span the points (not
+ * the page's whiskers), so that a new page does not move them.
+ */
+const ScatterBody = memo(function ScatterBody(props: {
+  points: ComparisonPoint[];
+  fleetMedianMs: number | null;
+}) {
+  const { points, fleetMedianMs } = props;
+  const extent = useMemo(() => extentOf(points), [points]);
+  return (
+    <ResponsiveContainer
+      width="100%"
+      height={320}
+      // Drawn at this size until the container has been measured.
+      initialDimension={{ width: 800, height: 320 }}
+    >
+      <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 10 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis
+          type="number"
+          dataKey="frequency"
+          name="Incidents per 30 days"
+          domain={[0, extent.frequency]}
+          allowDataOverflow
+          label={{ value: 'Incidents per 30 days', position: 'bottom' }}
+        />
+        <YAxis
+          type="number"
+          dataKey="medianMs"
+          name="Median MTTR"
+          domain={[0, extent.medianMs]}
+          allowDataOverflow
+          tickFormatter={v => formatDuration(Number(v))}
+          width={90}
+          label={{ value: 'Median MTTR', angle: -90, position: 'insideLeft' }}
+        />
+        <ZAxis range={[50, 50]} />
+        <OtherDots points={points} />
+        <Tooltip content={<PointTooltip />} />
+        <Legend verticalAlign="top" height={28} />
+        {fleetMedianMs !== null && (
+          <ReferenceLine
+            y={fleetMedianMs}
+            stroke="#757575"
+            strokeDasharray="4 4"
+            label={{
+              value: `fleet median ${formatDuration(fleetMedianMs)}`,
+              position: 'insideTopRight',
+              fontSize: 12,
+            }}
+          />
+        )}
+        <PageSeries />
+      </ScatterChart>
+    </ResponsiveContainer>
+  );
+});
 
 /**
  * Frequency against median MTTR, one dot per service that passes the
@@ -214,7 +338,7 @@ function extentOf(points: ComparisonPoint[]) {
  * against the fleet median as in the table; every other one as a grey dot.
  * The fleet median is a dashed line.
  */
-export const FrequencyScatter = memo(function FrequencyScatter(props: {
+export function FrequencyScatter(props: {
   /** Every row that passes the filters, in the backend's compact form. */
   points: ComparisonPoint[];
   /** The rows on the table's page, drawn with their intervals. */
@@ -227,8 +351,7 @@ export const FrequencyScatter = memo(function FrequencyScatter(props: {
     () => points.filter(p => p.medianMs !== null).length,
     [points],
   );
-  const extent = useMemo(() => extentOf(points), [points]);
-  const series = scatterSeriesOf(rows, fleetMedianMs);
+  const page = useMemo(() => ({ rows, fleetMedianMs }), [rows, fleetMedianMs]);
   if (plotted === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -244,68 +367,9 @@ export const FrequencyScatter = memo(function FrequencyScatter(props: {
       style={{ contain: 'inline-size' }}
       aria-label={`Incidents per 30 days against median MTTR, ${props.caption}, ${plotted} services`}
     >
-      <ResponsiveContainer
-        width="100%"
-        height={320}
-        // Drawn at this size until the container has been measured.
-        initialDimension={{ width: 800, height: 320 }}
-      >
-        <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 10 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            type="number"
-            dataKey="frequency"
-            name="Incidents per 30 days"
-            domain={[0, extent.frequency]}
-            label={{ value: 'Incidents per 30 days', position: 'bottom' }}
-          />
-          <YAxis
-            type="number"
-            dataKey="medianMs"
-            name="Median MTTR"
-            domain={[0, extent.medianMs]}
-            tickFormatter={v => formatDuration(Number(v))}
-            width={90}
-            label={{ value: 'Median MTTR', angle: -90, position: 'insideLeft' }}
-          />
-          <ZAxis range={[50, 50]} />
-          <OtherDots points={points} />
-          <Tooltip content={<PointTooltip />} />
-          <Legend verticalAlign="top" height={28} />
-          {fleetMedianMs !== null && (
-            <ReferenceLine
-              y={fleetMedianMs}
-              stroke="#757575"
-              strokeDasharray="4 4"
-              label={{
-                value: `fleet median ${formatDuration(fleetMedianMs)}`,
-                position: 'insideTopRight',
-                fontSize: 12,
-              }}
-            />
-          )}
-          {SERIES.filter(s => series[s.key].length > 0).map(s => (
-            <Scatter
-              key={s.key}
-              name={s.name}
-              data={series[s.key]}
-              fill={s.fill}
-              isAnimationActive={false}
-            >
-              {s.whiskers && (
-                <ErrorBar
-                  dataKey="medianError"
-                  direction="y"
-                  width={4}
-                  stroke={s.fill}
-                  strokeWidth={1}
-                  isAnimationActive={false}
-                />
-              )}
-            </Scatter>
-          ))}
-        </ScatterChart>
-      </ResponsiveContainer>
+      <PageRowsContext.Provider value={page}>
+        <ScatterBody points={points} fleetMedianMs={fleetMedianMs} />
+      </PageRowsContext.Provider>
       <Typography variant="caption" component="p" color="textSecondary">
         In colour, with its 95% interval: each service on this page of the
         table. In grey: the other services that pass the filters ({plotted} with
@@ -313,4 +377,4 @@ export const FrequencyScatter = memo(function FrequencyScatter(props: {
       </Typography>
     </div>
   );
-});
+}
