@@ -187,7 +187,7 @@ function ChangeCell(props: { row: ComparisonRow }) {
  * new rows (the page is busy, a header was clicked) does not render the
  * rows again.
  */
-const ComparisonTableRow = memo(function ComparisonTableRow(props: {
+const ComparisonTableRow = memo(function TableRowOfComparison(props: {
   row: ComparisonRow;
   grouped: boolean;
   scale: WhiskerScale | undefined;

@@ -275,7 +275,7 @@ function PageSeries() {
  * the fleet median or the caption change. Its axes span the points (not
  * the page's whiskers), so that a new page does not move them.
  */
-const ScatterBody = memo(function ScatterBody(props: {
+const ScatterBody = memo(function ScatterChartBody(props: {
   points: ComparisonPoint[];
   fleetMedianMs: number | null;
 }) {

@@ -18,6 +18,15 @@ import {
 } from '../../__testUtils__/mttrServer';
 import { MttrComparisonPage } from './MttrComparisonPage';
 
+/*
+ * The backend filters, sorts, pages and computes the fleet median (GET
+ * /metrics/comparison, tested in plugins/mttr-backend). These tests stand
+ * in for it with answers written out per query, and check what the page
+ * asks and how it shows what it is sent: the rows in the order they come.
+ */
+const comparisonReads: URLSearchParams[] = [];
+const csvReads: URLSearchParams[] = [];
+
 const mttr = createMttrServer();
 beforeAll(() => mttr.server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
@@ -27,15 +36,6 @@ afterEach(() => {
   csvReads.length = 0;
 });
 afterAll(() => mttr.server.close());
-
-/*
- * The backend filters, sorts, pages and computes the fleet median (GET
- * /metrics/comparison, tested in plugins/mttr-backend). These tests stand
- * in for it with answers written out per query, and check what the page
- * asks and how it shows what it is sent: the rows in the order they come.
- */
-const comparisonReads: URLSearchParams[] = [];
-const csvReads: URLSearchParams[] = [];
 
 /** What the backend answers to one comparison query. */
 type Answer = (q: URLSearchParams) => {

@@ -86,7 +86,7 @@ type FilterKey = Exclude<keyof ComparisonFilters, 'search'>;
  * systems in a large catalog). Memoized: a sort click or a new page does
  * not render their options again.
  */
-const FilterPickers = memo(function FilterPickers(props: {
+const FilterPickers = memo(function FilterPickerList(props: {
   filters: ComparisonFilters;
   choices: ComparisonChoices | undefined;
   onFilter: (key: FilterKey, value: string) => void;
