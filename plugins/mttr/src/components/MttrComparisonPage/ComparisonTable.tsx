@@ -53,6 +53,12 @@ const useStyles = makeStyles(theme => ({
     // Opaque rows (the theme stripes every other one), so that the sticky
     // column below can take its row's colour.
     '& tbody tr': { backgroundColor: theme.palette.background.paper },
+    // A hovered row's colour is translucent: painted over the paper, so
+    // that the figures scrolling under the service column stay hidden.
+    '& tbody tr:hover $sticky': {
+      backgroundColor: theme.palette.background.paper,
+      backgroundImage: `linear-gradient(${theme.palette.action.hover}, ${theme.palette.action.hover})`,
+    },
   },
   // Where the window is narrower still, the figures scroll under the
   // service's name, which stays in place.
