@@ -107,6 +107,16 @@ export interface Config {
      * slices; with several in flight a health check waits for a slice of
      * each, so the others wait their turn in arrival order.
      */
+    comparison?: {
+      /**
+       * How long the comparison of every entity is kept and served from
+       * memory without a full read, e.g. `60s` (the default). This
+       * backend's own writes update it at once; writes of other backends
+       * sharing the database show after at most this long (it is read again
+       * in the background at half of it).
+       */
+      snapshotMaxAge?: string;
+    };
     heavyReads?: {
       /**
        * Heavy reads running at once; default 1 on SQLite (whose queries run

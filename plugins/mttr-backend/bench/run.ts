@@ -15,6 +15,10 @@
  *        --db-dir DIR (keep the SQLite database in DIR, and the PostgreSQL
  *        database, for a later run with --skip-ingest)
  *        --skip-ingest (measure the reads of a database kept by --db-dir)
+ *        --pg-prefix P (the PostgreSQL database is P + 'mttr'; default
+ *        bench_plugin_, so bench_plugin_mttr)
+ *        --mysql URL (MariaDB/MySQL for the DevLake reference; default
+ *        mysql://mttr_ci:mttr_ci@127.0.0.1:3306/mysql), --no-devlake
  */
 import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
 import knexFactory from 'knex';
@@ -22,9 +26,6 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-
-const MIN = 60_000;
-const DAY = 24 * 60 * MIN;
 
 function flag(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -37,73 +38,24 @@ const ENGINE = flag('engine', 'all');
 const PG = flag('pg', 'postgresql://postgres@127.0.0.1:5432');
 const DB_DIR = flag('db-dir', '');
 const SKIP_INGEST = process.argv.includes('--skip-ingest');
+// The PostgreSQL database is PG_PREFIX + 'mttr' (Backstage's naming): a
+// prefix of its own keeps a run apart from another one on the same server.
+const PG_PREFIX = flag('pg-prefix', 'bench_plugin_');
+const PG_DATABASE = `${PG_PREFIX}mttr`;
+const MYSQL = flag('mysql', 'mysql://mttr_ci:mttr_ci@127.0.0.1:3306/mysql');
+const DEVLAKE = !process.argv.includes('--no-devlake');
+const loadAverage = () =>
+  readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const BATCH = 1000;
-const HISTORY_DAYS = 365;
-
-/** Mulberry32. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 import { entityName } from './entities';
-
-/**
- * The events of the history, lazily, about four per incident: triggered,
- * acknowledged, mitigated (60%), resolved, and a reopen with a second
- * resolution (15%). Half the incidents name their entity, half carry a
- * PagerDuty mapping key; one in five has one of three fingerprints of its
- * entity (recurrence chains).
- */
-function* history(nowMs: number): Generator<IncidentEvent> {
-  const random = prng(42);
-  const startOfHistory = nowMs - HISTORY_DAYS * DAY;
-  const step = (HISTORY_DAYS * DAY) / INCIDENTS;
-  const severities = ['sev1', 'sev2', 'sev3', 'sev4', 'sev5'] as const;
-  for (let n = 0; n < INCIDENTS; n++) {
-    const entity = Math.floor(random() * ENTITIES);
-    const id = `B${n}`;
-    const start = Math.round(startOfHistory + n * step);
-    const duration = Math.round((2 + random() * random() * 600) * MIN);
-    const incident: IncidentEvent['incident'] = {
-      title: `Incident ${n} on ${entityName(entity)}`,
-      severity: severities[Math.floor(random() * 5)],
-      url: `https://example.pagerduty.com/incidents/${id}`,
-      ...(random() < 0.5
-        ? { entityRefs: [`component:default/${entityName(entity)}`] }
-        : { mappingKeys: [`pagerduty:service:PB${entity}`] }),
-      ...(random() < 0.2
-        ? { fingerprint: `${entityName(entity)}:${Math.floor(random() * 3)}` }
-        : {}),
-      ...(random() < 0.03 ? { labels: ['drill'] } : {}),
-    };
-    const ev = (type: IncidentEvent['type'], at: number, suffix: string) =>
-      ({
-        source: 'bench',
-        incidentId: id,
-        eventId: `${id}-${suffix}`,
-        type,
-        at: new Date(at).toISOString(),
-      }) as IncidentEvent;
-    yield { ...ev('triggered', start, 't'), incident };
-    yield ev('acknowledged', start + Math.round(duration * 0.1), 'a');
-    if (random() < 0.6) {
-      yield ev('mitigated', start + Math.round(duration * 0.5), 'm');
-    }
-    yield ev('resolved', start + duration, 'r');
-    if (random() < 0.15) {
-      const reopen = start + duration + Math.round(random() * 120 * MIN);
-      yield ev('reopened', reopen, 'o');
-      yield ev('resolved', reopen + Math.round(duration * 0.3), 'r2');
-    }
-  }
-}
+import { history, prng } from './history';
+import {
+  ComparisonFigures,
+  measureComparison,
+  median as medianOf,
+} from './comparison';
+import { DevLakeFigures, measureDevLake } from './devlake';
 
 function percentile(sorted: number[], q: number) {
   const rank = q * (sorted.length - 1);
@@ -127,7 +79,7 @@ async function pgReachable(): Promise<boolean> {
 async function resetPg() {
   const knex = knexFactory({ client: 'pg', connection: `${PG}/postgres` });
   try {
-    await knex.raw('drop database if exists bench_plugin_mttr with (force)');
+    await knex.raw(`drop database if exists ?? with (force)`, [PG_DATABASE]);
   } finally {
     await knex.destroy();
   }
@@ -147,6 +99,7 @@ interface Result {
   comparisonWarmCpuMs: number[];
   rows: number;
   peakRssMiB: number;
+  page: ComparisonFigures;
 }
 
 async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
@@ -171,6 +124,8 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       String(ENTITIES),
       '--pg',
       PG,
+      '--pg-prefix',
+      PG_PREFIX,
       ...(DB_DIR ? ['--db-dir', DB_DIR] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -242,7 +197,7 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       engine === 'postgres'
         ? knexFactory({
             client: 'pg',
-            connection: `${PG}/bench_plugin_mttr`,
+            connection: `${PG}/${PG_DATABASE}`,
             pool: { min: 0, max: 1 },
           })
         : undefined;
@@ -279,7 +234,9 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
         );
       }
     };
-    for (const event of SKIP_INGEST ? [] : history(nowMs)) {
+    for (const event of SKIP_INGEST
+      ? []
+      : history(nowMs, INCIDENTS, ENTITIES)) {
       batch.push(event);
       if (batch.length === BATCH) {
         await post();
@@ -346,7 +303,21 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       warmCpu.push((cpuSeconds() - cpuBefore) * 1000);
     }
 
+    // The comparison page's reads (issue 14): bench/comparison.ts.
+    const page = await measureComparison({
+      engine,
+      base,
+      user,
+      service,
+      entities: ENTITIES,
+      sqliteDir: DB_DIR,
+      pg: `${PG}/${PG_DATABASE}`,
+      loadAverage,
+      cpuSeconds,
+    });
+
     return {
+      page,
       engine,
       incidents: INCIDENTS,
       events,
@@ -400,7 +371,66 @@ async function main() {
       )} | ${fmt(median(r.comparisonWarmCpuMs))} |`,
     );
   }
-  console.log(JSON.stringify(results));
+  const devlake: DevLakeFigures | undefined = DEVLAKE
+    ? await measureDevLake({
+        url: MYSQL,
+        incidents: INCIDENTS,
+        entities: ENTITIES,
+      })
+    : undefined;
+  console.log('');
+  console.log(
+    '| engine | raw GROUP BY, both windows ms | first screen ms (new window, new user) | ratio to raw | first screen, another user ms | sort change ms | page change ms | search ms | CSV of all rows ms (rows) | card p50 / p95 ms | under ingest: events/s, first screen / sort / page ms, card p95 ms | half-applied answers | backend CPU per request ms: first screen / sort / page / card | load (start / end) |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const { engine, page: p } of results) {
+    const u = p.underIngest;
+    console.log(
+      `| ${engine} | ${fmt(medianOf(p.rawGroupByMs))} | ${fmt(
+        medianOf(p.firstScreenMs),
+      )} | ${fmt(medianOf(p.firstScreenMs) / medianOf(p.rawGroupByMs), 2)} | ${fmt(
+        medianOf(p.firstScreenOtherUserMs),
+      )} | ${fmt(medianOf(p.sortChangeMs), 1)} | ${fmt(
+        medianOf(p.pageChangeMs),
+        1,
+      )} | ${fmt(medianOf(p.searchMs), 1)} | ${fmt(medianOf(p.csvMs))} (${
+        p.csvRows
+      }) | ${fmt(p.cardP50Ms, 1)} / ${fmt(p.cardP95Ms, 1)} | ${fmt(
+        u.eventsPerSecond,
+      )}, ${fmt(medianOf(u.firstScreenMs))} / ${fmt(
+        medianOf(u.sortChangeMs),
+        1,
+      )} / ${fmt(medianOf(u.pageChangeMs), 1)}, ${fmt(u.cardP95Ms, 1)} | ${
+        u.halfApplied
+      } of ${u.checkedAnswers} | ${fmt(p.cpuMs.firstScreen)} / ${fmt(
+        p.cpuMs.sortChange,
+      )} / ${fmt(p.cpuMs.pageChange)} / ${fmt(p.cpuMs.card)} | ${
+        p.load.start
+      } / ${p.load.end} |`,
+    );
+  }
+  if (devlake) {
+    const ms = medianOf(devlake.queryMs);
+    console.log('');
+    console.log(
+      `DevLake's MTTR query shape on MariaDB ${devlake.version}: ${fmt(ms)} ms (median of 3; ${devlake.rows} incidents resolved in the window, ${devlake.projects} projects)`,
+    );
+    for (const { engine, page: p } of results) {
+      console.log(
+        `  against ${engine}'s comparison computed for all entities (first screen of a new window): ${fmt(
+          ms / medianOf(p.firstScreenMs),
+          1,
+        )}x; served from the kept comparison (sort change): ${fmt(
+          ms / medianOf(p.sortChangeMs),
+          0,
+        )}x`,
+      );
+    }
+  } else {
+    console.log('');
+    console.log('DevLake reference: MariaDB did not answer (or --no-devlake).');
+  }
+  console.log(JSON.stringify({ results, devlake }));
 }
 
 // The backend leaves timers behind after stop(): end the process here.

@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { mttrPermissions } from '@mttr-backstage/plugin-mttr-common';
+import {
+  mttrPermissions,
+  parseDuration,
+} from '@mttr-backstage/plugin-mttr-common';
 import {
   IncidentSource,
   mttrAccessProviderExtensionPoint,
@@ -18,6 +21,11 @@ import {
 } from './access';
 import { DatabaseIncidentStore } from './database/DatabaseIncidentStore';
 import { HeavyReadQueue } from './service/metrics/HeavyReadQueue';
+import { ComparisonService } from './service/comparison/ComparisonService';
+import {
+  UnitChangeFeed,
+  trackUnitChanges,
+} from './service/comparison/UnitChangeFeed';
 import { CatalogMappingSync } from './service/catalog/CatalogMappingSync';
 import { VisibleEntities } from './service/catalog/VisibleEntities';
 import { seedDemoIncidents } from './service/demo/seedDemoIncidents';
@@ -91,7 +99,13 @@ export const mttrPlugin = createBackendPlugin({
         const definitions = readRecoveryDefinitions(config);
         permissionsRegistry.addPermissions(mttrPermissions);
 
-        const store = await DatabaseIncidentStore.create({ database });
+        // Every write of units is reported to the feed, which keeps the
+        // comparison's snapshots up to date.
+        const unitChanges = new UnitChangeFeed();
+        const store = trackUnitChanges(
+          await DatabaseIncidentStore.create({ database }),
+          unitChanges,
+        );
         const derivation = new RecoveryDerivation(definitions.definitions);
         await derivation.reconcileDefinitions(store, logger);
 
@@ -99,11 +113,30 @@ export const mttrPlugin = createBackendPlugin({
         const ingestion = new IncidentIngestion({ store, derivation, times });
         const databaseClient = (await database.getClient()).client.config
           .client as string;
+        const visibleEntities = new VisibleEntities({ catalog, permissions });
         const metrics = new RecoveryMetricsService({
           store,
           definitions,
-          visibleEntities: new VisibleEntities({ catalog, permissions }),
+          visibleEntities,
           heavyReads: HeavyReadQueue.fromConfig(config, { databaseClient }),
+        });
+        const snapshotMaxAge = config.getOptionalString(
+          'mttr.comparison.snapshotMaxAge',
+        );
+        const snapshotMaxAgeMs = snapshotMaxAge
+          ? parseDuration(snapshotMaxAge)
+          : undefined;
+        if (snapshotMaxAge && snapshotMaxAgeMs === undefined) {
+          throw new Error(
+            `mttr.comparison.snapshotMaxAge: '${snapshotMaxAge}' is not a duration like 60s`,
+          );
+        }
+        const comparison = new ComparisonService({
+          store,
+          visibleEntities,
+          feed: unitChanges,
+          heavy: read => metrics.heavy(read),
+          snapshotMaxAgeMs,
         });
         const incidents = new IncidentsService({
           store,
@@ -146,6 +179,7 @@ export const mttrPlugin = createBackendPlugin({
             times,
             ingestion,
             metrics,
+            comparison,
             incidents,
             mappings,
           }),

@@ -13,3 +13,4 @@ export * from './permissions';
 export * from './annotations';
 export * from './durations';
 export * from './percentiles';
+export * from './comparisonCsv';

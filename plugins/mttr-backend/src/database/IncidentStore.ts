@@ -9,7 +9,7 @@ import {
   EngineEvent,
   RecoveryUnit,
   UnitDigest,
-} from '../service/recovery';
+} from '../domain';
 
 /**
  * `(source, incidentId)`: what identifies an incident.

@@ -6,7 +6,7 @@ export const spec = {
   "info": {
     "title": "mttr",
     "version": "1",
-    "description": "Incident recovery metrics (MTTR) for Backstage entities.\n\nAll paths are relative to the plugin's base URL, `/api/mttr`. Every route\nexcept `/health` needs a Backstage token (`Authorization: Bearer ...`):\nreads take a user or service token, `POST /events` takes only service\ntokens (Backstage plugins, and static tokens configured under\n`backend.auth.externalAccess`); the mapping routes and every decision on\naccess take user tokens only, whatever the permission policy says. Reads\nanswer only for entities the caller can see in the catalog.\n\nInput rules, the same for every route and every database engine (a\n400 InputError naming the field otherwise):\n- times are ISO 8601 with an offset (`Z`, `+02:00` or `+0200`), real\n  dates and times of day, offsets within ±18:00, and lie within\n  `mttr.plausibleTimes` (by default from 2000-01-01 to one day after now);\n- strings contain no NUL character and no lone UTF-16 surrogate;\n  identifiers, keys, fingerprints and labels are at most 255 characters\n  (the columns they are stored in);\n- entity refs are refs (`kind:namespace/name`, the namespace `default`\n  when left out) of at most 255 characters;\n- integers (`limit`, `offset`) are written in decimal digits only\n  (`0x10` and `1e2` are refused).\n\nReads of figures cover windows of at most 731 days (two years), so a\nseries has at most 106 weekly or 25 monthly buckets; every list is\npaged (`limit`, `offset`). The heaviest reads (`/metrics/by-entity`,\nand `/metrics/series` over more than 90 days) run a few at a time\n(`mttr.heavyReads`); when too many already wait, they answer 503 with\n`Retry-After` (seconds), and clients retry then.\n\nDuring start-up and shutdown of a backend, requests can get 503 with\n`Retry-After` (or, from a backend without the demo portal's start-up\ngate, 404 with an empty body): senders retry both, and load balancers\nroute by `/.backstage/health/v1/readiness`.\n\nTimes are ISO 8601 in UTC with millisecond precision; durations are in\nmilliseconds. Windows are `[from, to)` and default to the 90 days before\nnow. The change against the previous period is not a separate field:\ncall `/metrics` again with the previous window (`from - (to - from)` to\n`from`).\n\nErrors are Backstage error bodies (`{ error: { name, message }, request,\nresponse: { statusCode } }`): 400 InputError (the message names the field,\nand for event batches the index: `events[3].type`), 401 without a token,\n403 NotAllowedError, 404 NotFoundError (an entity the caller cannot see\nis not found), 413 when a request body exceeds 5 MB.\n\nJust-in-time access (`/access-requests`, `/access-targets`, `/on-call`,\n`/access-audit/verify`): durations there are whole minutes; a decision\non a request that is no longer pending answers 409 ConflictError.\n",
+    "description": "Incident recovery metrics (MTTR) for Backstage entities.\n\nAll paths are relative to the plugin's base URL, `/api/mttr`. Every route\nexcept `/health` needs a Backstage token (`Authorization: Bearer ...`):\nreads take a user or service token, `POST /events` takes only service\ntokens (Backstage plugins, and static tokens configured under\n`backend.auth.externalAccess`); the mapping routes and every decision on\naccess take user tokens only, whatever the permission policy says. Reads\nanswer only for entities the caller can see in the catalog.\n\nInput rules, the same for every route and every database engine (a\n400 InputError naming the field otherwise):\n- times are ISO 8601 with an offset (`Z`, `+02:00` or `+0200`), real\n  dates and times of day, offsets within ±18:00, and lie within\n  `mttr.plausibleTimes` (by default from 2000-01-01 to one day after now);\n- strings contain no NUL character and no lone UTF-16 surrogate;\n  identifiers, keys, fingerprints and labels are at most 255 characters\n  (the columns they are stored in);\n- entity refs are refs (`kind:namespace/name`, the namespace `default`\n  when left out) of at most 255 characters;\n- integers (`limit`, `offset`) are written in decimal digits only\n  (`0x10` and `1e2` are refused).\n\nReads of figures cover windows of at most 731 days (two years), so a\nseries has at most 106 weekly or 25 monthly buckets; every list is\npaged (`limit`, `offset`). The heaviest reads (a comparison's first\nread of a window, `/metrics/by-entity?groupBy=owner`, and\n`/metrics/series` over more than 90 days) run a few at a time\n(`mttr.heavyReads`); when too many already wait, they answer 503 with\n`Retry-After` (seconds), and clients retry then.\n\nDuring start-up and shutdown of a backend, requests can get 503 with\n`Retry-After` (or, from a backend without the demo portal's start-up\ngate, 404 with an empty body): senders retry both, and load balancers\nroute by `/.backstage/health/v1/readiness`.\n\nTimes are ISO 8601 in UTC with millisecond precision; durations are in\nmilliseconds. Windows are `[from, to)` and default to the 90 days before\nnow. The change against the previous period is not a separate field:\ncall `/metrics` again with the previous window (`from - (to - from)` to\n`from`).\n\nErrors are Backstage error bodies (`{ error: { name, message }, request,\nresponse: { statusCode } }`): 400 InputError (the message names the field,\nand for event batches the index: `events[3].type`), 401 without a token,\n403 NotAllowedError, 404 NotFoundError (an entity the caller cannot see\nis not found), 413 when a request body exceeds 5 MB.\n\nJust-in-time access (`/access-requests`, `/access-targets`, `/on-call`,\n`/access-audit/verify`): durations there are whole minutes; a decision\non a request that is no longer pending answers 409 ConflictError.\n",
     "license": {
       "name": "Apache-2.0",
       "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
@@ -123,6 +123,115 @@ export const spec = {
         "schema": {
           "type": "integer",
           "minimum": 0
+        }
+      },
+      "kind": {
+        "name": "kind",
+        "in": "query",
+        "allowReserved": true,
+        "description": "Entity kind, e.g. `Component` (case-insensitive).",
+        "schema": {
+          "type": "string"
+        }
+      },
+      "owner": {
+        "name": "owner",
+        "in": "query",
+        "allowReserved": true,
+        "description": "Owner ref; `team-payments` means `group:default/team-payments`.",
+        "schema": {
+          "type": "string"
+        }
+      },
+      "system": {
+        "name": "system",
+        "in": "query",
+        "allowReserved": true,
+        "description": "System ref; `payments` means `system:default/payments`.",
+        "schema": {
+          "type": "string"
+        }
+      },
+      "lifecycle": {
+        "name": "lifecycle",
+        "in": "query",
+        "allowReserved": true,
+        "description": "Lifecycle (case-insensitive).",
+        "schema": {
+          "type": "string"
+        }
+      },
+      "tag": {
+        "name": "tag",
+        "in": "query",
+        "allowReserved": true,
+        "description": "A tag the entity carries (case-insensitive).",
+        "schema": {
+          "type": "string"
+        }
+      },
+      "groupBy": {
+        "name": "groupBy",
+        "in": "query",
+        "description": "`owner`: one row per owning group of the entities that pass the\nfilters (its `entityRef` is the group's ref, `entityCount` how many\nentities were rolled up).\n",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "entity",
+            "owner"
+          ]
+        }
+      },
+      "search": {
+        "name": "search",
+        "in": "query",
+        "allowReserved": true,
+        "description": "Rows whose name (title, else the entity's name) or entity ref contains this text, case-insensitively.",
+        "schema": {
+          "type": "string",
+          "maxLength": 255
+        }
+      },
+      "comparisonSort": {
+        "name": "sort",
+        "in": "query",
+        "description": "The field rows are sorted by; default `count` on\n`/metrics/by-entity`, `medianMs` on `/metrics/comparison`. `name` is\nthe title, else the entity's name (case-insensitive); `change` is\n`change.medianRatio`; `owner` of an owner's row is its own ref.\nRows without a value come last in either order; ties are broken by\n`entityRef` ascending.\n",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "name",
+            "owner",
+            "change",
+            "count",
+            "recovered",
+            "open",
+            "excluded",
+            "meanMs",
+            "medianMs",
+            "p90Ms",
+            "totalDowntimeMs",
+            "frequencyPer30d",
+            "reopenRate",
+            "detectMs",
+            "acknowledgeMs",
+            "mitigateMs",
+            "resolveMs",
+            "entityCount",
+            "entityRef",
+            "title"
+          ]
+        }
+      },
+      "order": {
+        "name": "order",
+        "in": "query",
+        "description": "Default `desc`.",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "asc",
+            "desc"
+          ]
         }
       }
     },
@@ -592,6 +701,116 @@ export const spec = {
             }
           }
         ]
+      },
+      "ComparisonChoices": {
+        "type": "object",
+        "description": "The values of the filter pickers over every row the caller may see in the window before filters; sorted, blanks left out.",
+        "required": [
+          "owners",
+          "systems",
+          "kinds",
+          "lifecycles",
+          "tags"
+        ],
+        "properties": {
+          "owners": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "systems": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "kinds": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "lifecycles": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "tags": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "ComparisonPoint": {
+        "type": "object",
+        "required": [
+          "entityRef",
+          "name",
+          "frequencyPer30d",
+          "medianMs",
+          "count"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "frequencyPer30d": {
+            "type": "number"
+          },
+          "medianMs": {
+            "type": [
+              "number",
+              "null"
+            ]
+          },
+          "count": {
+            "type": "integer"
+          }
+        }
+      },
+      "ComparisonResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "totalCount",
+          "fleetMedianMs"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EntityRecoveryMetrics"
+            }
+          },
+          "totalCount": {
+            "type": "integer",
+            "description": "Rows that pass the filters and the search (all pages)."
+          },
+          "fleetMedianMs": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "The median of the rows' medians over every row that passes the filters and has one (the mean of the middle two when even); null when none has."
+          },
+          "choices": {
+            "$ref": "#/components/schemas/ComparisonChoices"
+          },
+          "points": {
+            "type": "array",
+            "description": "Every row that passes the filters, for the scatter.",
+            "items": {
+              "$ref": "#/components/schemas/ComparisonPoint"
+            }
+          }
+        }
       },
       "ByEntityResponse": {
         "type": "object",
@@ -1517,97 +1736,31 @@ export const spec = {
             "$ref": "#/components/parameters/severity"
           },
           {
-            "name": "kind",
-            "in": "query",
-            "allowReserved": true,
-            "description": "Entity kind, e.g. `Component` (case-insensitive).",
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/kind"
           },
           {
-            "name": "owner",
-            "in": "query",
-            "allowReserved": true,
-            "description": "Owner ref; `team-payments` means `group:default/team-payments`.",
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/owner"
           },
           {
-            "name": "system",
-            "in": "query",
-            "allowReserved": true,
-            "description": "System ref; `payments` means `system:default/payments`.",
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/system"
           },
           {
-            "name": "lifecycle",
-            "in": "query",
-            "allowReserved": true,
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/lifecycle"
           },
           {
-            "name": "tag",
-            "in": "query",
-            "allowReserved": true,
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/tag"
           },
           {
-            "name": "groupBy",
-            "in": "query",
-            "schema": {
-              "type": "string",
-              "enum": [
-                "entity",
-                "owner"
-              ]
-            }
+            "$ref": "#/components/parameters/groupBy"
           },
           {
-            "name": "sort",
-            "in": "query",
-            "description": "Default `count`.",
-            "schema": {
-              "type": "string",
-              "enum": [
-                "count",
-                "recovered",
-                "open",
-                "excluded",
-                "meanMs",
-                "medianMs",
-                "p90Ms",
-                "totalDowntimeMs",
-                "frequencyPer30d",
-                "reopenRate",
-                "detectMs",
-                "acknowledgeMs",
-                "mitigateMs",
-                "resolveMs",
-                "entityCount",
-                "entityRef",
-                "title"
-              ]
-            }
+            "$ref": "#/components/parameters/search"
           },
           {
-            "name": "order",
-            "in": "query",
-            "description": "Default `desc`.",
-            "schema": {
-              "type": "string",
-              "enum": [
-                "asc",
-                "desc"
-              ]
-            }
+            "$ref": "#/components/parameters/comparisonSort"
+          },
+          {
+            "$ref": "#/components/parameters/order"
           },
           {
             "$ref": "#/components/parameters/limit"
@@ -1623,6 +1776,166 @@ export const spec = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/ByEntityResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/metrics/comparison": {
+      "get": {
+        "operationId": "GetMetricsComparison",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "What the comparison page shows, in one answer: a page of the rows of\n`/metrics/by-entity` (same filters, visibility and rows, each with\nits change against the previous window), filtered by `search`,\nsorted, with how many rows pass, the fleet median over them, and on\nrequest (`include=choices,points`, or `include` repeated) the filter\nchoices and the scatter's points.\n\nThe comparison of every entity is computed once per definition,\nwindow (exact `from` and `to`; without `to`, the next whole minute\nafter now), and severities, and kept: another sort, filter, search\nor page of the same window is answered from memory. Send the same\n`from` and `to` on every request of a page view (e.g. the start of\nthe current UTC day). What the caller may see is applied to every\nanswer. Units written through this backend show at once; units\nwritten by other backends on the same database after at most\n`mttr.comparison.snapshotMaxAge` (default 60 s).\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/definition"
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "$ref": "#/components/parameters/severity"
+          },
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/owner"
+          },
+          {
+            "$ref": "#/components/parameters/system"
+          },
+          {
+            "$ref": "#/components/parameters/lifecycle"
+          },
+          {
+            "$ref": "#/components/parameters/tag"
+          },
+          {
+            "$ref": "#/components/parameters/groupBy"
+          },
+          {
+            "$ref": "#/components/parameters/search"
+          },
+          {
+            "$ref": "#/components/parameters/comparisonSort"
+          },
+          {
+            "$ref": "#/components/parameters/order"
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          },
+          {
+            "name": "include",
+            "in": "query",
+            "allowReserved": true,
+            "description": "What else to answer, `choices` and/or `points` (repeat the parameter or separate by commas).",
+            "explode": true,
+            "schema": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "pattern": "^(choices|points)(,(choices|points))*$"
+              }
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of rows (default limit 50, at most 1,000).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ComparisonResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/metrics/comparison.csv": {
+      "get": {
+        "operationId": "GetMetricsComparisonCsv",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "Every row of `/metrics/comparison` (same filters, search and sort; no\npaging) as CSV, streamed: a header line, then one line per row with\ndurations in minutes, each median and p90 with its 95% interval, the\nchange with its p-value, the definition's title and the window as\nan ISO 8601 interval (`from/to`) in every line. Text a spreadsheet\nwould run as a formula gets a leading apostrophe. Downloaded as\n`mttr-comparison-<definition>-<from date>-<to date>.csv`.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/definition"
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "$ref": "#/components/parameters/severity"
+          },
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/owner"
+          },
+          {
+            "$ref": "#/components/parameters/system"
+          },
+          {
+            "$ref": "#/components/parameters/lifecycle"
+          },
+          {
+            "$ref": "#/components/parameters/tag"
+          },
+          {
+            "$ref": "#/components/parameters/groupBy"
+          },
+          {
+            "$ref": "#/components/parameters/search"
+          },
+          {
+            "$ref": "#/components/parameters/comparisonSort"
+          },
+          {
+            "$ref": "#/components/parameters/order"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The rows as CSV (UTF-8).",
+            "content": {
+              "text/csv": {
+                "schema": {
+                  "type": "string"
                 }
               }
             }

@@ -1,6 +1,11 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-import { IncidentStatus, Severity } from '@mttr-backstage/plugin-mttr-common';
+import {
+  IncidentStatus,
+  Severity,
+  comparisonCsvHeader,
+  comparisonCsvLine,
+} from '@mttr-backstage/plugin-mttr-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { spec } from '../schema/openapi.generated';
@@ -16,10 +21,12 @@ import {
 import { IncidentIngestion } from './ingest/IncidentIngestion';
 import { MappingsService } from './mappings/MappingsService';
 import { HeavyReadsBusyError } from './metrics/HeavyReadQueue';
+import { RecoveryMetricsService } from './metrics/RecoveryMetricsService';
 import {
-  RecoveryMetricsService,
-  SortField,
-} from './metrics/RecoveryMetricsService';
+  ComparisonQuery,
+  ComparisonService,
+} from './comparison/ComparisonService';
+import { SortField } from './comparison/comparisonRows';
 
 /**
  * Request bodies up to this size: 1,000 events of ordinary size fit (Express
@@ -34,6 +41,7 @@ export interface RouterOptions {
   times: PlausibleTimes;
   ingestion: IncidentIngestion;
   metrics: RecoveryMetricsService;
+  comparison: ComparisonService;
   incidents: IncidentsService;
   mappings: MappingsService;
 }
@@ -54,6 +62,24 @@ function list<T extends string>(value: unknown): T[] | undefined {
   return (Array.isArray(value) ? value : [value]).map(String) as T[];
 }
 
+/** Writes lines to the response, waiting while its buffer is full. */
+async function writeLines(res: express.Response, lines: string[]) {
+  if (lines.length === 0) {
+    return;
+  }
+  if (!res.write(`${lines.join('\n')}\n`)) {
+    await new Promise<void>(resolve => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+}
+
 /**
  * The HTTP layer: parses and checks input, asks for credentials, and calls
  * the services. Requests are validated against the OpenAPI document in
@@ -65,7 +91,15 @@ function list<T extends string>(value: unknown): T[] | undefined {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, ingestion, metrics, incidents, mappings, times } = options;
+  const {
+    httpAuth,
+    ingestion,
+    metrics,
+    comparison,
+    incidents,
+    mappings,
+    times,
+  } = options;
   const date = (value: unknown, field: string) =>
     instantInput(value, field, times);
   const int = (
@@ -125,32 +159,99 @@ export async function createRouter(
     );
   });
 
+  // The comparison's query, as /metrics/by-entity, /metrics/comparison and
+  // its CSV take it.
+  const comparisonQuery = (
+    q: Record<string, any>,
+    credentials: ComparisonQuery['credentials'],
+    defaultSort: SortField,
+  ): ComparisonQuery => ({
+    definition: metrics.definition(q.definition),
+    window: metrics.comparisonWindow(date(q.from, 'from'), date(q.to, 'to')),
+    severities: list<Severity>(q.severity),
+    kind: q.kind,
+    owner: q.owner,
+    system: q.system,
+    lifecycle: q.lifecycle,
+    tag: q.tag,
+    search: q.search,
+    groupBy: q.groupBy,
+    sort: (q.sort as SortField | undefined) ?? defaultSort,
+    order: q.order ?? 'desc',
+    credentials,
+  });
+
   api.get('/metrics/by-entity', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const q = req.query;
     res.json(
       body(
-        await metrics.getByEntity({
-          definition: q.definition,
-          from: date(q.from, 'from'),
-          to: date(q.to, 'to'),
-          severities: list<Severity>(q.severity),
-          kind: q.kind,
-          owner: q.owner,
-          system: q.system,
-          lifecycle: q.lifecycle,
-          tag: q.tag,
-          groupBy: q.groupBy,
-          sort: q.sort as SortField | undefined,
-          order: q.order,
+        await comparison.getByEntity({
+          ...comparisonQuery(req.query, credentials, 'count'),
           limit: int(req, 'limit', 100, 1000),
           offset: int(req, 'offset', 0),
-          credentials,
         }),
       ),
     );
+  });
+
+  api.get('/metrics/comparison', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const include = new Set(
+      (list<string>(req.query.include) ?? []).flatMap(v => v.split(',')),
+    );
+    res.json(
+      body(
+        await comparison.getComparison({
+          ...comparisonQuery(req.query, credentials, 'medianMs'),
+          limit: int(req, 'limit', 50, 1000),
+          offset: int(req, 'offset', 0),
+          include: {
+            choices: include.has('choices'),
+            points: include.has('points'),
+          },
+        }),
+      ),
+    );
+  });
+
+  api.get('/metrics/comparison.csv', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const query = comparisonQuery(req.query, credentials, 'medianMs');
+    const rows = comparison.allRows(query);
+    // The first row is computed before the headers go: an error until then
+    // is an ordinary error answer.
+    const first = await rows.next();
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="mttr-comparison-${query.definition.id.replace(
+        /[^\w.-]/g,
+        '_',
+      )}-${day(query.window.from)}-${day(query.window.to)}.csv"`,
+    );
+    const context = {
+      definition: query.definition.title,
+      window: `${query.window.from.toISOString()}/${query.window.to.toISOString()}`,
+    };
+    await writeLines(res, [comparisonCsvHeader()]);
+    let chunk: string[] = [];
+    for (let next = first; !next.done; next = await rows.next()) {
+      chunk.push(comparisonCsvLine(next.value, context));
+      if (chunk.length === 200) {
+        await writeLines(res, chunk);
+        chunk = [];
+      }
+    }
+    await writeLines(res, chunk);
+    res.end();
   });
 
   api.get('/metrics/series', async (req, res) => {

@@ -19,6 +19,8 @@ export {
   digestOf,
   emptyDigest,
   figuresOfDigest,
+  figuresWithChange,
+  figuresWithChangeOfDigest,
   previousWindowOf,
 } from './aggregateUnits';
 export {

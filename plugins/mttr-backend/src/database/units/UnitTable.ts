@@ -1,0 +1,180 @@
+import { Severity } from '@mttr-backstage/plugin-mttr-common';
+import { Knex } from 'knex';
+import { RecoveryUnit, UnitDigest, digestOf } from '../../domain';
+import { MetricUnit, UnitGroup } from '../IncidentStore';
+import { IN_CHUNK, chunks } from '../batches';
+import { Dialect } from '../dialect';
+import { UnitDigestQuery, readUnitDigestsInSql } from './unitDigestSql';
+import {
+  METRIC_UNIT_COLUMNS,
+  groupHash,
+  metricUnitOf,
+  metricUnitOfArray,
+  recoveryUnitOf,
+  unitRowOf,
+} from './unitRows';
+
+/**
+ * The recovery units (mttr_units): what each definition derives from the
+ * incidents, per entity and group of incidents; what the figures are
+ * computed from.
+ */
+export class UnitTable {
+  constructor(
+    private readonly db: Knex | Knex.Transaction,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async replaceUnits(
+    groups: UnitGroup[],
+    units: RecoveryUnit[],
+  ): Promise<void> {
+    const hashes = [...new Set(groups.map(groupHash))];
+    for (const chunk of chunks(hashes, IN_CHUNK)) {
+      await this.db('mttr_units').whereIn('group_hash', chunk).delete();
+    }
+    await this.dialect.insertMany('mttr_units', units.map(unitRowOf));
+  }
+
+  async deleteUnitsOfDefinition(definitionId: string): Promise<void> {
+    await this.db('mttr_units').where('definition_id', definitionId).delete();
+  }
+
+  async readUnitsOfGroups(groups: UnitGroup[]): Promise<RecoveryUnit[]> {
+    const units: RecoveryUnit[] = [];
+    const hashes = [...new Set(groups.map(groupHash))];
+    for (const chunk of chunks(hashes, IN_CHUNK)) {
+      const rows = await this.db('mttr_units')
+        .select('*')
+        .whereIn('group_hash', chunk);
+      units.push(...rows.map(recoveryUnitOf));
+    }
+    return units;
+  }
+
+  async readUnits(options: {
+    definitionId: string;
+    fromMs: number;
+    toMs: number;
+    entityRefs?: string[];
+    withIncidentKeys?: boolean;
+  }): Promise<MetricUnit[]> {
+    const { definitionId, fromMs, toMs, entityRefs } = options;
+    const withKeys = Boolean(options.withIncidentKeys);
+    const columns: Array<string | Knex.Raw> = [
+      ...METRIC_UNIT_COLUMNS.map(c =>
+        c.endsWith('_ms') ? this.dialect.epochMsColumn(c) : c,
+      ),
+      ...(withKeys ? ['incident_keys'] : []),
+    ];
+    const read = {
+      fromArray: (row: unknown[]) => metricUnitOfArray(row, withKeys),
+      fromObject: (row: Record<string, unknown>) => metricUnitOf(row, withKeys),
+    };
+    const base = () =>
+      this.db('mttr_units')
+        .select(columns)
+        .where('definition_id', definitionId)
+        .andWhere('start_ms', '>=', fromMs)
+        .andWhere('start_ms', '<', toMs)
+        .andWhereNot('outcome', 'filtered');
+    if (entityRefs === undefined) {
+      return this.dialect.selectRows(base(), read);
+    }
+    // The comparison reads every entity's units a page of entities at a
+    // time.
+    const units: MetricUnit[] = [];
+    for (const chunk of chunks([...new Set(entityRefs)], IN_CHUNK)) {
+      const rows = await this.dialect.selectRows(
+        base().whereIn('entity_ref', chunk),
+        read,
+      );
+      for (const unit of rows) {
+        units.push(unit);
+      }
+    }
+    return units;
+  }
+
+  async readUnitEntityPage(options: {
+    definitionId: string;
+    fromMs: number;
+    toMs: number;
+    afterEntityRef?: string;
+    limit: number;
+  }): Promise<string[]> {
+    // In the order of the covering index (definition, entity, start): each
+    // engine walks it from afterEntityRef and stops after `limit` entities.
+    const query = this.db('mttr_units')
+      .distinct('entity_ref')
+      .where('definition_id', options.definitionId)
+      .andWhere('start_ms', '>=', options.fromMs)
+      .andWhere('start_ms', '<', options.toMs)
+      .andWhereNot('outcome', 'filtered')
+      .orderBy('entity_ref')
+      .limit(options.limit);
+    if (options.afterEntityRef !== undefined) {
+      query.andWhere('entity_ref', '>', options.afterEntityRef);
+    }
+    return (await query).map((row: { entity_ref: string }) => row.entity_ref);
+  }
+
+  async readUnitDigests(
+    options: UnitDigestQuery,
+  ): Promise<Map<string, UnitDigest>> {
+    if (options.entityRefs?.length === 0) {
+      return new Map();
+    }
+    const list = this.dialect.integerList;
+    if (list) {
+      return readUnitDigestsInSql(this.dialect, list, options);
+    }
+    return this.digestUnitsRead(options);
+  }
+
+  /**
+   * Where the engine cannot aggregate lists of values in SQL: the units
+   * read, digested here with the one digest of the figures (`digestOf`).
+   */
+  private async digestUnitsRead(
+    options: UnitDigestQuery,
+  ): Promise<Map<string, UnitDigest>> {
+    const { fromMs, previousFromMs, severities } = options;
+    const wanted = severities?.length
+      ? new Set<Severity>(severities)
+      : undefined;
+    const units = await this.readUnits({
+      definitionId: options.definitionId,
+      // Both windows in one read when the previous one is asked for.
+      fromMs: previousFromMs ?? fromMs,
+      toMs: options.toMs,
+      entityRefs: options.entityRefs,
+    });
+    const inWindow = new Map<string, MetricUnit[]>();
+    const inPrevious = new Map<string, MetricUnit[]>();
+    for (const unit of units) {
+      if (wanted && !(unit.severity && wanted.has(unit.severity))) {
+        continue;
+      }
+      const byEntity = unit.startMs < fromMs ? inPrevious : inWindow;
+      let list = byEntity.get(unit.entityRef);
+      if (!list) {
+        list = [];
+        byEntity.set(unit.entityRef, list);
+      }
+      list.push(unit);
+    }
+    // Entities with units only in the previous window have no digest.
+    const digests = new Map<string, UnitDigest>();
+    for (const [entityRef, list] of inWindow) {
+      const digest = digestOf(list);
+      if (previousFromMs !== undefined) {
+        digest.previousDurations = digestOf(
+          inPrevious.get(entityRef) ?? [],
+        ).durations;
+      }
+      digests.set(entityRef, digest);
+    }
+    return digests;
+  }
+}
