@@ -102,7 +102,7 @@ function* history(
 async function main() {
   const entityCount = Number(flag('entities', '10000'));
   const perEntity = Number(flag('incidents-per-entity', '20'));
-  const dir = mkdtempSync(join(tmpdir(), 'mttr-fleet-'));
+  const dir = mkdtempSync(join(tmpdir(), 'mttr-fleet-db-'));
   const backend = await startTestBackend({
     features: [
       mttrPlugin,

@@ -285,6 +285,7 @@ async function main() {
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, async () => {
     await stopAll();
+    cleanup.forEach(f => f());
     process.exit(130);
   });
 }
