@@ -183,6 +183,8 @@ function serve(backendPort, appDir) {
 
 /** Builds packages/app for production into `outDir`, against the proxy. */
 async function buildApp(outDir) {
+  const dist = join(root, 'packages/app/dist');
+  const hadDist = existsSync(dist);
   const config = join(outDir, 'app-config.fleet.yaml');
   writeFileSync(
     config,
@@ -212,13 +214,17 @@ async function buildApp(outDir) {
     throw new Error(`the app build failed; see ${join(logDir, 'build.log')}`);
   }
   // The build writes packages/app/dist: keep a copy of our own, so that a
-  // later build (or npm start) does not change what is served mid-test.
+  // later build does not change what is served mid-test, and leave no
+  // dist behind that was not there (the portal's backend would serve it).
   const appDir = join(outDir, 'app');
   await new Promise((r, reject) =>
-    spawn('cp', ['-a', join(root, 'packages/app/dist'), appDir], {
+    spawn('cp', ['-a', dist, appDir], {
       stdio: 'inherit',
     }).on('exit', c => (c === 0 ? r() : reject(new Error('cp failed')))),
   );
+  if (!hadDist) {
+    rmSync(dist, { recursive: true, force: true });
+  }
   return appDir;
 }
 
