@@ -202,11 +202,13 @@ function niceCeil(value: number): number {
   return step * power;
 }
 
-const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 
 /**
  * The axes' ends: from zero to a round value above the largest of any
- * point (whole hours for medians over an hour), so that the ticks read well.
+ * point; the median axis in steps of whole minutes or hours (about four of
+ * them), so that its ticks read "2h", "4h", not "5h 33m".
  */
 function extentOf(points: ComparisonPoint[]) {
   let frequency = 0;
@@ -218,12 +220,13 @@ function extentOf(points: ComparisonPoint[]) {
     frequency = Math.max(frequency, p.frequencyPer30d);
     medianMs = Math.max(medianMs, p.medianMs);
   }
+  const unit = medianMs > 2 * HOUR_MS ? HOUR_MS : MINUTE_MS;
+  const step = niceCeil(medianMs / unit / 4) * unit;
+  const steps = Math.max(1, Math.ceil(medianMs / step));
   return {
     frequency: niceCeil(frequency),
-    medianMs:
-      medianMs > HOUR_MS
-        ? niceCeil(medianMs / HOUR_MS) * HOUR_MS
-        : niceCeil(medianMs / 60_000) * 60_000,
+    medianMs: steps * step,
+    medianTicks: Array.from({ length: steps + 1 }, (_, i) => i * step),
   };
 }
 
@@ -303,6 +306,7 @@ const ScatterBody = memo(function ScatterChartBody(props: {
           dataKey="medianMs"
           name="Median MTTR"
           domain={[0, extent.medianMs]}
+          ticks={extent.medianTicks}
           allowDataOverflow
           tickFormatter={v => formatDuration(Number(v))}
           width={90}
