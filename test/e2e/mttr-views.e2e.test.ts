@@ -175,15 +175,19 @@ describe('the recovery views with demo data', () => {
     ).toBeGreaterThanOrEqual(10);
 
     // Incidents (column 5): the first click sorts most first, the second least first.
+    // The backend sorts: each click waits for its answer (aria-busy).
     await table.getByRole('button', { name: 'Incidents', exact: true }).click();
+    await settled(table);
     const descending = (await cellTexts(table, 5)).map(t => parseInt(t, 10));
     expect(descending).toEqual([...descending].sort((a, b) => b - a));
     await table.getByRole('button', { name: 'Incidents', exact: true }).click();
+    await settled(table);
     const ascending = (await cellTexts(table, 5)).map(t => parseInt(t, 10));
     expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
 
     // Median MTTR (column 2), slowest first.
     await table.getByRole('button', { name: 'Median MTTR' }).click();
+    await settled(table);
     const medians = (await cellTexts(table, 2))
       .map(t => t.split('\n')[0])
       .filter(t => DURATION.test(t))
@@ -244,6 +248,7 @@ describe('the recovery views with demo data', () => {
       );
     expect(payments).toBeDefined();
     await owner.selectOption(payments!);
+    await settled(table);
     const owners = await cellTexts(table, 1);
     expect(owners.length).toBeGreaterThan(0);
     expect(owners.length).toBeLessThan(10);
@@ -271,6 +276,13 @@ describe('the recovery views with demo data', () => {
     await screenshot(page, 'mttr-comparison-teams');
   });
 });
+
+/** Waits until the table shows the backend's answer to the latest change. */
+async function settled(table: Locator) {
+  await expect
+    .poll(() => table.getAttribute('aria-busy'), { timeout: 30_000 })
+    .toBe('false');
+}
 
 async function expectRows(table: Locator, names: string[]) {
   await expect

@@ -1,4 +1,5 @@
 import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import {
   createExtensionTester,
   renderInTestApp,
@@ -24,18 +25,22 @@ const mttr = setUpMttrServer();
 
 describe('the new frontend system plugin', () => {
   it('serves the comparison page at /mttr', async () => {
-    mttr.setBackend({
-      byEntity: () => ({
-        items: [
-          rowOf({
-            entityRef: 'component:default/payments-api',
-            count: 6,
-            medianMs: HOUR,
-          }),
-        ],
-        totalCount: 1,
-      }),
-    });
+    // The page reads one page of the comparison (GET /metrics/comparison).
+    mttr.server.use(
+      http.get(`${mttr.BASE}/metrics/comparison`, () =>
+        HttpResponse.json({
+          items: [
+            rowOf({
+              entityRef: 'component:default/payments-api',
+              count: 6,
+              medianMs: HOUR,
+            }),
+          ],
+          totalCount: 1,
+          fleetMedianMs: HOUR,
+        }),
+      ),
+    );
     renderTestApp({
       features: [mttrAlphaPlugin],
       apis: [[mttrApiRef, clientForTests()]],

@@ -16,6 +16,8 @@ export type {
   MetricsWindow,
   EntityMetricsQuery,
   ByEntityQuery,
+  ComparisonQuery,
+  ComparisonCsvQuery,
   MetricsSeriesQuery,
   IncidentsQuery,
   AccessRequestsQuery,

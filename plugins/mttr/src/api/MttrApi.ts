@@ -4,6 +4,8 @@ import {
   AccessRequestStatus,
   AccessTarget,
   ByEntityResponse,
+  ComparisonResponse,
+  ComparisonSortField,
   DefinitionsResponse,
   EntityMapping,
   IncidentStatus,
@@ -58,6 +60,50 @@ export interface ByEntityQuery extends MetricsWindow {
 }
 
 /**
+ * Which rows of the comparison to read, filtered, sorted and paged by the
+ * backend (`GET /metrics/comparison`). Every filter is optional.
+ *
+ * @public
+ */
+export interface ComparisonQuery extends MetricsWindow {
+  definition?: string;
+  kind?: string;
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
+  tag?: string;
+  severity?: Severity;
+  /** `owner` rolls the rows up per owning group. */
+  groupBy?: 'owner';
+  /** Case-insensitive part of a row's name or entity ref. */
+  search?: string;
+  /** The backend's default is `medianMs`. */
+  sort?: ComparisonSortField;
+  /** The backend's default is `desc`; rows without a value come last either way. */
+  order?: 'asc' | 'desc';
+  offset?: number;
+  /** 1 to 1,000; the backend's default is 50. */
+  limit?: number;
+  /**
+   * What to send along with the page of rows: the filter `choices` (over
+   * every row before the filters) and the scatter's `points` (every row
+   * that passes them).
+   */
+  include?: Array<'choices' | 'points'>;
+}
+
+/**
+ * Which rows of the comparison to export as CSV: every row that passes the
+ * filters, in the order asked, no paging.
+ *
+ * @public
+ */
+export type ComparisonCsvQuery = Omit<
+  ComparisonQuery,
+  'offset' | 'limit' | 'include'
+>;
+
+/**
  * Which time series of one entity to read.
  *
  * @public
@@ -98,6 +144,17 @@ export interface MttrApi {
   getMetrics(query: EntityMetricsQuery): Promise<RecoveryMetrics>;
   /** The figures of every entity (or owner) with incidents, for comparison. */
   getMetricsByEntity(query: ByEntityQuery): Promise<ByEntityResponse>;
+  /**
+   * One page of the comparison, each row with its change against the
+   * previous window, how many rows pass the filters, their fleet median and,
+   * when asked, the filter choices and the scatter's points.
+   */
+  getComparison(query: ComparisonQuery): Promise<ComparisonResponse>;
+  /**
+   * Every row of the comparison that passes the filters, as the backend
+   * writes it in CSV (one response, with the user's token).
+   */
+  downloadComparisonCsv(query: ComparisonCsvQuery): Promise<Blob>;
   /** The figures of one entity per week or month. */
   getMetricsSeries(query: MetricsSeriesQuery): Promise<MetricsSeriesResponse>;
   /** The incidents of one entity, newest first, with their timelines. */

@@ -6,6 +6,7 @@ import {
   AccessTarget,
   AccessTargetsResponse,
   ByEntityResponse,
+  ComparisonResponse,
   DefinitionsResponse,
   EntityMapping,
   IncidentsResponse,
@@ -17,6 +18,8 @@ import {
 import {
   AccessRequestsQuery,
   ByEntityQuery,
+  ComparisonCsvQuery,
+  ComparisonQuery,
   EntityMetricsQuery,
   IncidentsQuery,
   MetricsSeriesQuery,
@@ -57,6 +60,22 @@ export class MttrClient implements MttrApi {
 
   async getMetricsByEntity(query: ByEntityQuery): Promise<ByEntityResponse> {
     return this.get('/metrics/by-entity', { ...query });
+  }
+
+  async getComparison(query: ComparisonQuery): Promise<ComparisonResponse> {
+    const { include, ...rest } = query;
+    return this.get('/metrics/comparison', {
+      ...rest,
+      include: include?.length ? include.join(',') : undefined,
+    });
+  }
+
+  async downloadComparisonCsv(query: ComparisonCsvQuery): Promise<Blob> {
+    const response = await this.fetch('/metrics/comparison.csv', { ...query });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.blob();
   }
 
   async getMetricsSeries(

@@ -4,6 +4,8 @@ export type {
   MetricsWindow,
   EntityMetricsQuery,
   ByEntityQuery,
+  ComparisonQuery,
+  ComparisonCsvQuery,
   MetricsSeriesQuery,
   IncidentsQuery,
   AccessRequestsQuery,

@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, memo, useMemo } from 'react';
 import {
   Box,
   Table,
@@ -45,16 +45,41 @@ const COLUMNS: Array<{ field: SortField; title: string; numeric: boolean }> = [
 /** Durations and headers stay on one line: "11h 46m" must not break. */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
-const useStyles = makeStyles({
+const useStyles = makeStyles(theme => ({
   // Ten columns, the median with its interval, in a 1440-pixel window:
   // narrower gutters than Material's 16 + 24 pixels.
   compact: {
     '& th, & td': { paddingLeft: 10, paddingRight: 10 },
+    // Opaque rows (the theme stripes every other one), so that the sticky
+    // column below can take its row's colour.
+    '& tbody tr': { backgroundColor: theme.palette.background.paper },
+    // A hovered row's colour is translucent: painted over the paper, so
+    // that the figures scrolling under the service column stay hidden.
+    '& tbody tr:hover $sticky': {
+      backgroundColor: theme.palette.background.paper,
+      backgroundImage: `linear-gradient(${theme.palette.action.hover}, ${theme.palette.action.hover})`,
+    },
   },
-});
+  // Where the window is narrower still, the figures scroll under the
+  // service's name, which stays in place.
+  sticky: {
+    position: 'sticky',
+    left: 0,
+    zIndex: 1,
+    backgroundColor: 'inherit',
+  },
+  stickyHead: {
+    position: 'sticky',
+    left: 0,
+    zIndex: 3,
+    backgroundColor: theme.palette.background.paper,
+  },
+  // A new page is on its way: the rows shown are the previous ones.
+  busy: { opacity: 0.6 },
+}));
 
-/** Rows per page: the table renders one page, so 10,000 rows cost what 50 do. */
-const PAGE_SIZES = [25, 50, 100];
+/** Rows per page: the backend sends one page, so 10,000 rows cost what 25 do. */
+export const PAGE_SIZES = [25, 50, 100];
 
 /**
  * Text that may break between its parts in a narrow window, never inside
@@ -164,27 +189,107 @@ function ChangeCell(props: { row: ComparisonRow }) {
 }
 
 /**
- * The comparison table: sortable headers, one page of rows at a time. Rows
- * link to the entity page (or the owning group's page when grouped).
+ * One row of the table. Memoized: a re-render of the table that brings no
+ * new rows (the page is busy, a header was clicked) does not render the
+ * rows again.
+ */
+const ComparisonTableRow = memo(function TableRowOfComparison(props: {
+  row: ComparisonRow;
+  grouped: boolean;
+  scale: WhiskerScale | undefined;
+  fleetMedianMs: number | null;
+  stickyClass: string;
+}) {
+  const { row, grouped, scale, fleetMedianMs, stickyClass } = props;
+  return (
+    <TableRow hover>
+      <TableCell
+        component="th"
+        scope="row"
+        style={NO_WRAP}
+        className={stickyClass}
+      >
+        <EntityRefLink entityRef={row.entityRef} title={row.name} />
+        {grouped && row.entityCount !== undefined && (
+          <Typography variant="caption" color="textSecondary" component="div">
+            {row.entityCount} {row.entityCount === 1 ? 'service' : 'services'}
+          </Typography>
+        )}
+      </TableCell>
+      {!grouped && (
+        // Team names break between words, never inside one.
+        <TableCell style={{ overflowWrap: 'normal', wordBreak: 'keep-all' }}>
+          {row.owner ? (
+            <EntityRefLink entityRef={row.owner} defaultKind="group" />
+          ) : (
+            '–'
+          )}
+        </TableCell>
+      )}
+      <TableCell align="right" style={NO_WRAP}>
+        <MedianCell row={row} scale={scale} fleetMedianMs={fleetMedianMs} />
+      </TableCell>
+      <TableCell align="right" style={NO_WRAP}>
+        {formatDuration(row.p90Ms)}
+      </TableCell>
+      <TableCell align="right" style={NO_WRAP}>
+        {formatDuration(row.meanMs)}
+      </TableCell>
+      <TableCell align="right">
+        {row.count}
+        {row.lowSample && (
+          <Typography
+            variant="caption"
+            component="div"
+            title="Fewer than 5 incidents: the figures move a lot with each new one"
+          >
+            ⚠ few incidents
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell align="right">
+        {formatFrequency(row.frequencyPer30d)}
+      </TableCell>
+      <TableCell align="right" style={NO_WRAP}>
+        {formatDuration(row.totalDowntimeMs)}
+      </TableCell>
+      <TableCell align="right">{formatRate(row.reopenRate)}</TableCell>
+      <ChangeCell row={row} />
+    </TableRow>
+  );
+});
+
+/**
+ * The comparison table: sortable headers and the one page of rows the
+ * backend sent, sorted as asked. Rows link to the entity page (or the
+ * owning group's page when grouped).
  */
 export function ComparisonTable(props: {
+  /** The rows of this page, in the order the backend sorted them. */
   rows: ComparisonRow[];
+  /** How many rows pass the filters, on every page. */
+  totalCount: number;
+  page: number;
+  pageSize: number;
+  onPageChange: (page: number) => void;
+  onPageSizeChange: (pageSize: number) => void;
+  /** A new page is being read; the rows are still the previous ones. */
+  busy: boolean;
   grouped: boolean;
   sort: SortField;
   order: 'asc' | 'desc';
   onSort: (field: SortField) => void;
   caption: string;
-  /** The median the rows are marked against; see fleetMedianOf. */
+  /** The backend's median of the medians of every row that passes the filters. */
   fleetMedianMs: number | null;
 }) {
   const { rows, grouped, sort, order, onSort, caption, fleetMedianMs } = props;
+  const { totalCount, page, pageSize, busy } = props;
   const classes = useStyles();
-  const [page, setPage] = useState(0);
-  const [pageSize, setPageSize] = useState(PAGE_SIZES[0]);
-  // A new filter or sort starts again at the first page.
-  useEffect(() => setPage(0), [rows]);
-  const visible = rows.slice(page * pageSize, (page + 1) * pageSize);
-  const scale = whiskerScaleOf(visible, fleetMedianMs);
+  const scale = useMemo(
+    () => whiskerScaleOf(rows, fleetMedianMs),
+    [rows, fleetMedianMs],
+  );
   const columns = grouped
     ? COLUMNS.map(c =>
         c.field === 'name' ? { ...c, title: 'Team' } : c,
@@ -198,8 +303,9 @@ export function ComparisonTable(props: {
       <TableContainer style={{ contain: 'inline-size' }}>
         <Table
           size="small"
-          className={classes.compact}
+          className={`${classes.compact} ${busy ? classes.busy : ''}`}
           aria-label={`Services compared, ${caption}`}
+          aria-busy={busy}
         >
           <TableHead>
             <TableRow>
@@ -209,6 +315,7 @@ export function ComparisonTable(props: {
                   align={column.numeric ? 'right' : 'left'}
                   sortDirection={sort === column.field ? order : false}
                   style={NO_WRAP}
+                  className={column.field === 'name' ? classes.stickyHead : ''}
                 >
                   <TableSortLabel
                     active={sort === column.field}
@@ -225,90 +332,29 @@ export function ComparisonTable(props: {
             </TableRow>
           </TableHead>
           <TableBody>
-            {visible.map(row => (
-              <TableRow key={row.entityRef} hover>
-                <TableCell component="th" scope="row" style={NO_WRAP}>
-                  <EntityRefLink entityRef={row.entityRef} title={row.name} />
-                  {grouped && row.entityCount !== undefined && (
-                    <Typography
-                      variant="caption"
-                      color="textSecondary"
-                      component="div"
-                    >
-                      {row.entityCount}{' '}
-                      {row.entityCount === 1 ? 'service' : 'services'}
-                    </Typography>
-                  )}
-                </TableCell>
-                {!grouped && (
-                  // Team names break between words, never inside one.
-                  <TableCell
-                    style={{ overflowWrap: 'normal', wordBreak: 'keep-all' }}
-                  >
-                    {row.owner ? (
-                      <EntityRefLink
-                        entityRef={row.owner}
-                        defaultKind="group"
-                      />
-                    ) : (
-                      '–'
-                    )}
-                  </TableCell>
-                )}
-                <TableCell align="right" style={NO_WRAP}>
-                  <MedianCell
-                    row={row}
-                    scale={scale}
-                    fleetMedianMs={fleetMedianMs}
-                  />
-                </TableCell>
-                <TableCell align="right" style={NO_WRAP}>
-                  {formatDuration(row.p90Ms)}
-                </TableCell>
-                <TableCell align="right" style={NO_WRAP}>
-                  {formatDuration(row.meanMs)}
-                </TableCell>
-                <TableCell align="right">
-                  {row.count}
-                  {row.lowSample && (
-                    <Typography
-                      variant="caption"
-                      component="div"
-                      title="Fewer than 5 incidents: the figures move a lot with each new one"
-                    >
-                      ⚠ few incidents
-                    </Typography>
-                  )}
-                </TableCell>
-                <TableCell align="right">
-                  {formatFrequency(row.frequencyPer30d)}
-                </TableCell>
-                <TableCell align="right" style={NO_WRAP}>
-                  {formatDuration(row.totalDowntimeMs)}
-                </TableCell>
-                <TableCell align="right">
-                  {formatRate(row.reopenRate)}
-                </TableCell>
-                <ChangeCell row={row} />
-              </TableRow>
+            {rows.map(row => (
+              <ComparisonTableRow
+                key={row.entityRef}
+                row={row}
+                grouped={grouped}
+                scale={scale}
+                fleetMedianMs={fleetMedianMs}
+                stickyClass={classes.sticky}
+              />
             ))}
           </TableBody>
         </Table>
       </TableContainer>
       <TablePagination
         component="div"
-        count={rows.length}
-        page={Math.min(
-          page,
-          Math.max(0, Math.ceil(rows.length / pageSize) - 1),
-        )}
+        count={totalCount}
+        page={Math.min(page, Math.max(0, Math.ceil(totalCount / pageSize) - 1))}
         rowsPerPage={pageSize}
         rowsPerPageOptions={PAGE_SIZES}
-        onPageChange={(_, p) => setPage(p)}
-        onRowsPerPageChange={e => {
-          setPageSize(Number(e.target.value));
-          setPage(0);
-        }}
+        onPageChange={(_, p) => props.onPageChange(p)}
+        onRowsPerPageChange={e =>
+          props.onPageSizeChange(Number(e.target.value))
+        }
       />
     </Box>
   );

@@ -1,5 +1,9 @@
+import { createContext, memo, useContext, useMemo } from 'react';
 import { Typography } from '@material-ui/core';
-import { formatDuration } from '@mttr-backstage/plugin-mttr-common';
+import {
+  ComparisonPoint,
+  formatDuration,
+} from '@mttr-backstage/plugin-mttr-common';
 import {
   CartesianGrid,
   ErrorBar,
@@ -12,13 +16,12 @@ import {
   XAxis,
   YAxis,
   ZAxis,
+  useXAxisScale,
+  useYAxisScale,
 } from 'recharts';
 import { formatFrequency } from '../shared/timeWindow';
 import { describeInterval } from '../shared/uncertainty';
 import { ComparisonRow, fleetPositionOf } from './comparisonRows';
-
-/** Beyond this many dots the chart shows the services with the most incidents. */
-export const MAX_SCATTER_POINTS = 2000;
 
 /** One dot of the scatter. */
 export interface ScatterPoint {
@@ -46,7 +49,7 @@ export interface ScatterSeries {
 }
 
 /**
- * Sorts the rows with a median into the scatter's series. A dot is coloured
+ * Sorts the rows with a median (the table's page) into the scatter's series. A dot is coloured
  * slower or faster only when its interval excludes the fleet median, as in
  * the table; every bounded dot carries its whisker.
  */
@@ -146,27 +149,214 @@ const SERIES: Array<{
   },
 ];
 
+const OTHERS_FILL = '#bdbdbd';
+
 /**
- * Frequency against median MTTR, one dot per row: top right fails often and
- * recovers slowly; top left fails rarely but recovers slowly; and so on.
- * Each median has its 95% interval as a whisker, and the fleet median is a
- * dashed line.
+ * Every service that passes the filters, as one SVG path of round dots
+ * (a zero-length stroke per point): 10,000 points are one element to lay
+ * out and paint, not 10,000, and the path is drawn again only when the
+ * points or the axes change, not when the table turns a page.
+ */
+function OtherDots(props: { points: ComparisonPoint[] }) {
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  const { points } = props;
+  const d = useMemo(() => {
+    if (!x || !y) {
+      return '';
+    }
+    const parts: string[] = [];
+    for (const p of points) {
+      if (p.medianMs === null) {
+        continue;
+      }
+      const px = x(p.frequencyPer30d);
+      const py = y(p.medianMs);
+      if (px === undefined || py === undefined) {
+        continue;
+      }
+      parts.push(`M${px.toFixed(1)},${py.toFixed(1)}h0`);
+    }
+    return parts.join('');
+  }, [points, x, y]);
+  return d ? (
+    <path
+      data-testid="mttr-scatter-others"
+      d={d}
+      stroke={OTHERS_FILL}
+      strokeWidth={5}
+      strokeLinecap="round"
+      fill="none"
+      pointerEvents="none"
+    />
+  ) : null;
+}
+
+/** The smallest of 1, 2, 2.5, 5 times a power of ten that is at least `value`. */
+function niceCeil(value: number): number {
+  if (value <= 0) {
+    return 1;
+  }
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 2.5, 5, 10].find(m => m * power >= value) ?? 10;
+  return step * power;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+/**
+ * The axes' ends: from zero to a round value above the largest of any
+ * point; the median axis in steps of whole minutes or hours (about four of
+ * them), so that its ticks read "2h", "4h", not "5h 33m".
+ */
+function extentOf(points: ComparisonPoint[]) {
+  let frequency = 0;
+  let medianMs = 0;
+  for (const p of points) {
+    if (p.medianMs === null) {
+      continue;
+    }
+    frequency = Math.max(frequency, p.frequencyPer30d);
+    medianMs = Math.max(medianMs, p.medianMs);
+  }
+  const unit = medianMs > 2 * HOUR_MS ? HOUR_MS : MINUTE_MS;
+  const step = niceCeil(medianMs / unit / 4) * unit;
+  const steps = Math.max(1, Math.ceil(medianMs / step));
+  return {
+    frequency: niceCeil(frequency),
+    medianMs: steps * step,
+    medianTicks: Array.from({ length: steps + 1 }, (_, i) => i * step),
+  };
+}
+
+/** The table's page and the fleet median, for the series drawn in colour. */
+const PageRowsContext = createContext<{
+  rows: ComparisonRow[];
+  fleetMedianMs: number | null;
+}>({ rows: [], fleetMedianMs: null });
+
+/**
+ * The table's page in colour, one series per mark. Reads its rows from
+ * context, so that a new page re-renders these series and not the chart
+ * around them (axes, grid, the 10,000 other dots).
+ */
+function PageSeries() {
+  const { rows, fleetMedianMs } = useContext(PageRowsContext);
+  const series = useMemo(
+    () => scatterSeriesOf(rows, fleetMedianMs),
+    [rows, fleetMedianMs],
+  );
+  return (
+    <>
+      {SERIES.filter(s => series[s.key].length > 0).map(s => (
+        <Scatter
+          key={s.key}
+          name={s.name}
+          data={series[s.key]}
+          fill={s.fill}
+          isAnimationActive={false}
+        >
+          {s.whiskers && (
+            <ErrorBar
+              dataKey="medianError"
+              direction="y"
+              width={4}
+              stroke={s.fill}
+              strokeWidth={1}
+              isAnimationActive={false}
+            />
+          )}
+        </Scatter>
+      ))}
+    </>
+  );
+}
+
+/**
+ * The chart without the table's page: drawn again only when the points,
+ * the fleet median or the caption change. Its axes span the points (not
+ * the page's whiskers), so that a new page does not move them.
+ */
+const ScatterBody = memo(function ScatterChartBody(props: {
+  points: ComparisonPoint[];
+  fleetMedianMs: number | null;
+}) {
+  const { points, fleetMedianMs } = props;
+  const extent = useMemo(() => extentOf(points), [points]);
+  return (
+    <ResponsiveContainer
+      width="100%"
+      height={320}
+      // Drawn at this size until the container has been measured.
+      initialDimension={{ width: 800, height: 320 }}
+    >
+      <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 10 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis
+          type="number"
+          dataKey="frequency"
+          name="Incidents per 30 days"
+          domain={[0, extent.frequency]}
+          allowDataOverflow
+          label={{ value: 'Incidents per 30 days', position: 'bottom' }}
+        />
+        <YAxis
+          type="number"
+          dataKey="medianMs"
+          name="Median MTTR"
+          domain={[0, extent.medianMs]}
+          ticks={extent.medianTicks}
+          allowDataOverflow
+          tickFormatter={v => formatDuration(Number(v))}
+          width={90}
+          label={{ value: 'Median MTTR', angle: -90, position: 'insideLeft' }}
+        />
+        <ZAxis range={[50, 50]} />
+        <OtherDots points={points} />
+        <Tooltip content={<PointTooltip />} />
+        <Legend verticalAlign="top" height={28} />
+        {fleetMedianMs !== null && (
+          <ReferenceLine
+            y={fleetMedianMs}
+            stroke="#757575"
+            strokeDasharray="4 4"
+            label={{
+              value: `fleet median ${formatDuration(fleetMedianMs)}`,
+              position: 'insideTopRight',
+              fontSize: 12,
+            }}
+          />
+        )}
+        <PageSeries />
+      </ScatterChart>
+    </ResponsiveContainer>
+  );
+});
+
+/**
+ * Frequency against median MTTR, one dot per service that passes the
+ * filters: top right fails often and recovers slowly; top left fails
+ * rarely but recovers slowly; and so on. The services on the table's page
+ * are drawn in colour with their medians' 95% intervals as whiskers, marked
+ * against the fleet median as in the table; every other one as a grey dot.
+ * The fleet median is a dashed line.
  */
 export function FrequencyScatter(props: {
+  /** Every row that passes the filters, in the backend's compact form. */
+  points: ComparisonPoint[];
+  /** The rows on the table's page, drawn with their intervals. */
   rows: ComparisonRow[];
   caption: string;
   fleetMedianMs: number | null;
 }) {
-  const { fleetMedianMs } = props;
-  const withMedian = props.rows.filter(r => r.medianMs !== null);
-  const shown =
-    withMedian.length > MAX_SCATTER_POINTS
-      ? [...withMedian]
-          .sort((a, b) => b.count - a.count)
-          .slice(0, MAX_SCATTER_POINTS)
-      : withMedian;
-  const series = scatterSeriesOf(shown, fleetMedianMs);
-  if (shown.length === 0) {
+  const { points, rows, fleetMedianMs } = props;
+  const plotted = useMemo(
+    () => points.filter(p => p.medianMs !== null).length,
+    [points],
+  );
+  const page = useMemo(() => ({ rows, fleetMedianMs }), [rows, fleetMedianMs]);
+  if (plotted === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
         No recovered incidents to plot.
@@ -179,73 +369,16 @@ export function FrequencyScatter(props: {
       // Sized by the card, not by the chart: a chart once drawn wide would
       // otherwise keep the page wide after the window narrows.
       style={{ contain: 'inline-size' }}
-      aria-label={`Incidents per 30 days against median MTTR, ${props.caption}, ${shown.length} services`}
+      aria-label={`Incidents per 30 days against median MTTR, ${props.caption}, ${plotted} services`}
     >
-      {shown.length < withMedian.length && (
-        <Typography variant="caption" component="p">
-          Showing the {shown.length} services with the most incidents of{' '}
-          {withMedian.length}.
-        </Typography>
-      )}
-      <ResponsiveContainer
-        width="100%"
-        height={320}
-        // Drawn at this size until the container has been measured.
-        initialDimension={{ width: 800, height: 320 }}
-      >
-        <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 10 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            type="number"
-            dataKey="frequency"
-            name="Incidents per 30 days"
-            label={{ value: 'Incidents per 30 days', position: 'bottom' }}
-          />
-          <YAxis
-            type="number"
-            dataKey="medianMs"
-            name="Median MTTR"
-            tickFormatter={v => formatDuration(Number(v))}
-            width={90}
-            label={{ value: 'Median MTTR', angle: -90, position: 'insideLeft' }}
-          />
-          <ZAxis range={[50, 50]} />
-          <Tooltip content={<PointTooltip />} />
-          <Legend verticalAlign="top" height={28} />
-          {fleetMedianMs !== null && (
-            <ReferenceLine
-              y={fleetMedianMs}
-              stroke="#757575"
-              strokeDasharray="4 4"
-              label={{
-                value: `fleet median ${formatDuration(fleetMedianMs)}`,
-                position: 'insideTopRight',
-                fontSize: 12,
-              }}
-            />
-          )}
-          {SERIES.filter(s => series[s.key].length > 0).map(s => (
-            <Scatter
-              key={s.key}
-              name={s.name}
-              data={series[s.key]}
-              fill={s.fill}
-              isAnimationActive={false}
-            >
-              {s.whiskers && (
-                <ErrorBar
-                  dataKey="medianError"
-                  direction="y"
-                  width={4}
-                  stroke={s.fill}
-                  strokeWidth={1}
-                  isAnimationActive={false}
-                />
-              )}
-            </Scatter>
-          ))}
-        </ScatterChart>
-      </ResponsiveContainer>
+      <PageRowsContext.Provider value={page}>
+        <ScatterBody points={points} fleetMedianMs={fleetMedianMs} />
+      </PageRowsContext.Provider>
+      <Typography variant="caption" component="p" color="textSecondary">
+        In colour, with its 95% interval: each service on this page of the
+        table. In grey: the other services that pass the filters ({plotted} with
+        a median in all).
+      </Typography>
     </div>
   );
 }

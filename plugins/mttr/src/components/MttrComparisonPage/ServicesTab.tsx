@@ -1,9 +1,10 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import {
   Box,
   Button,
   FormControlLabel,
   Grid,
+  LinearProgress,
   Switch,
   TextField,
   Typography,
@@ -15,64 +16,34 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
-  EntityRecoveryMetrics,
+  ComparisonChoices,
   RecoveryDefinition,
   SEVERITIES,
   Severity,
   formatDuration,
 } from '@mttr-backstage/plugin-mttr-common';
-import useAsync from 'react-use/lib/useAsync';
-import { ByEntityQuery, MttrApi, mttrApiRef } from '../../api';
+import { ComparisonCsvQuery, mttrApiRef } from '../../api';
 import { DefinitionSelect, WindowSelect } from '../shared/Selectors';
 import { lastDays, windowLabel } from '../shared/timeWindow';
 import { useDefinitions } from '../shared/useDefinitions';
-import { ComparisonTable } from './ComparisonTable';
+import { ComparisonTable, PAGE_SIZES } from './ComparisonTable';
 import { FrequencyScatter } from './FrequencyScatter';
 import {
   ComparisonFilters,
   NO_FILTERS,
   SortField,
-  filterOptions,
-  filterRows,
-  fleetMedianOf,
-  sortRows,
   toComparisonRows,
-  toCsv,
 } from './comparisonRows';
+import { useComparison } from './useComparison';
 
-const PAGE = 1000;
+/** How long the search box waits for the typing to pause before it asks. */
+const SEARCH_DEBOUNCE_MS = 250;
 
-/** Reads every row of a comparison query, a page at a time (the first page says how many). */
-async function readAllRows(
-  api: MttrApi,
-  query: ByEntityQuery,
-): Promise<EntityRecoveryMetrics[]> {
-  const first = await api.getMetricsByEntity({
-    ...query,
-    limit: PAGE,
-    offset: 0,
-  });
-  const offsets: number[] = [];
-  for (
-    let offset = first.items.length;
-    offset < first.totalCount;
-    offset += PAGE
-  ) {
-    offsets.push(offset);
-  }
-  const rest = await Promise.all(
-    offsets.map(offset =>
-      api.getMetricsByEntity({ ...query, limit: PAGE, offset }),
-    ),
-  );
-  return [first, ...rest].flatMap(page => page.items);
-}
-
-/** Hands the CSV to the browser as a download. */
-function download(fileName: string, csv: string) {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+/** Hands a downloaded file to the browser as a download. */
+function saveAs(fileName: string, blob: Blob) {
+  const url = URL.createObjectURL(blob);
   const anchor = document.createElement('a');
   anchor.href = url;
   anchor.download = fileName;
@@ -83,7 +54,7 @@ function download(fileName: string, csv: string) {
 }
 
 const FILTER_LABELS: Array<{
-  key: Exclude<keyof ComparisonFilters, 'search'>;
+  key: FilterKey;
   label: string;
 }> = [
   { key: 'owner', label: 'Owner' },
@@ -93,11 +64,60 @@ const FILTER_LABELS: Array<{
   { key: 'tag', label: 'Tag' },
 ];
 
+/** Which list of the backend's choices each picker offers. */
+const CHOICES_OF: Record<FilterKey, keyof ComparisonChoices> = {
+  owner: 'owners',
+  system: 'systems',
+  kind: 'kinds',
+  lifecycle: 'lifecycles',
+  tag: 'tags',
+};
+
 /** `group:default/team-payments` reads as `team-payments` in a picker; plain values stay. */
 function optionLabel(value: string): string {
   const ref = /^[\w-]+:[\w.-]+\/(.+)$/.exec(value);
   return ref ? ref[1] : value;
 }
+
+type FilterKey = Exclude<keyof ComparisonFilters, 'search'>;
+
+/**
+ * The filter pickers, with the backend's choices (hundreds of owners and
+ * systems in a large catalog). Memoized: a sort click or a new page does
+ * not render their options again.
+ */
+const FilterPickers = memo(function FilterPickerList(props: {
+  filters: ComparisonFilters;
+  choices: ComparisonChoices | undefined;
+  onFilter: (key: FilterKey, value: string) => void;
+}) {
+  const { filters, choices, onFilter } = props;
+  return (
+    <>
+      {FILTER_LABELS.map(f => (
+        <TextField
+          key={f.key}
+          id={`mttr-compare-${f.key}`}
+          select
+          label={f.label}
+          value={filters[f.key]}
+          onChange={e => onFilter(f.key, e.target.value)}
+          SelectProps={{ native: true }}
+          variant="outlined"
+          size="small"
+          InputLabelProps={{ shrink: true }}
+        >
+          <option value="">Any</option>
+          {(choices?.[CHOICES_OF[f.key]] ?? []).map(value => (
+            <option key={value} value={value}>
+              {optionLabel(value)}
+            </option>
+          ))}
+        </TextField>
+      ))}
+    </>
+  );
+});
 
 /** The "Services" tab of the comparison page. */
 export function ServicesTab() {
@@ -126,77 +146,80 @@ function Comparison(props: {
 }) {
   const { definitions } = props;
   const api = useApi(mttrApiRef);
+  const alertApi = useApi(alertApiRef);
   const [now] = useState(() => new Date());
   const [definitionId, setDefinitionId] = useState(props.defaultDefinition);
   const [days, setDays] = useState(90);
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [grouped, setGrouped] = useState(false);
   const [filters, setFilters] = useState<ComparisonFilters>(NO_FILTERS);
+  // What the search box holds; `filters.search` follows once typing pauses.
+  const [searchText, setSearchText] = useState('');
   const [sort, setSort] = useState<SortField>('medianMs');
   const [order, setOrder] = useState<'asc' | 'desc'>('desc');
-  // Typing in the search box stays immediate while 10,000 rows re-filter behind it.
-  const search = useDeferredValue(filters.search);
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(PAGE_SIZES[0]);
+  const [exporting, setExporting] = useState(false);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setFilters(f =>
+        f.search === searchText ? f : { ...f, search: searchText },
+      );
+      setPage(0);
+    }, SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [searchText]);
 
   const definition =
     definitions.find(d => d.id === definitionId) ?? definitions[0];
   const caption = `${definition.title} · ${windowLabel(days)}`;
 
-  // Per service, for the table, the chart and the filter choices. Each row
-  // carries its change against the previous window: one read per window.
-  const services = useAsync(async () => {
-    const window = lastDays(days, now);
-    const base = { definition: definitionId, severity: severity || undefined };
-    return toComparisonRows(await readAllRows(api, { ...base, ...window }));
-  }, [api, definitionId, days, severity, now]);
-
-  // Per owner: the backend rolls figures up (medians cannot be added up here),
-  // over the services that pass the filters other than owner.
-  const teams = useAsync(async () => {
-    if (!grouped) {
-      return undefined;
-    }
-    const window = lastDays(days, now);
-    const base: Omit<ByEntityQuery, 'from' | 'to'> = {
+  // Everything the backend filters by; the CSV export asks with the same.
+  const filtered: ComparisonCsvQuery = useMemo(
+    () => ({
+      ...lastDays(days, now),
       definition: definitionId,
       severity: severity || undefined,
-      groupBy: 'owner',
+      groupBy: grouped ? 'owner' : undefined,
+      owner: filters.owner || undefined,
       system: filters.system || undefined,
       kind: filters.kind || undefined,
       lifecycle: filters.lifecycle || undefined,
       tag: filters.tag || undefined,
-    };
-    return toComparisonRows(await readAllRows(api, { ...base, ...window }));
-  }, [
-    api,
-    grouped,
-    definitionId,
-    days,
-    severity,
-    now,
-    filters.system,
-    filters.kind,
-    filters.lifecycle,
-    filters.tag,
-  ]);
-
-  const options = useMemo(
-    () => filterOptions(services.value ?? []),
-    [services.value],
+      search: filters.search.trim() || undefined,
+      sort,
+      order,
+    }),
+    [days, now, definitionId, severity, grouped, filters, sort, order],
   );
-  const shown = useMemo(() => {
-    const source = grouped ? (teams.value ?? []) : (services.value ?? []);
-    const applied = grouped
-      ? // Team rows are filtered on the server except by owner and search.
-        filterRows(
-          source.map(r => ({ ...r, owner: r.entityRef })),
-          { ...NO_FILTERS, owner: filters.owner, search },
-        )
-      : filterRows(source, { ...filters, search });
-    return sortRows(applied, sort, order);
-  }, [grouped, teams.value, services.value, filters, search, sort, order]);
-  const fleetMedianMs = useMemo(() => fleetMedianOf(shown), [shown]);
-  const mediansShown = shown.filter(r => r.medianMs !== null).length;
+  const comparison = useComparison(
+    api,
+    { ...filtered, offset: page * pageSize, limit: pageSize },
+    {
+      choices: JSON.stringify([definitionId, days, severity]),
+      points: JSON.stringify({
+        ...filtered,
+        sort: undefined,
+        order: undefined,
+      }),
+    },
+  );
+  const { choices, points } = comparison;
+  const response = comparison.page;
+  const rows = useMemo(
+    () => toComparisonRows(response?.items ?? []),
+    [response],
+  );
+  const totalCount = response?.totalCount ?? 0;
+  const fleetMedianMs = response?.fleetMedianMs ?? null;
+  const mediansShown = useMemo(
+    () => (points ?? []).filter(p => p.medianMs !== null).length,
+    [points],
+  );
   const unit = grouped ? 'team' : 'service';
+  const filtering =
+    Object.values(filters).some(Boolean) || searchText.trim() !== '';
 
   const onSort = (field: SortField) => {
     if (field === sort) {
@@ -205,12 +228,31 @@ function Comparison(props: {
       setSort(field);
       setOrder(field === 'name' || field === 'owner' ? 'asc' : 'desc');
     }
+    setPage(0);
   };
-  const setFilter = (key: keyof ComparisonFilters, value: string) =>
+  const setFilter = useCallback((key: FilterKey, value: string) => {
     setFilters(f => ({ ...f, [key]: value }));
+    setPage(0);
+  }, []);
+  const onExport = async () => {
+    setExporting(true);
+    try {
+      saveAs(
+        `mttr-${grouped ? 'teams' : 'services'}-${definitionId}-${days}d.csv`,
+        await api.downloadComparisonCsv(filtered),
+      );
+    } catch (e) {
+      alertApi.post({
+        message: `The CSV could not be exported: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setExporting(false);
+    }
+  };
 
-  const loading = services.loading || (grouped && teams.loading);
-  const error = services.error ?? (grouped ? teams.error : undefined);
+  const firstRead = !response && !comparison.error;
+  const error = comparison.error;
 
   return (
     <Grid container spacing={2}>
@@ -225,19 +267,28 @@ function Comparison(props: {
             id="mttr-compare-definition"
             definitions={definitions}
             value={definitionId}
-            onChange={setDefinitionId}
+            onChange={id => {
+              setDefinitionId(id);
+              setPage(0);
+            }}
           />
           <WindowSelect
             id="mttr-compare-window"
             value={days}
-            onChange={setDays}
+            onChange={d => {
+              setDays(d);
+              setPage(0);
+            }}
           />
           <TextField
             id="mttr-compare-severity"
             select
             label="Severity"
             value={severity}
-            onChange={e => setSeverity(e.target.value as Severity | '')}
+            onChange={e => {
+              setSeverity(e.target.value as Severity | '');
+              setPage(0);
+            }}
             SelectProps={{ native: true }}
             variant="outlined"
             size="small"
@@ -250,33 +301,17 @@ function Comparison(props: {
               </option>
             ))}
           </TextField>
-          {FILTER_LABELS.map(f => (
-            <TextField
-              key={f.key}
-              id={`mttr-compare-${f.key}`}
-              select
-              label={f.label}
-              value={filters[f.key]}
-              onChange={e => setFilter(f.key, e.target.value)}
-              SelectProps={{ native: true }}
-              variant="outlined"
-              size="small"
-              InputLabelProps={{ shrink: true }}
-            >
-              <option value="">Any</option>
-              {options[f.key].map(value => (
-                <option key={value} value={value}>
-                  {optionLabel(value)}
-                </option>
-              ))}
-            </TextField>
-          ))}
+          <FilterPickers
+            filters={filters}
+            choices={choices}
+            onFilter={setFilter}
+          />
           <TextField
             id="mttr-compare-search"
             type="search"
             label="Search services"
-            value={filters.search}
-            onChange={e => setFilter('search', e.target.value)}
+            value={searchText}
+            onChange={e => setSearchText(e.target.value)}
             variant="outlined"
             size="small"
           />
@@ -284,7 +319,10 @@ function Comparison(props: {
             control={
               <Switch
                 checked={grouped}
-                onChange={e => setGrouped(e.target.checked)}
+                onChange={e => {
+                  setGrouped(e.target.checked);
+                  setPage(0);
+                }}
                 color="primary"
               />
             }
@@ -293,16 +331,8 @@ function Comparison(props: {
           <Button
             variant="outlined"
             startIcon={<GetAppIcon />}
-            disabled={loading || shown.length === 0}
-            onClick={() =>
-              download(
-                `mttr-${grouped ? 'teams' : 'services'}-${definitionId}-${days}d.csv`,
-                toCsv(shown, {
-                  definition: definition.title,
-                  window: windowLabel(days),
-                }),
-              )
-            }
+            disabled={comparison.busy || exporting || totalCount === 0}
+            onClick={onExport}
           >
             Export CSV
           </Button>
@@ -334,34 +364,36 @@ function Comparison(props: {
           </Typography>
         )}
       </Grid>
-      {loading && (
+      {firstRead && (
         <Grid item xs={12}>
           <Progress />
         </Grid>
       )}
-      {!loading && error && (
+      {error && (
         <Grid item xs={12}>
           <ResponseErrorPanel error={error} />
         </Grid>
       )}
-      {!loading && !error && (services.value ?? []).length === 0 && (
+      {!error && response && totalCount === 0 && !filtering && (
         <Grid item xs={12}>
           <EmptyState
             missing="data"
-            title={`No service had incidents in the ${windowLabel(days)}`}
+            title={`No ${unit} had incidents in the ${windowLabel(days)}`}
             description="Services appear here once an incident source sends events for them. Map services to incidents with the pagerduty.com/service-id, mttr.dev/alert-matchers or mttr.dev/incident-keys annotation, or pick a longer window."
           />
         </Grid>
       )}
-      {!loading && !error && (services.value ?? []).length > 0 && (
+      {!error && response && (totalCount > 0 || filtering) && (
         <>
           <Grid item xs={12}>
             <InfoCard
               title={grouped ? 'Teams' : 'Services'}
-              subheader={`${shown.length} shown · ${caption}`}
+              subheader={`${totalCount} shown · ${caption}`}
               noPadding
             >
-              {shown.length === 0 ? (
+              {/* Room kept for the bar, so the table does not jump. */}
+              <Box height={4}>{comparison.busy && <LinearProgress />}</Box>
+              {totalCount === 0 ? (
                 <Box p={2}>
                   <Typography variant="body2">
                     Nothing matches these filters. Clear a filter or the search
@@ -370,7 +402,16 @@ function Comparison(props: {
                 </Box>
               ) : (
                 <ComparisonTable
-                  rows={shown}
+                  rows={rows}
+                  totalCount={totalCount}
+                  page={page}
+                  pageSize={pageSize}
+                  onPageChange={setPage}
+                  onPageSizeChange={size => {
+                    setPageSize(size);
+                    setPage(0);
+                  }}
+                  busy={comparison.busy}
                   grouped={grouped}
                   sort={sort}
                   order={order}
@@ -387,7 +428,8 @@ function Comparison(props: {
               subheader={`Incidents per 30 days against median MTTR · ${caption}`}
             >
               <FrequencyScatter
-                rows={shown}
+                points={points ?? []}
+                rows={rows}
                 caption={caption}
                 fleetMedianMs={fleetMedianMs}
               />
