@@ -1,4 +1,7 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  Permission,
+} from '@backstage/plugin-permission-common';
 
 /**
  * Read recovery metrics and incidents of an entity. Resource permission on
@@ -63,7 +66,7 @@ export const mttrMappingsManagePermission = createPermission({
  *
  * @public
  */
-export const mttrPermissions = [
+export const mttrPermissions: Permission[] = [
   mttrReadPermission,
   mttrAccessRequestPermission,
   mttrAccessApprovePermission,
