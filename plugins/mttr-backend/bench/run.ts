@@ -19,6 +19,11 @@
  *        bench_plugin_, so bench_plugin_mttr)
  *        --mysql URL (MariaDB/MySQL for the DevLake reference; default
  *        mysql://mttr_ci:mttr_ci@127.0.0.1:3306/mysql), --no-devlake
+ *
+ * Over 400 lines: it is the benchmark's script from start to end (flags,
+ * child backend, ingest, each engine's reads, the printed tables), read top
+ * to bottom; the generator and the comparison's reads are files of their
+ * own (history.ts, comparison.ts, devlake.ts).
  */
 import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
 import knexFactory from 'knex';

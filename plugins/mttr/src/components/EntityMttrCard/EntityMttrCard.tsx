@@ -1,3 +1,10 @@
+/*
+ * The Recovery (MTTR) card. A little over 400 lines: the card's sections
+ * (figures with their intervals and change, stages, open incidents with
+ * their actions, runbooks, on call) are small components of one screen that
+ * share the card's one metrics request and its wording; each is a function
+ * here rather than a file of its own.
+ */
 import { useState } from 'react';
 import { Box, Divider, Grid, Typography } from '@material-ui/core';
 import {
