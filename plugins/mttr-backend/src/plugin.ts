@@ -34,6 +34,7 @@ import { IncidentIngestion } from './service/ingest/IncidentIngestion';
 import { PlausibleTimes } from './service/input/instants';
 import { MappingsService } from './service/mappings/MappingsService';
 import { RecoveryMetricsService } from './service/metrics/RecoveryMetricsService';
+import { Stability } from './service/stability/Stability';
 import { readRecoveryDefinitions } from './service/recovery';
 import { createRouter } from './service/router';
 
@@ -133,10 +134,14 @@ export const mttrPlugin = createBackendPlugin({
         const databaseClient = (await database.getClient()).client.config
           .client as string;
         const visibleEntities = new VisibleEntities({ catalog, permissions });
+        // Deployment figures and levers, beside the recovery figures of
+        // every answer.
+        const stability = new Stability({});
         const metrics = new RecoveryMetricsService({
           store,
           definitions,
           visibleEntities,
+          stability,
           heavyReads: HeavyReadQueue.fromConfig(config, { databaseClient }),
         });
         const snapshotMaxAgeMs = config.has('mttr.comparison.snapshotMaxAge')
@@ -152,6 +157,8 @@ export const mttrPlugin = createBackendPlugin({
           feed: unitChanges,
           heavy: read => metrics.heavy(read),
           snapshotMaxAgeMs,
+          stability,
+          definitionOf: id => metrics.definition(id),
         });
         const incidents = new IncidentsService({
           store,

@@ -6,6 +6,8 @@ import {
   severityMixText,
 } from './comparisonCsv';
 import { EntityRecoveryMetrics, RecoveryChange } from './metrics';
+import { emptyDeploymentFigures } from './deployments';
+import { emptyLevers } from './levers';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -36,6 +38,8 @@ function rowOf(
       resolveMs: null,
     },
     severityMix: {},
+    deployments: emptyDeploymentFigures(),
+    levers: emptyLevers(),
     change: changeOf(null, null),
     kind: 'Component',
     ...overrides,

@@ -1,10 +1,13 @@
 /**
  * The incident lifecycle events the mttr backend takes in, from any source.
  */
+import { DeploymentRef } from './deployments';
+import { IncidentActionItems, IncidentReview } from './levers';
 
 /**
  * The lifecycle steps of an incident, in the order used to break ties
- * between events that carry the same timestamp.
+ * between events that carry the same timestamp. `updated` carries
+ * attributes only and changes no lifecycle state.
  *
  * @public
  */
@@ -14,6 +17,7 @@ export const INCIDENT_EVENT_TYPES = [
   'mitigated',
   'resolved',
   'reopened',
+  'updated',
 ] as const;
 
 /** @public */
@@ -36,6 +40,12 @@ export type Severity = (typeof SEVERITIES)[number];
  * @public
  */
 export interface IncidentAttributes {
+  /** The deployment that caused the incident (an explicit change-failure link). */
+  causedBy?: DeploymentRef;
+  /** The post-incident review. */
+  review?: IncidentReview;
+  /** The review's follow-up actions. */
+  actionItems?: IncidentActionItems;
   title?: string;
   severity?: Severity;
   /** Catalog entity refs the incident affects, e.g. `component:default/payments`. */

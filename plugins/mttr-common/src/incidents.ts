@@ -1,4 +1,22 @@
+import { DeploymentRef } from './deployments';
 import { IncidentEventType, Severity } from './events';
+import { IncidentActionItems, IncidentReview } from './levers';
+
+/**
+ * A step of just-in-time access on an incident's timeline: a request linked
+ * to the incident, and its grant.
+ *
+ * @public
+ */
+export interface IncidentAccessStep {
+  type: 'access_requested' | 'access_granted';
+  /** ISO 8601, UTC. */
+  at: string;
+  requestId: string;
+  /** The target's title, else its id. */
+  target: string;
+  breakGlass: boolean;
+}
 
 /**
  * One step of an incident's timeline, as stored (UTC, ms precision).
@@ -66,6 +84,11 @@ export interface Incident {
   resolvedAt?: string;
   reopenCount: number;
   timeline: IncidentTimelineEntry[];
+  causedBy?: DeploymentRef;
+  review?: IncidentReview;
+  actionItems?: IncidentActionItems;
+  /** Access requested and granted for the incident, by time (absent when access is off). */
+  accessSteps?: IncidentAccessStep[];
   counts: IncidentCount[];
 }
 

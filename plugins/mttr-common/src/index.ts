@@ -14,3 +14,5 @@ export * from './annotations';
 export * from './durations';
 export * from './percentiles';
 export * from './comparisonCsv';
+export * from './deployments';
+export * from './levers';

@@ -1,3 +1,6 @@
+import { DeploymentFigures } from './deployments';
+import { RecoveryLevers } from './levers';
+
 /**
  * The median durations of the stages of recovery, in milliseconds, each
  * over the units that have both ends of the stage. Null where no unit has.
@@ -98,8 +101,21 @@ export interface RecoveryFigures {
  *
  * @public
  */
-export interface RecoveryMetrics extends RecoveryFigures {
+export interface RecoveryMetrics extends RecoveryFigures, StabilityFigures {
   change: RecoveryChange;
+}
+
+/**
+ * What every answer with figures carries beside the recovery figures:
+ * deployments and change failures (docs/change-failure.md) and the levers
+ * of recovery (docs/improvement-levers.md), under the same definition and
+ * window.
+ *
+ * @public
+ */
+export interface StabilityFigures {
+  deployments: DeploymentFigures;
+  levers: RecoveryLevers;
 }
 
 /**
@@ -129,7 +145,11 @@ export interface ByEntityResponse {
  * The columns the comparison sorts by (`sort` of `GET /metrics/by-entity`
  * and `GET /metrics/comparison`). `name` is the title, else the entity's
  * name; `change` is `change.medianRatio`. Rows without a value sort last
- * in either order; ties are broken by `entityRef` ascending.
+ * in either order; ties are broken by `entityRef` ascending. The
+ * deployment and lever columns sort by `deployments.changeFailureRate`,
+ * `deployments.frequencyPer30d`, `deployments.recovery.medianMs`,
+ * `levers.reviews.coverage`, `levers.reviews.openActionItems` and
+ * `levers.access.medianTimeToAccessMs`.
  *
  * @public
  */
@@ -143,7 +163,13 @@ export type ComparisonSortField =
   | 'frequencyPer30d'
   | 'totalDowntimeMs'
   | 'reopenRate'
-  | 'change';
+  | 'change'
+  | 'changeFailureRate'
+  | 'deploymentFrequencyPer30d'
+  | 'failedDeploymentRecoveryMs'
+  | 'reviewCoverage'
+  | 'openActionItems'
+  | 'medianTimeToAccessMs';
 
 /**
  * The values a person can pick in the comparison's filters, over every row
@@ -198,7 +224,7 @@ export interface ComparisonResponse {
 }
 
 /** @public */
-export interface MetricsSeriesBucket extends RecoveryFigures {
+export interface MetricsSeriesBucket extends RecoveryFigures, StabilityFigures {
   bucket: 'week' | 'month';
 }
 

@@ -6,3 +6,4 @@
 export * from './extensions';
 export * from './accessRequests';
 export * from './retry';
+export * from './deployments';

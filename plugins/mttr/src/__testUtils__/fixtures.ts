@@ -4,6 +4,8 @@ import {
   EntityRecoveryMetrics,
   Incident,
   RecoveryMetrics,
+  emptyDeploymentFigures,
+  emptyLevers,
 } from '@mttr-backstage/plugin-mttr-common';
 
 export const MINUTE = 60_000;
@@ -63,6 +65,8 @@ export function metricsOf(
       resolveMs: null,
     },
     severityMix: {},
+    deployments: emptyDeploymentFigures(),
+    levers: emptyLevers(),
     change: {
       previousFrom: '2026-05-31T00:00:00.000Z',
       previousTo: '2026-08-29T00:00:00.000Z',

@@ -25,6 +25,7 @@ import {
 } from './comparisonRows';
 import { ComparisonSnapshots } from './ComparisonSnapshots';
 import { UnitChangeFeed } from './UnitChangeFeed';
+import { Stability, emptyStabilityFigures } from '../stability/Stability';
 
 /** @internal */
 export interface ComparisonQuery extends ComparisonFilters {
@@ -66,9 +67,14 @@ export class ComparisonService {
       /** How long a snapshot may go without a full read; default 60 s. */
       snapshotMaxAgeMs?: number;
       clock?: () => number;
+      /** The deployment figures and levers of the rows; without it, empty ones. */
+      stability?: Stability;
+      definitionOf?: (definitionId: string) => RecoveryDefinition;
     },
   ) {
     this.snapshots = new ComparisonSnapshots({
+      stability: options.stability,
+      definitionOf: options.definitionOf,
       store: options.store,
       feed: options.feed,
       heavy: options.heavy,
@@ -261,6 +267,21 @@ export class ComparisonService {
       [...owners.keys()],
       credentials,
     );
+    // Each owner's deployments and levers over the entities it rolls up
+    // (the visible ones that pass the filters), each counted once.
+    const scopes = [...owners.keys()].map(ownerRef => ({
+      key: ownerRef,
+      entityRefs: [...unitsByEntity.keys()].filter(ref => {
+        const info = visible.get(ref);
+        return info?.owner === ownerRef && matches(info);
+      }),
+    }));
+    const stability = this.options.stability
+      ? await this.options.stability.read(
+          { definition, window, severities },
+          scopes,
+        )
+      : new Map();
     const rows: ComparisonRow[] = [];
     for (const [ownerRef, owner] of owners) {
       await budget.pause();
@@ -276,7 +297,10 @@ export class ComparisonService {
       const info = ownerInfo.get(ownerRef);
       rows.push({
         entityRef: ownerRef,
-        figures: figuresWithChange(current, previous, window),
+        figures: {
+          ...figuresWithChange(current, previous, window),
+          ...(stability.get(ownerRef) ?? emptyStabilityFigures()),
+        },
         info: {
           ...(info?.title ? { title: info.title } : {}),
           kind: info?.kind ?? parseEntityRef(ownerRef).kind,

@@ -1,10 +1,19 @@
-import { Severity } from '@mttr-backstage/plugin-mttr-common';
+import {
+  RecoveryDefinition,
+  Severity,
+  StabilityFigures,
+} from '@mttr-backstage/plugin-mttr-common';
 import { IncidentStore } from '../../database/IncidentStore';
 import {
   EventLoopBudget,
   readUnitDigestsByEntityPage,
 } from '../metrics/readBounds';
-import { UnitDigest, figuresWithChangeOfDigest } from '../recovery';
+import {
+  UnitDigest,
+  emptyDigest,
+  figuresWithChangeOfDigest,
+} from '../recovery';
+import { Stability, emptyStabilityFigures } from '../stability/Stability';
 import { RowFigures } from './comparisonRows';
 import { UnitChangeFeed } from './UnitChangeFeed';
 
@@ -75,6 +84,10 @@ export class ComparisonSnapshots {
       /** Snapshots kept (least recently used dropped). */
       maxSnapshots?: number;
       clock?: () => number;
+      /** The deployment figures and levers of the rows; without it, empty ones. */
+      stability?: Stability;
+      /** The definition of an id (for the stability figures). */
+      definitionOf?: (definitionId: string) => RecoveryDefinition;
     },
   ) {}
 
@@ -202,7 +215,7 @@ export class ComparisonSnapshots {
     const digests = await readUnitDigestsByEntityPage(this.options.store, {
       ...this.readOf(key),
     });
-    return this.figuresOf(key, digests);
+    return this.figuresOf(key, digests, undefined);
   }
 
   private async readSome(
@@ -217,7 +230,7 @@ export class ComparisonSnapshots {
       });
       page.forEach((digest, ref) => digests.set(ref, digest));
     }
-    return this.figuresOf(key, digests);
+    return this.figuresOf(key, digests, entityRefs);
   }
 
   private readOf(key: SnapshotKey) {
@@ -230,16 +243,52 @@ export class ComparisonSnapshots {
     };
   }
 
+  /**
+   * The rows of the digests, with their deployment figures and levers (of
+   * the entities given, else of all), and a row for each entity with
+   * counted deployments but no units in the window.
+   */
   private async figuresOf(
     key: SnapshotKey,
     digests: Map<string, UnitDigest>,
+    entityRefs: string[] | undefined,
   ): Promise<Map<string, RowFigures>> {
     const window = { from: new Date(key.fromMs), to: new Date(key.toMs) };
+    const { stability, definitionOf } = this.options;
+    let extra = new Map<string, StabilityFigures>();
+    let withDeployments = new Set<string>();
+    if (stability && definitionOf) {
+      const query = {
+        definition: definitionOf(key.definitionId),
+        window,
+        severities: key.severities,
+      };
+      if (entityRefs) {
+        extra = await stability.read(
+          query,
+          entityRefs.map(ref => ({ key: ref, entityRefs: [ref] })),
+        );
+        for (const [ref, figures] of extra) {
+          if (figures.deployments.count > 0) withDeployments.add(ref);
+        }
+      } else {
+        ({ figures: extra, withDeployments } = await stability.readAll(query));
+      }
+    }
     const rows = new Map<string, RowFigures>();
     const budget = new EventLoopBudget();
-    for (const [ref, digest] of digests) {
+    const rowOf = async (ref: string, digest: UnitDigest) => {
       await budget.pause();
-      rows.set(ref, figuresWithChangeOfDigest(digest, window));
+      rows.set(ref, {
+        ...figuresWithChangeOfDigest(digest, window),
+        ...(extra.get(ref) ?? emptyStabilityFigures()),
+      });
+    };
+    for (const [ref, digest] of digests) {
+      await rowOf(ref, digest);
+    }
+    for (const ref of withDeployments) {
+      if (!digests.has(ref)) await rowOf(ref, emptyDigest());
     }
     return rows;
   }

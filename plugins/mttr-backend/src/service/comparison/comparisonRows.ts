@@ -6,6 +6,7 @@ import {
   ComparisonSortField,
   EntityRecoveryMetrics,
   RecoveryChange,
+  StabilityFigures,
   comparisonRowName,
 } from '@mttr-backstage/plugin-mttr-common';
 import { EntityInfo } from '../catalog/VisibleEntities';
@@ -45,6 +46,12 @@ export const SORT_FIELDS = [
   'entityCount',
   'entityRef',
   'title',
+  'changeFailureRate',
+  'deploymentFrequencyPer30d',
+  'failedDeploymentRecoveryMs',
+  'reviewCoverage',
+  'openActionItems',
+  'medianTimeToAccessMs',
 ] as const;
 
 /**
@@ -60,7 +67,9 @@ type ComparisonSortFieldOrOlder =
   ComparisonSortField extends (typeof SORT_FIELDS)[number] ? string : never;
 
 /** The figures of a row with its change against the previous window. */
-export type RowFigures = UnitFigures & { change: RecoveryChange };
+export type RowFigures = UnitFigures & {
+  change: RecoveryChange;
+} & StabilityFigures;
 
 /**
  * A row before it is shown: its figures, and what the catalog says of its
@@ -175,6 +184,20 @@ function sortValue(
       return row.entityRef;
     case 'title':
       return row.info.title ?? null;
+    case 'changeFailureRate':
+      return figures.deployments.changeFailureRate;
+    case 'deploymentFrequencyPer30d':
+      return figures.deployments.count > 0
+        ? figures.deployments.frequencyPer30d
+        : null;
+    case 'failedDeploymentRecoveryMs':
+      return figures.deployments.recovery.medianMs;
+    case 'reviewCoverage':
+      return figures.levers.reviews.coverage;
+    case 'openActionItems':
+      return figures.levers.reviews.openActionItems;
+    case 'medianTimeToAccessMs':
+      return figures.levers.access.medianTimeToAccessMs;
     default:
       return figures[field] ?? null;
   }

@@ -6,6 +6,7 @@ import {
   RecoveryDefinition,
   RecoveryMetrics,
   Severity,
+  StabilityFigures,
 } from '@mttr-backstage/plugin-mttr-common';
 import { IncidentStore, MetricUnit } from '../../database/IncidentStore';
 import { normaliseEntityRef } from '../catalog/entityRefs';
@@ -13,6 +14,7 @@ import { EntityInfo, VisibleEntities } from '../catalog/VisibleEntities';
 import { filterSeverities } from '../comparison/ComparisonService';
 import { checkReadWindow } from './readBounds';
 import { HeavyReadQueue } from './HeavyReadQueue';
+import { Stability } from '../stability/Stability';
 import {
   RecoveryDefinitions,
   aggregateUnits,
@@ -21,6 +23,8 @@ import {
 } from '../recovery';
 
 const DAY_MS = 86_400_000;
+
+const EMPTY_STABILITY = new Stability();
 
 /** The default window: the 90 days up to now. */
 export const DEFAULT_WINDOW_MS = 90 * DAY_MS;
@@ -76,8 +80,14 @@ export class RecoveryMetricsService {
        * once.
        */
       heavyReads?: HeavyReadQueue;
+      /** The deployment figures and levers; without it, empty ones. */
+      stability?: Stability;
     },
   ) {}
+
+  private get stability(): Stability {
+    return this.options.stability ?? EMPTY_STABILITY;
+  }
 
   /** Runs a heavy read through the queue, when there is one. */
   heavy<T>(read: () => Promise<T>): Promise<T> {
@@ -192,12 +202,17 @@ export class RecoveryMetricsService {
       options.severities,
     );
     const [previous, current] = splitAt(units, window.from.getTime());
+    const stability = await this.stability.readOne(
+      { definition, window, severities: options.severities },
+      entity.entityRef,
+    );
     return {
       entityRef: entity.entityRef,
       definition: definition.id,
       from: window.from.toISOString(),
       to: window.to.toISOString(),
       ...figuresWithChange(current, previous, window),
+      ...stability,
     };
   }
 
@@ -224,7 +239,9 @@ export class RecoveryMetricsService {
         window,
         options.severities,
       );
-      const items: MetricsSeriesResponse['items'] = [];
+      const items: Array<
+        Omit<MetricsSeriesResponse['items'][number], keyof StabilityFigures>
+      > = [];
       // Buckets are whole UTC weeks (from Monday) or months, clipped to the
       // window: the first and last may be partial, and their frequency is
       // scaled to the part of them inside the window.
@@ -245,7 +262,15 @@ export class RecoveryMetricsService {
         });
         start = end;
       }
-      return items;
+      const stability = await this.stability.readBuckets(
+        { definition, severities: options.severities },
+        entity.entityRef,
+        items.map(item => ({
+          from: new Date(item.from),
+          to: new Date(item.to),
+        })),
+      );
+      return items.map((item, i) => ({ ...item, ...stability[i] }));
     };
     // One entity's units over the default window are a light read; over
     // years, a busy entity's are thousands, and each bucket goes over them.

@@ -1,0 +1,180 @@
+import {
+  DeploymentFigures,
+  RecoveryDefinition,
+  RecoveryLevers,
+  Severity,
+  StabilityFigures,
+  emptyDeploymentFigures,
+  emptyLevers,
+} from '@mttr-backstage/plugin-mttr-common';
+
+/*
+ * What every figure-bearing answer carries beside the recovery figures of
+ * its units: the deployment figures (change failure rate, failed-deployment
+ * recovery time) and the levers of recovery (reviews, drills, automation,
+ * time to access). Each comes from a reader of its own; this is the one
+ * place the metrics, the series and the comparison ask them, so that an
+ * answer without deployments or levers still carries every field.
+ */
+
+/**
+ * The figures of a scope with no deployments and nothing for the levers.
+ *
+ * @internal
+ */
+export function emptyStabilityFigures(): StabilityFigures {
+  return { deployments: emptyDeploymentFigures(), levers: emptyLevers() };
+}
+
+/**
+ * The definition, window and severities that every figure of an answer is
+ * computed under.
+ *
+ * @internal
+ */
+export interface StabilityQuery {
+  definition: RecoveryDefinition;
+  window: { from: Date; to: Date };
+  /** The request's severities (none: all). */
+  severities?: Severity[];
+}
+
+/**
+ * What a figure is computed over: one entity, or an owner's entities (each
+ * deployment and incident counted once per scope).
+ *
+ * @internal
+ */
+export interface StabilityScope {
+  key: string;
+  entityRefs: string[];
+}
+
+/**
+ * Reads one kind of figure for scopes.
+ *
+ * @internal
+ */
+export interface StabilityReader<T> {
+  /** Per scope key; a scope with nothing to measure may be absent. */
+  read(
+    query: StabilityQuery,
+    scopes: StabilityScope[],
+  ): Promise<Map<string, T>>;
+  /**
+   * Per entity, for every entity with something to measure in the window
+   * (the comparison of all entities).
+   */
+  readAll(query: StabilityQuery): Promise<Map<string, T>>;
+  /** One entity's figures per window (the series' buckets), in order. */
+  readBuckets?(
+    query: Omit<StabilityQuery, 'window'>,
+    entityRef: string,
+    windows: Array<{ from: Date; to: Date }>,
+  ): Promise<T[]>;
+}
+
+/**
+ * The deployment figures and the levers, read together.
+ *
+ * @internal
+ */
+export class Stability {
+  constructor(
+    private readonly readers: {
+      deployments?: StabilityReader<DeploymentFigures>;
+      levers?: StabilityReader<RecoveryLevers>;
+    } = {},
+  ) {}
+
+  /** Every scope's figures (empty ones where there is nothing). */
+  async read(
+    query: StabilityQuery,
+    scopes: StabilityScope[],
+  ): Promise<Map<string, StabilityFigures>> {
+    const [deployments, levers] = await Promise.all([
+      this.readers.deployments?.read(query, scopes),
+      this.readers.levers?.read(query, scopes),
+    ]);
+    const figures = new Map<string, StabilityFigures>();
+    for (const scope of scopes) {
+      figures.set(scope.key, {
+        deployments: deployments?.get(scope.key) ?? emptyDeploymentFigures(),
+        levers: levers?.get(scope.key) ?? emptyLevers(),
+      });
+    }
+    return figures;
+  }
+
+  /** One entity's figures. */
+  async readOne(
+    query: StabilityQuery,
+    entityRef: string,
+  ): Promise<StabilityFigures> {
+    const figures = await this.read(query, [
+      { key: entityRef, entityRefs: [entityRef] },
+    ]);
+    return figures.get(entityRef)!;
+  }
+
+  /**
+   * Per entity, for every entity with something to measure. `withFigures`
+   * are the entities that have units in the window: a row of the
+   * comparison needs them too, and they are read in the same pass.
+   */
+  async readAll(query: StabilityQuery): Promise<{
+    figures: Map<string, StabilityFigures>;
+    /** Entities with counted deployments in the window (a row each). */
+    withDeployments: Set<string>;
+  }> {
+    const [deployments, levers] = await Promise.all([
+      this.readers.deployments?.readAll(query),
+      this.readers.levers?.readAll(query),
+    ]);
+    const figures = new Map<string, StabilityFigures>();
+    const withDeployments = new Set<string>();
+    const refs = new Set([
+      ...(deployments?.keys() ?? []),
+      ...(levers?.keys() ?? []),
+    ]);
+    for (const ref of refs) {
+      const d = deployments?.get(ref) ?? emptyDeploymentFigures();
+      if (d.count > 0) withDeployments.add(ref);
+      figures.set(ref, {
+        deployments: d,
+        levers: levers?.get(ref) ?? emptyLevers(),
+      });
+    }
+    return { figures, withDeployments };
+  }
+
+  /** One entity's figures per window, in order. */
+  async readBuckets(
+    query: Omit<StabilityQuery, 'window'>,
+    entityRef: string,
+    windows: Array<{ from: Date; to: Date }>,
+  ): Promise<StabilityFigures[]> {
+    const readEach = async <T>(
+      reader: StabilityReader<T> | undefined,
+    ): Promise<Array<T | undefined>> => {
+      if (!reader) return windows.map(() => undefined);
+      if (reader.readBuckets) {
+        return reader.readBuckets(query, entityRef, windows);
+      }
+      const scopes = [{ key: entityRef, entityRefs: [entityRef] }];
+      return Promise.all(
+        windows.map(async window =>
+          (await reader.read({ ...query, window }, scopes)).get(entityRef),
+        ),
+      );
+    };
+    const [deployments, levers] = await Promise.all([
+      readEach(this.readers.deployments),
+      readEach(this.readers.levers),
+    ]);
+    return windows.map((_, i) => ({
+      deployments: deployments[i] ?? emptyDeploymentFigures(),
+      levers: levers[i] ?? emptyLevers(),
+    }));
+  }
+}
