@@ -26,6 +26,7 @@ import {
 import useAsync from 'react-use/lib/useAsync';
 import { MttrApi, MetricsWindow, mttrApiRef } from '../../api';
 import { accessIncidentActions } from '../AccessIncidentActions';
+import { describeError } from '../AccessRequestStatus/describeError';
 import { IncidentAction } from '../IncidentActions';
 import { DefinitionSelect, WindowSelect } from '../shared/Selectors';
 import { SeverityMix } from '../shared/SeverityMix';
@@ -125,7 +126,7 @@ function deploymentsNote(read: {
   value?: { items: Deployment[]; totalCount: number };
 }): string | undefined {
   if (read.error) {
-    return `Deployments are not drawn: ${read.error.message}`;
+    return `Deployments are not drawn: ${describeError(read.error)}`;
   }
   if (read.value && read.value.items.length < read.value.totalCount) {
     return `The newest ${read.value.items.length} of ${read.value.totalCount} deployments are drawn.`;

@@ -98,7 +98,9 @@ export function RecoveryCharts(props: {
             role="img"
             aria-label={`MTTR per week, median with its 95% interval and p90, ${caption}: ${weeksWithRecoveries} weeks with recoveries, ${weeksBounded} of them with enough recoveries to bound the median${
               changeFailures.length > 0
-                ? `; ${changeFailures.length} change failures marked as lines`
+                ? changeFailures.length === 1
+                  ? '; 1 change failure marked as a line'
+                  : `; ${changeFailures.length} change failures marked as lines`
                 : ''
             }`}
           >
@@ -219,7 +221,9 @@ export function RecoveryCharts(props: {
             role="img"
             aria-label={`Incidents per week, ${caption}: ${totalIncidents} in total${
               weeksWithFailures.length > 0
-                ? `; ${weeksWithFailures.length} weeks with change failures marked as lines`
+                ? weeksWithFailures.length === 1
+                  ? '; 1 week with change failures marked as a line'
+                  : `; ${weeksWithFailures.length} weeks with change failures marked as lines`
                 : ''
             }`}
           >
