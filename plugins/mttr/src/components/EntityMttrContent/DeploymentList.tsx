@@ -64,6 +64,15 @@ export function describeDeploymentFigures(figures: DeploymentFigures) {
   return parts.join(' · ');
 }
 
+function recoveryText(deployment: Deployment) {
+  if (!deployment.changeFailure) {
+    return '–';
+  }
+  return deployment.recoveryMs === null
+    ? 'still open'
+    : formatDuration(deployment.recoveryMs);
+}
+
 function statusText(deployment: Deployment) {
   if (deployment.status === 'failed') {
     return 'failed, never went live';
@@ -181,13 +190,7 @@ function DeploymentRow(props: { deployment: Deployment }) {
           'no'
         )}
       </TableCell>
-      <TableCell align="right">
-        {failure
-          ? deployment.recoveryMs === null
-            ? 'still open'
-            : formatDuration(deployment.recoveryMs)
-          : '–'}
-      </TableCell>
+      <TableCell align="right">{recoveryText(deployment)}</TableCell>
     </TableRow>
   );
 }

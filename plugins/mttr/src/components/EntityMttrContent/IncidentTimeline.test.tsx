@@ -5,15 +5,13 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { configApiRef } from '@backstage/core-plugin-api';
+import { JsonObject } from '@backstage/types';
 import { Incident } from '@mttr-backstage/plugin-mttr-common';
 import { incidentOf } from '../../__testUtils__/fixtures';
 import { IncidentTimeline } from './IncidentTimeline';
 import { timelineSteps } from './timelineSteps';
 
-async function renderTimeline(
-  incident: Incident,
-  config: Record<string, unknown> = {},
-) {
+async function renderTimeline(incident: Incident, config: JsonObject = {}) {
   return renderInTestApp(
     <TestApiProvider apis={[[configApiRef, mockApis.config({ data: config })]]}>
       <IncidentTimeline
@@ -148,7 +146,7 @@ describe('IncidentTimeline', () => {
 
 describe('timelineSteps', () => {
   it('keeps the incident’s own event before an access step of the same instant', () => {
-    const steps = timelineSteps(
+    const merged = timelineSteps(
       incidentOf({
         timeline: [
           { eventId: 'e1', type: 'triggered', at: '2026-11-20T10:00:00.000Z' },
@@ -171,7 +169,7 @@ describe('timelineSteps', () => {
         ],
       }),
     );
-    expect(steps.map(s => s.kind)).toEqual([
+    expect(merged.map(s => s.kind)).toEqual([
       'access_requested',
       'triggered',
       'access_granted',

@@ -31,6 +31,16 @@ function weekLabel(iso: string) {
   return DateTime.fromISO(iso, { zone: 'utc' }).toFormat('d LLL');
 }
 
+/** "; 1 change failure marked as a line", "; 3 … marked as lines", or nothing. */
+function marked(n: number, one: string, many: string) {
+  if (n === 0) {
+    return '';
+  }
+  return n === 1
+    ? `; 1 ${one} marked as a line`
+    : `; ${n} ${many} marked as lines`;
+}
+
 function dayLabel(ms: number) {
   return DateTime.fromMillis(ms, { zone: 'utc' }).toFormat('d LLL');
 }
@@ -96,13 +106,11 @@ export function RecoveryCharts(props: {
         >
           <div
             role="img"
-            aria-label={`MTTR per week, median with its 95% interval and p90, ${caption}: ${weeksWithRecoveries} weeks with recoveries, ${weeksBounded} of them with enough recoveries to bound the median${
-              changeFailures.length > 0
-                ? changeFailures.length === 1
-                  ? '; 1 change failure marked as a line'
-                  : `; ${changeFailures.length} change failures marked as lines`
-                : ''
-            }`}
+            aria-label={`MTTR per week, median with its 95% interval and p90, ${caption}: ${weeksWithRecoveries} weeks with recoveries, ${weeksBounded} of them with enough recoveries to bound the median${marked(
+              changeFailures.length,
+              'change failure',
+              'change failures',
+            )}`}
           >
             <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
               <ComposedChart data={weekly}>
@@ -219,13 +227,11 @@ export function RecoveryCharts(props: {
         <InfoCard title="Incidents per week" subheader={caption}>
           <div
             role="img"
-            aria-label={`Incidents per week, ${caption}: ${totalIncidents} in total${
-              weeksWithFailures.length > 0
-                ? weeksWithFailures.length === 1
-                  ? '; 1 week with change failures marked as a line'
-                  : `; ${weeksWithFailures.length} weeks with change failures marked as lines`
-                : ''
-            }`}
+            aria-label={`Incidents per week, ${caption}: ${totalIncidents} in total${marked(
+              weeksWithFailures.length,
+              'week with change failures',
+              'weeks with change failures',
+            )}`}
           >
             <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
               <BarChart data={weekly}>
