@@ -121,7 +121,9 @@ export interface MetricsSeriesQuery extends EntityMetricsQuery {
  * @public
  */
 export interface DeploymentsQuery extends EntityMetricsQuery {
+  /** How many deployments to answer, at most (the backend caps it). */
   limit?: number;
+  /** How many of the newest to skip. */
   offset?: number;
 }
 
