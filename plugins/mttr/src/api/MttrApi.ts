@@ -7,9 +7,11 @@ import {
   ComparisonResponse,
   ComparisonSortField,
   DefinitionsResponse,
+  DeploymentsResponse,
   EntityMapping,
   IncidentStatus,
   IncidentsResponse,
+  LeversResponse,
   MetricsSeriesResponse,
   OnCallEntry,
   RecoveryMetrics,
@@ -113,6 +115,19 @@ export interface MetricsSeriesQuery extends EntityMetricsQuery {
 }
 
 /**
+ * Which deployments of one entity to read: those finished (or, when they
+ * never went live, reported) in the window, newest first, a page at a time.
+ *
+ * @public
+ */
+export interface DeploymentsQuery extends EntityMetricsQuery {
+  /** How many deployments to answer, at most (the backend caps it). */
+  limit?: number;
+  /** How many of the newest to skip. */
+  offset?: number;
+}
+
+/**
  * Which incidents of one entity to read.
  *
  * @public
@@ -159,6 +174,17 @@ export interface MttrApi {
   getMetricsSeries(query: MetricsSeriesQuery): Promise<MetricsSeriesResponse>;
   /** The incidents of one entity, newest first, with their timelines. */
   getIncidents(query: IncidentsQuery): Promise<IncidentsResponse>;
+  /**
+   * The deployments of one entity, newest first, each with whether it is a
+   * change failure under the definition, how it was linked and its
+   * failed-deployment recovery time.
+   */
+  getDeployments(query: DeploymentsQuery): Promise<DeploymentsResponse>;
+  /**
+   * The levers of recovery of one entity (reviews, drills, automation,
+   * time to access), with the due incidents not yet reviewed.
+   */
+  getLevers(query: EntityMetricsQuery): Promise<LeversResponse>;
   /**
    * Who is on call for the entity now. Resolves to `undefined` when the
    * backend offers no on-call lookup (the route answers 404), so that views

@@ -8,8 +8,10 @@ import {
   ByEntityResponse,
   ComparisonResponse,
   DefinitionsResponse,
+  DeploymentsResponse,
   EntityMapping,
   IncidentsResponse,
+  LeversResponse,
   MetricsSeriesResponse,
   OnCallEntry,
   RecoveryMetrics,
@@ -20,6 +22,7 @@ import {
   ByEntityQuery,
   ComparisonCsvQuery,
   ComparisonQuery,
+  DeploymentsQuery,
   EntityMetricsQuery,
   IncidentsQuery,
   MetricsSeriesQuery,
@@ -95,6 +98,26 @@ export class MttrClient implements MttrApi {
     return this.get('/incidents', {
       ...rest,
       status: typeof status === 'string' ? [status] : status,
+    });
+  }
+
+  async getDeployments(query: DeploymentsQuery): Promise<DeploymentsResponse> {
+    return this.get('/deployments', {
+      entityRef: query.entityRef,
+      definition: query.definition,
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+      offset: query.offset,
+    });
+  }
+
+  async getLevers(query: EntityMetricsQuery): Promise<LeversResponse> {
+    return this.get('/metrics/levers', {
+      entityRef: query.entityRef,
+      definition: query.definition,
+      from: query.from,
+      to: query.to,
     });
   }
 
