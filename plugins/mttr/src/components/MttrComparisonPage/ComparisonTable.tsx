@@ -37,6 +37,8 @@ const COLUMNS: Array<{
   numeric: boolean;
   /** What the column counts, on hover of its header. */
   description?: string;
+  /** The header may break between its words ("Deploy / recovery"). */
+  wraps?: boolean;
 }> = [
   { field: 'name', title: 'Service', numeric: false },
   { field: 'owner', title: 'Owner', numeric: false },
@@ -53,18 +55,20 @@ const COLUMNS: Array<{
     title: 'CFR',
     numeric: true,
     description:
-      'Change failure rate: change failures / live deployments, with its DORA band and the counts',
+      'Change failure rate: change failures / live deployments, with the counts and its DORA band (★★★★ elite, ★★★☆ high, ★★☆☆ medium, ★☆☆☆ low)',
   },
   {
     field: 'deploymentFrequencyPer30d',
     title: 'Deploys / 30 d',
     numeric: true,
+    wraps: true,
     description: 'Live deployments per 30 days',
   },
   {
     field: 'failedDeploymentRecoveryMs',
     title: 'Deploy recovery',
     numeric: true,
+    wraps: true,
     description:
       'Median failed-deployment recovery time, with how many change failures recovered',
   },
@@ -79,12 +83,14 @@ const COLUMNS: Array<{
     field: 'openActionItems',
     title: 'Open actions',
     numeric: true,
+    wraps: true,
     description: "Open action items of the window's incidents",
   },
   {
     field: 'medianTimeToAccessMs',
     title: 'Time to access',
     numeric: true,
+    wraps: true,
     description:
       "Median from an incident's start to its first just-in-time access grant, with how many incidents had one",
   },
@@ -237,16 +243,21 @@ function ChangeCell(props: { row: ComparisonRow }) {
   );
 }
 
-/** A small line under a figure: the counts it is made of. */
-function Counts(props: { testId: string; children: string }) {
+/**
+ * A small line under a figure: the counts it is made of. In a narrow
+ * window it breaks between its parts ("2 recovered," "1 open"), never
+ * inside one.
+ */
+function Counts(props: { testId: string; parts: string[] }) {
   return (
     <Typography
       variant="caption"
       color="textSecondary"
       component="div"
       data-testid={props.testId}
+      style={{ whiteSpace: 'normal' }}
     >
-      {props.children}
+      <BreakBetween parts={props.parts} />
     </Typography>
   );
 }
@@ -267,11 +278,14 @@ function StabilityCells(props: { row: ComparisonRow }) {
             <ChangeFailureBandChip band={d.band} compact />
           </div>
         )}
-        <Counts testId="mttr-cfr-counts">
-          {d.count === 0
-            ? 'no deployments'
-            : `${d.changeFailures} of ${d.count}`}
-        </Counts>
+        <Counts
+          testId="mttr-cfr-counts"
+          parts={
+            d.count === 0
+              ? ['no', 'deployments']
+              : [`${d.changeFailures} of ${d.count}`]
+          }
+        />
       </TableCell>
       <TableCell align="right" data-testid="mttr-deploy-frequency-cell">
         {d.count === 0 ? '–' : formatFrequency(d.frequencyPer30d)}
@@ -283,20 +297,29 @@ function StabilityCells(props: { row: ComparisonRow }) {
       >
         {formatDuration(d.recovery.medianMs)}
         {d.changeFailures > 0 && (
-          <Counts testId="mttr-deploy-recovery-counts">
-            {`${d.recovery.recovered} recovered${
-              d.recovery.open ? `, ${d.recovery.open} open` : ''
-            }`}
-          </Counts>
+          <Counts
+            testId="mttr-deploy-recovery-counts"
+            parts={
+              d.recovery.open
+                ? [
+                    `${d.recovery.recovered} recovered,`,
+                    `${d.recovery.open} open`,
+                  ]
+                : [`${d.recovery.recovered} recovered`]
+            }
+          />
         )}
       </TableCell>
       <TableCell align="right" style={NO_WRAP} data-testid="mttr-reviews-cell">
         {formatRate(reviews.coverage)}
-        <Counts testId="mttr-reviews-counts">
-          {reviews.due === 0
-            ? 'none due'
-            : `${reviews.published} of ${reviews.due} due`}
-        </Counts>
+        <Counts
+          testId="mttr-reviews-counts"
+          parts={
+            reviews.due === 0
+              ? ['none due']
+              : [`${reviews.published} of ${reviews.due}`, 'due']
+          }
+        />
       </TableCell>
       <TableCell align="right" data-testid="mttr-action-items-cell">
         {reviews.openActionItems}
@@ -304,11 +327,14 @@ function StabilityCells(props: { row: ComparisonRow }) {
       <TableCell align="right" style={NO_WRAP} data-testid="mttr-access-cell">
         {formatDuration(access.medianTimeToAccessMs)}
         {access.incidentsWithAccess > 0 && (
-          <Counts testId="mttr-access-counts">
-            {`${access.incidentsWithAccess} ${
-              access.incidentsWithAccess === 1 ? 'incident' : 'incidents'
-            }`}
-          </Counts>
+          <Counts
+            testId="mttr-access-counts"
+            parts={[
+              `${access.incidentsWithAccess} ${
+                access.incidentsWithAccess === 1 ? 'incident' : 'incidents'
+              }`,
+            ]}
+          />
         )}
       </TableCell>
     </>
@@ -442,7 +468,7 @@ export function ComparisonTable(props: {
                   key={column.field}
                   align={column.numeric ? 'right' : 'left'}
                   sortDirection={sort === column.field ? order : false}
-                  style={NO_WRAP}
+                  style={column.wraps ? undefined : NO_WRAP}
                   className={column.field === 'name' ? classes.stickyHead : ''}
                   title={column.description}
                 >

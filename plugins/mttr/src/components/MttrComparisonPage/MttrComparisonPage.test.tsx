@@ -690,7 +690,7 @@ describe('MttrComparisonPage, with deployments and the levers of recovery', () =
     const cell = (name: string, testId: string) =>
       within(rowNamed(name)).getByTestId(testId);
     expect(cell('deploy-api', 'mttr-cfr-cell')).toHaveTextContent(
-      /^12%Medium ★★☆☆3 of 25$/,
+      /^12%★★☆☆3 of 25$/,
     );
     expect(
       within(rowNamed('deploy-api')).getByLabelText('CFR band: Medium'),

@@ -13,7 +13,8 @@ const DESCRIPTION =
 /**
  * The DORA-style band of a change failure rate, in words, stars and colour
  * as the time-to-restore band; nothing when there is no rate. `compact`
- * leaves the "CFR band:" prefix out of the visible label (table cells).
+ * (table cells) shows the stars alone: the band's name is in its label
+ * and tooltip, and the column's header says what the stars mean.
  */
 export function ChangeFailureBandChip(props: {
   band: ChangeFailureBand | null;
@@ -25,10 +26,10 @@ export function ChangeFailureBandChip(props: {
   }
   const label = `CFR band: ${BAND_TITLES[band]}`;
   return (
-    <Tooltip title={DESCRIPTION}>
+    <Tooltip title={compact ? `${label}. ${DESCRIPTION}` : DESCRIPTION}>
       <Chip
         size="small"
-        label={`${compact ? BAND_TITLES[band] : label} ${BAND_MARKS[band]}`}
+        label={compact ? BAND_MARKS[band] : `${label} ${BAND_MARKS[band]}`}
         aria-label={label}
         data-testid="mttr-cfr-band"
         style={{ backgroundColor: BAND_COLOURS[band], color: '#fff' }}
