@@ -37,8 +37,6 @@ const COLUMNS: Array<{
   numeric: boolean;
   /** What the column counts, on hover of its header. */
   description?: string;
-  /** The header may break between its words ("Deploy / recovery"). */
-  wraps?: boolean;
 }> = [
   { field: 'name', title: 'Service', numeric: false },
   { field: 'owner', title: 'Owner', numeric: false },
@@ -61,14 +59,12 @@ const COLUMNS: Array<{
     field: 'deploymentFrequencyPer30d',
     title: 'Deploys / 30 d',
     numeric: true,
-    wraps: true,
     description: 'Live deployments per 30 days',
   },
   {
     field: 'failedDeploymentRecoveryMs',
     title: 'Deploy recovery',
     numeric: true,
-    wraps: true,
     description:
       'Median failed-deployment recovery time, with how many change failures recovered',
   },
@@ -83,14 +79,12 @@ const COLUMNS: Array<{
     field: 'openActionItems',
     title: 'Open actions',
     numeric: true,
-    wraps: true,
     description: "Open action items of the window's incidents",
   },
   {
     field: 'medianTimeToAccessMs',
     title: 'Time to access',
     numeric: true,
-    wraps: true,
     description:
       "Median from an incident's start to its first just-in-time access grant, with how many incidents had one",
   },
@@ -101,8 +95,9 @@ const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 const useStyles = makeStyles(theme => ({
   // Sixteen columns, the median with its interval: narrower gutters than
-  // Material's 16 + 24 pixels. The recovery figures fit a 1440-pixel
-  // window; the deployment and lever figures scroll in beside them.
+  // Material's 16 + 24 pixels. In a 1440-pixel window the recovery figures
+  // (service to change) fit; the deployment and lever figures scroll in
+  // beside them, under the service column, which stays in place.
   compact: {
     '& th, & td': { paddingLeft: 10, paddingRight: 10 },
     // Opaque rows (the theme stripes every other one), so that the sticky
@@ -287,7 +282,11 @@ function StabilityCells(props: { row: ComparisonRow }) {
           }
         />
       </TableCell>
-      <TableCell align="right" data-testid="mttr-deploy-frequency-cell">
+      <TableCell
+        align="right"
+        style={NO_WRAP}
+        data-testid="mttr-deploy-frequency-cell"
+      >
         {d.count === 0 ? '–' : formatFrequency(d.frequencyPer30d)}
       </TableCell>
       <TableCell
@@ -321,7 +320,11 @@ function StabilityCells(props: { row: ComparisonRow }) {
           }
         />
       </TableCell>
-      <TableCell align="right" data-testid="mttr-action-items-cell">
+      <TableCell
+        align="right"
+        style={NO_WRAP}
+        data-testid="mttr-action-items-cell"
+      >
         {reviews.openActionItems}
       </TableCell>
       <TableCell align="right" style={NO_WRAP} data-testid="mttr-access-cell">
@@ -468,7 +471,7 @@ export function ComparisonTable(props: {
                   key={column.field}
                   align={column.numeric ? 'right' : 'left'}
                   sortDirection={sort === column.field ? order : false}
-                  style={column.wraps ? undefined : NO_WRAP}
+                  style={NO_WRAP}
                   className={column.field === 'name' ? classes.stickyHead : ''}
                   title={column.description}
                 >
