@@ -122,6 +122,10 @@ export const COMPARISON_CSV_COLUMNS = [
   'Window',
 ] as const;
 
+/** A ratio as a percentage with one decimal (5.4% is high, not elite); blank for none. */
+const percentOneDecimal = (ratio: number | null) =>
+  ratio === null ? '' : Number((ratio * 100).toFixed(1));
+
 /** The deployment and lever cells of a row, in the order of the columns. */
 function stabilityFields(row: EntityRecoveryMetrics): Array<string | number> {
   const { deployments, levers } = row;
@@ -154,10 +158,6 @@ function stabilityFields(row: EntityRecoveryMetrics): Array<string | number> {
 export function comparisonCsvHeader(): string {
   return COMPARISON_CSV_COLUMNS.map(csvField).join(',');
 }
-
-/** A ratio as a percentage with one decimal (5.4% is high, not elite); blank for none. */
-const percentOneDecimal = (ratio: number | null) =>
-  ratio === null ? '' : Number((ratio * 100).toFixed(1));
 
 /**
  * One row of the comparison as a CSV line, without its line break:

@@ -521,6 +521,12 @@ describe('EntityMttrCard, with deployments and the levers of recovery', () => {
         name: 'Change failures, Time to resolve · last 90 days',
       }),
     ).toBeInTheDocument();
+
+    // what the rate counts, one hover (or keyboard focus) away
+    await userEvent.hover(screen.getByTestId('mttr-change-failure'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      /^Change failure rate: change failures \/ live deployments/,
+    );
   });
 
   it('shows review coverage of the due incidents and the median time to access on one line', async () => {
