@@ -4,6 +4,7 @@ import {
   AccessRequestStatus,
   AccessTarget,
   ByEntityResponse,
+  ChangeFailureBand,
   ComparisonResponse,
   ComparisonSortField,
   DefinitionsResponse,
@@ -79,6 +80,11 @@ export interface ComparisonQuery extends MetricsWindow {
   groupBy?: 'owner';
   /** Case-insensitive part of a row's name or entity ref. */
   search?: string;
+  /**
+   * Only rows whose change failure rate lies in one of these bands; `none`
+   * for the rows without a rate (no deployment in the window).
+   */
+  changeFailureBand?: Array<ChangeFailureBand | 'none'>;
   /** The backend's default is `medianMs`. */
   sort?: ComparisonSortField;
   /** The backend's default is `desc`; rows without a value come last either way. */

@@ -34,6 +34,22 @@ import {
 type QueryValue = string | number | Date | string[] | undefined;
 
 /**
+ * The comparison's query as the backend reads it: the bands as one
+ * comma-separated parameter (`changeFailureBand=medium,low`).
+ */
+function comparisonFilters(
+  query: ComparisonCsvQuery,
+): Record<string, QueryValue> {
+  const { changeFailureBand, ...rest } = query;
+  return {
+    ...rest,
+    changeFailureBand: changeFailureBand?.length
+      ? changeFailureBand.join(',')
+      : undefined,
+  };
+}
+
+/**
  * Talks to the mttr backend through the discovery and fetch APIs, so the
  * user's token travels with every request.
  *
@@ -68,13 +84,16 @@ export class MttrClient implements MttrApi {
   async getComparison(query: ComparisonQuery): Promise<ComparisonResponse> {
     const { include, ...rest } = query;
     return this.get('/metrics/comparison', {
-      ...rest,
+      ...comparisonFilters(rest),
       include: include?.length ? include.join(',') : undefined,
     });
   }
 
   async downloadComparisonCsv(query: ComparisonCsvQuery): Promise<Blob> {
-    const response = await this.fetch('/metrics/comparison.csv', { ...query });
+    const response = await this.fetch(
+      '/metrics/comparison.csv',
+      comparisonFilters(query),
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
