@@ -35,6 +35,10 @@ import { PlausibleTimes } from './service/input/instants';
 import { MappingsService } from './service/mappings/MappingsService';
 import { RecoveryMetricsService } from './service/metrics/RecoveryMetricsService';
 import { Stability } from './service/stability/Stability';
+import { readLeversConfig } from './service/levers/config';
+import { LeversReader } from './service/levers/LeversReader';
+import { LeversService } from './service/levers/LeversService';
+import type { IncidentAccessReader } from './access';
 import { readRecoveryDefinitions } from './service/recovery';
 import { createRouter } from './service/router';
 
@@ -103,6 +107,7 @@ export const mttrPlugin = createBackendPlugin({
         notifications,
       }) {
         const definitions = readRecoveryDefinitions(config);
+        const leversConfig = readLeversConfig(config);
         permissionsRegistry.addPermissions(mttrPermissions);
 
         // Every write of units is reported to the feed, which keeps the
@@ -136,7 +141,15 @@ export const mttrPlugin = createBackendPlugin({
         const visibleEntities = new VisibleEntities({ catalog, permissions });
         // Deployment figures and levers, beside the recovery figures of
         // every answer.
-        const stability = new Stability({});
+        // The access feature starts below; until then (and when it is off)
+        // the levers and timelines have no access requests.
+        let incidentAccess: IncidentAccessReader | undefined;
+        const levers = new LeversReader({
+          store,
+          config: leversConfig,
+          access: () => incidentAccess,
+        });
+        const stability = new Stability({ levers });
         const metrics = new RecoveryMetricsService({
           store,
           definitions,
@@ -164,6 +177,7 @@ export const mttrPlugin = createBackendPlugin({
           store,
           metrics,
           definitions: definitions.definitions,
+          access: () => incidentAccess,
         });
         const mappings = new MappingsService({
           store,
@@ -203,6 +217,7 @@ export const mttrPlugin = createBackendPlugin({
             comparison,
             incidents,
             mappings,
+            levers: new LeversService({ store, metrics, reader: levers }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -227,6 +242,7 @@ export const mttrPlugin = createBackendPlugin({
           lifecycle,
         });
         httpRouter.use(access.router);
+        incidentAccess = access.incidentAccess;
 
         // Sources deliver through the same path as POST /events.
         for (const source of incidentSources) {
