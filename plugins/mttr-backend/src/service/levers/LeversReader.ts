@@ -62,13 +62,34 @@ export class LeversReader implements StabilityReader<RecoveryLevers> {
       return { starting: [], recovered: [], reviewed: [], access: [] };
     }
     const access = this.options.access();
-    const units = await this.options.store.readLeverUnits({
+    const { store } = this.options;
+    const { starting, recovered } = await store.readLeverUnits({
       definitionId,
       entityRefs,
       starting: window,
       recovered: window,
-      reviewedBeforeMs: window.toMs,
     });
+    // A repeat starts after the review it repeats was published: the
+    // reviews that matter were published before the latest start of the
+    // window's incidents (which may lie after the window's end, for an
+    // incident folded into a chain that starts in it).
+    let latestStartMs: number | undefined;
+    for (const unit of starting) {
+      for (const incident of unit.levers.incidents) {
+        if (latestStartMs === undefined || incident.startMs > latestStartMs) {
+          latestStartMs = incident.startMs;
+        }
+      }
+    }
+    const { reviewed } =
+      latestStartMs === undefined
+        ? { reviewed: [] }
+        : await store.readLeverUnits({
+            definitionId,
+            entityRefs,
+            reviewedBeforeMs: latestStartMs,
+          });
+    const units = { starting, recovered, reviewed };
     if (!access) return { ...units, access: [] };
     // For some entities, the requests of their window's incidents; for
     // all, every granted linked request in one read (requests are few

@@ -51,8 +51,9 @@ export interface LeversInput {
   /** The scope's counted units recovered in the window. */
   recovered: LeverUnit[];
   /**
-   * The scope's units with a published review before the window's end
-   * (any outcome): the earlier reviews that a repeat comes after.
+   * The scope's units with a review published before the latest start of
+   * the window's incidents (any outcome): the earlier reviews that a
+   * repeat comes after.
    */
   reviewed: LeverUnit[];
   /** Access requests linked to incidents (of any scope: matched by key). */
