@@ -139,16 +139,16 @@ export const mttrPlugin = createBackendPlugin({
         const databaseClient = (await database.getClient()).client.config
           .client as string;
         const visibleEntities = new VisibleEntities({ catalog, permissions });
-        // Deployment figures and levers, beside the recovery figures of
-        // every answer.
         // The access feature starts below; until then (and when it is off)
         // the levers and timelines have no access requests.
-        let incidentAccess: IncidentAccessReader | undefined;
+        const accessLink: { reader?: IncidentAccessReader } = {};
         const levers = new LeversReader({
           store,
           config: leversConfig,
-          access: () => incidentAccess,
+          access: () => accessLink.reader,
         });
+        // Deployment figures and levers, beside the recovery figures of
+        // every answer.
         const stability = new Stability({ levers });
         const metrics = new RecoveryMetricsService({
           store,
@@ -177,7 +177,7 @@ export const mttrPlugin = createBackendPlugin({
           store,
           metrics,
           definitions: definitions.definitions,
-          access: () => incidentAccess,
+          access: () => accessLink.reader,
         });
         const mappings = new MappingsService({
           store,
@@ -242,7 +242,7 @@ export const mttrPlugin = createBackendPlugin({
           lifecycle,
         });
         httpRouter.use(access.router);
-        incidentAccess = access.incidentAccess;
+        accessLink.reader = access.incidentAccess;
 
         // Sources deliver through the same path as POST /events.
         for (const source of incidentSources) {

@@ -89,11 +89,12 @@ export class IncidentsService {
       steps.set(request.incidentKey, list);
     }
     for (const list of steps.values()) {
-      // By time; at one instant a request before its grant.
+      // By time; at one instant a request before its grant (the sort is
+      // stable: requests come oldest first).
+      const rank = (step: IncidentAccessStep) =>
+        step.type === 'access_requested' ? 0 : 1;
       list.sort(
-        (a, b) =>
-          Date.parse(a.at) - Date.parse(b.at) ||
-          (a.type === b.type ? 0 : a.type === 'access_requested' ? -1 : 1),
+        (a, b) => Date.parse(a.at) - Date.parse(b.at) || rank(a) - rank(b),
       );
     }
     return steps;
