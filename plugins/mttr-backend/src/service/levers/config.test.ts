@@ -1,8 +1,9 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { readLeversConfig } from './config';
 
 const DAY = 24 * 60 * 60 * 1000;
-const read = (levers: unknown) =>
+const read = (levers: JsonObject) =>
   readLeversConfig(new ConfigReader({ mttr: { levers } }));
 
 describe('mttr.levers', () => {
