@@ -1,7 +1,24 @@
 import { Knex } from 'knex';
 import { IN_CHUNK, chunks } from '../database/batches';
 import { IncidentKey } from '../database/IncidentStore';
-import type { LinkedAccessRequest } from '../service/levers/computeLevers';
+
+/**
+ * An access request linked to an incident, as the levers and the incident
+ * timeline see it (times in epoch ms).
+ *
+ * @internal
+ */
+export interface LinkedAccessRequest {
+  requestId: string;
+  /** `source/incidentId` of the incident it was requested for. */
+  incidentKey: string;
+  /** The target's title, else its id. */
+  target: string;
+  breakGlass: boolean;
+  requestedAtMs: number;
+  /** When it was granted, if it was. */
+  grantedAtMs?: number;
+}
 
 /**
  * The access requests linked to incidents, read for the incident timeline

@@ -1,16 +1,15 @@
 import { RecoveryLevers } from '@mttr-backstage/plugin-mttr-common';
-import { IncidentAccessReader } from '../../access/IncidentAccess';
+import {
+  IncidentAccessReader,
+  LinkedAccessRequest,
+} from '../../access/IncidentAccess';
 import { IncidentStore, LeverUnit } from '../../database/IncidentStore';
 import {
   StabilityQuery,
   StabilityReader,
   StabilityScope,
 } from '../stability/Stability';
-import {
-  LinkedAccessRequest,
-  UnreviewedDue,
-  computeLevers,
-} from './computeLevers';
+import { UnreviewedDue, computeLevers } from './computeLevers';
 import { LeversConfig } from './config';
 
 interface LeverReads {

@@ -4,6 +4,7 @@ import {
   Severity,
   percentileCont,
 } from '@mttr-backstage/plugin-mttr-common';
+import type { LinkedAccessRequest } from '../../access/IncidentAccess';
 import { LeverUnit } from '../../database/IncidentStore';
 import { publishedMsOf } from '../../database/units/unitRows';
 import { UnitLeverIncident } from '../../domain';
@@ -17,24 +18,6 @@ import { LeversConfig } from './config';
  * linked to incidents. How each figure is defined, with a worked example:
  * docs/improvement-levers.md.
  */
-
-/**
- * An access request linked to an incident, as the levers and the incident
- * timeline see it (times in epoch ms).
- *
- * @internal
- */
-export interface LinkedAccessRequest {
-  requestId: string;
-  /** `source/incidentId` of the incident it was requested for. */
-  incidentKey: string;
-  /** The target's title, else its id. */
-  target: string;
-  breakGlass: boolean;
-  requestedAtMs: number;
-  /** When it was granted, if it was. */
-  grantedAtMs?: number;
-}
 
 /**
  * What the levers of a scope are computed from.
