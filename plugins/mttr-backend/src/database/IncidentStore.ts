@@ -241,16 +241,17 @@ export interface IncidentStore {
 
   /**
    * Units of a definition for the levers, of the entities when given (all
-   * otherwise), filtered ones included: those starting in
-   * [startFromMs, startToMs), those recovered in [endFromMs, endToMs), and
-   * those with a review published before `reviewedBeforeMs`, each part
-   * asked for on its own (a unit in several parts comes once per part).
+   * otherwise): those starting in `starting` (filtered ones included), the
+   * counted ones recovered in `recovered` (that started before its
+   * `startedBeforeMs`, when given), and those with a review published
+   * before `reviewedBeforeMs` (any outcome), each part asked for on its own
+   * (a unit in several parts comes once per part).
    */
   readLeverUnits(options: {
     definitionId: string;
     entityRefs?: string[];
     starting?: { fromMs: number; toMs: number };
-    recovered?: { fromMs: number; toMs: number };
+    recovered?: { fromMs: number; toMs: number; startedBeforeMs?: number };
     reviewedBeforeMs?: number;
   }): Promise<{
     starting: LeverUnit[];

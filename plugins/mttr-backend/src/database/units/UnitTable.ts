@@ -10,6 +10,7 @@ import {
   METRIC_UNIT_COLUMNS,
   groupHash,
   leverUnitOf,
+  leverUnitOfArray,
   metricUnitOf,
   metricUnitOfArray,
   recoveryUnitOf,
@@ -102,7 +103,7 @@ export class UnitTable {
     definitionId: string;
     entityRefs?: string[];
     starting?: { fromMs: number; toMs: number };
-    recovered?: { fromMs: number; toMs: number };
+    recovered?: { fromMs: number; toMs: number; startedBeforeMs?: number };
     reviewedBeforeMs?: number;
   }): Promise<{
     starting: LeverUnit[];
@@ -124,13 +125,20 @@ export class UnitTable {
             .select(columns)
             .where('definition_id', definitionId),
         );
+      const rowReader = {
+        fromArray: leverUnitOfArray,
+        fromObject: leverUnitOf,
+      };
       if (entityRefs === undefined) {
-        return (await base()).map(leverUnitOf);
+        return this.dialect.selectRows(base(), rowReader);
       }
       const units: LeverUnit[] = [];
       for (const chunk of chunks([...new Set(entityRefs)], IN_CHUNK)) {
-        for (const row of await base().whereIn('entity_ref', chunk)) {
-          units.push(leverUnitOf(row));
+        for (const unit of await this.dialect.selectRows(
+          base().whereIn('entity_ref', chunk),
+          rowReader,
+        )) {
+          units.push(unit);
         }
       }
       return units;
@@ -145,12 +153,14 @@ export class UnitTable {
           )
         : none(),
       recovered
-        ? read(q =>
-            q
-              .andWhere('end_ms', '>=', recovered.fromMs)
+        ? read(q => {
+            q.andWhere('end_ms', '>=', recovered.fromMs)
               .andWhere('end_ms', '<', recovered.toMs)
-              .andWhere('outcome', 'counted'),
-          )
+              .andWhere('outcome', 'counted');
+            return recovered.startedBeforeMs === undefined
+              ? q
+              : q.andWhere('start_ms', '<', recovered.startedBeforeMs);
+          })
         : none(),
       options.reviewedBeforeMs !== undefined
         ? read(q =>

@@ -155,17 +155,39 @@ export const LEVER_UNIT_COLUMNS = [
   'levers',
 ];
 
+function leversOf(text: unknown, outcome: UnitOutcome): UnitLevers {
+  return text
+    ? JSON.parse(text as string)
+    : { labels: [], outcomeWithoutLabels: outcome, incidents: [] };
+}
+
 /** A unit from the columns of {@link LEVER_UNIT_COLUMNS}. */
 export function leverUnitOf(row: ColumnRow): LeverUnit {
+  const outcome = row.outcome as UnitOutcome;
   return {
     entityRef: row.entity_ref as string,
     startMs: num(row.start_ms),
     endMs: numOrNull(row.end_ms),
     durationMs: numOrNull(row.duration_ms),
-    outcome: row.outcome as UnitOutcome,
+    outcome,
     severity: (row.severity as Severity | null) ?? undefined,
-    levers: row.levers
-      ? JSON.parse(row.levers as string)
-      : { labels: [], outcomeWithoutLabels: row.outcome, incidents: [] },
+    levers: leversOf(row.levers, outcome),
+  };
+}
+
+/**
+ * A unit from the values of {@link LEVER_UNIT_COLUMNS} as an array, as
+ * better-sqlite3 answers them (numbers as numbers).
+ */
+export function leverUnitOfArray(r: unknown[]): LeverUnit {
+  const outcome = r[4] as UnitOutcome;
+  return {
+    entityRef: r[0] as string,
+    startMs: r[1] as number,
+    endMs: r[2] as number | null,
+    durationMs: r[3] as number | null,
+    outcome,
+    severity: (r[5] as Severity | null) ?? undefined,
+    levers: leversOf(r[6], outcome),
   };
 }

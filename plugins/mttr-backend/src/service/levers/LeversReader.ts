@@ -62,12 +62,25 @@ export class LeversReader implements StabilityReader<RecoveryLevers> {
     }
     const access = this.options.access();
     const { store } = this.options;
-    const { starting, recovered } = await store.readLeverUnits({
-      definitionId,
-      entityRefs,
-      starting: window,
-      recovered: window,
-    });
+    // The units recovered in the window that also start in it are among
+    // the window's units: only those that started earlier are read apart.
+    const { starting, recovered: recoveredEarlier } =
+      await store.readLeverUnits({
+        definitionId,
+        entityRefs,
+        starting: window,
+        recovered: { ...window, startedBeforeMs: window.fromMs },
+      });
+    const recovered = [
+      ...recoveredEarlier,
+      ...starting.filter(
+        u =>
+          u.outcome === 'counted' &&
+          u.endMs !== null &&
+          u.endMs >= window.fromMs &&
+          u.endMs < window.toMs,
+      ),
+    ];
     // A repeat starts after the review it repeats was published: the
     // reviews that matter were published before the latest start of the
     // window's incidents (which may lie after the window's end, for an
