@@ -80,6 +80,8 @@ function recoversLater(a: LeverUnit, b: LeverUnit): boolean {
  * owner (service/comparison): the one that recovered last is kept.
  */
 function onceEach(units: LeverUnit[]): LeverUnit[] {
+  // Within one entity no two units share their incidents and start.
+  if (units.every(u => u.entityRef === units[0].entityRef)) return units;
   const kept = new Map<string, LeverUnit>();
   for (const unit of units) {
     const key = twinKey(unit);
