@@ -1,4 +1,5 @@
 import {
+  DeploymentRef,
   IncidentAttributes,
   IncidentEventType,
   IncidentStatus,
@@ -150,6 +151,9 @@ export interface IncidentStore {
 
   /** Incidents carrying any of the mapping keys. */
   findIncidentsByMappingKeys(mappingKeys: string[]): Promise<IncidentKey[]>;
+
+  /** Incidents whose `causedBy` names any of the deployments. */
+  findIncidentsCausedBy(deployments: DeploymentRef[]): Promise<IncidentKey[]>;
 
   /**
    * Incidents, newest first: of any of `entityRefs` when given; starting in

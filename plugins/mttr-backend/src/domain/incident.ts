@@ -1,6 +1,7 @@
 // Incidents as the recovery engine and the store both see them: below both
 // layers, so that the store does not import the service that uses it.
 import {
+  DeploymentRef,
   IncidentAttributes,
   IncidentEventType,
   IncidentStatus,
@@ -47,6 +48,8 @@ export interface DerivedIncident {
   url?: string;
   runbookUrl?: string;
   impactStartedAtMs?: number;
+  /** The deployment it names as its cause (an explicit change-failure link). */
+  causedBy?: DeploymentRef;
   /** All events, ordered by time, ties triggered < acknowledged < mitigated < resolved < reopened. */
   timeline: Array<{ eventId: string; type: IncidentEventType; atMs: number }>;
   /** First triggered event, else the earliest event. */

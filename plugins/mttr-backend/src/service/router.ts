@@ -6,6 +6,7 @@ import {
   comparisonCsvHeader,
   comparisonCsvLine,
 } from '@mttr-backstage/plugin-mttr-common';
+import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { spec } from '../schema/openapi.generated';
@@ -20,6 +21,8 @@ import {
 } from './input/requestInput';
 import { IncidentIngestion } from './ingest/IncidentIngestion';
 import { MappingsService } from './mappings/MappingsService';
+import { DeploymentIngestion } from './deployments/DeploymentIngestion';
+import { DeploymentsService } from './deployments/DeploymentsService';
 import { HeavyReadsBusyError } from './metrics/HeavyReadQueue';
 import { RecoveryMetricsService } from './metrics/RecoveryMetricsService';
 import {
@@ -44,6 +47,8 @@ export interface RouterOptions {
   comparison: ComparisonService;
   incidents: IncidentsService;
   mappings: MappingsService;
+  deploymentIngestion: DeploymentIngestion;
+  deployments: DeploymentsService;
 }
 
 /**
@@ -99,6 +104,8 @@ export async function createRouter(
     incidents,
     mappings,
     times,
+    deploymentIngestion,
+    deployments,
   } = options;
   const date = (value: unknown, field: string) =>
     instantInput(value, field, times);
@@ -118,8 +125,11 @@ export async function createRouter(
 
   const api = createValidatedOpenApiRouter(spec, {
     validatorOptions: {
-      // The event batch gets its own validation with index-naming messages.
-      ignorePaths: (path: string) => path.endsWith('/events'),
+      // The event and deployment batches get their own validation with
+      // index-naming messages (and so does GET /deployments, on the same
+      // path: its query is checked by the route).
+      ignorePaths: (path: string) =>
+        path.endsWith('/events') || path.endsWith('/deployments'),
     },
   });
   router.use(api);
@@ -133,6 +143,37 @@ export async function createRouter(
     // external-access tokens from backend.auth.externalAccess. Users do not.
     await httpAuth.credentials(req, { allow: ['service'] });
     res.json(body(await ingestion.ingestBody(req.body)));
+  });
+
+  api.post('/deployments', async (req, res) => {
+    // The same credentials as POST /events: deployment sources push with
+    // service tokens.
+    await httpAuth.credentials(req, { allow: ['service'] });
+    res.json(body(await deploymentIngestion.ingestBody(req.body)));
+  });
+
+  api.get('/deployments', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = req.query;
+    const definition = q.definition;
+    if (definition !== undefined && typeof definition !== 'string') {
+      throw new InputError('definition: must be given once');
+    }
+    res.json(
+      body(
+        await deployments.listDeployments({
+          entityRef: requiredEntityRefInput(q.entityRef, 'entityRef'),
+          definition,
+          from: date(q.from, 'from'),
+          to: date(q.to, 'to'),
+          limit: int(req, 'limit', 50, 1000),
+          offset: int(req, 'offset', 0),
+          credentials,
+        }),
+      ),
+    );
   });
 
   api.get('/definitions', async (req, res) => {
@@ -175,6 +216,7 @@ export async function createRouter(
     lifecycle: q.lifecycle,
     tag: q.tag,
     search: q.search,
+    changeFailureBand: q.changeFailureBand,
     groupBy: q.groupBy,
     sort: (q.sort as SortField | undefined) ?? defaultSort,
     order: q.order ?? 'desc',

@@ -16,6 +16,7 @@ import {
   ComparisonRow,
   SortField,
   choicesOf,
+  changeFailureBandMatcher,
   entityMatcher,
   fleetMedianOf,
   pointOf,
@@ -105,6 +106,7 @@ export class ComparisonService {
       query.credentials,
     );
     const matches = entityMatcher(query);
+    const inBand = changeFailureBandMatcher(query.changeFailureBand);
     let rows: ComparisonRow[];
     if (query.groupBy === 'owner') {
       rows = await this.ownerRows(query, visible, matches);
@@ -118,7 +120,11 @@ export class ComparisonService {
       }
     }
     const search = searchMatcher(query.search);
-    rows = sortRows(rows.filter(search), query.sort, query.order);
+    rows = sortRows(
+      rows.filter(row => search(row) && inBand(row)),
+      query.sort,
+      query.order,
+    );
     return { rows, common, visible };
   }
 

@@ -84,6 +84,9 @@ export function deriveIncident(
     impactStartedAtMs: Number.isFinite(impactStartedAtMs)
       ? impactStartedAtMs
       : undefined,
+    ...(attributes.causedBy
+      ? { causedBy: attributes.causedBy as DerivedIncident['causedBy'] }
+      : {}),
     timeline: sorted.map(e => ({
       eventId: e.eventId,
       type: e.type,
