@@ -221,13 +221,17 @@ export const spec = {
             "resolveMs",
             "entityCount",
             "entityRef",
-            "title"
+            "title",
+            "changeFailureRate",
+            "deploymentFrequencyPer30d",
+            "failedDeploymentRecoveryMs"
           ]
         }
       },
       "changeFailureBand": {
         "name": "changeFailureBand",
         "in": "query",
+        "allowReserved": true,
         "required": false,
         "description": "Only rows whose change failure rate is in one of these bands\n(comma-separated `elite`, `high`, `medium`, `low`; `none` for rows\nwithout a rate). The bands' bounds are `mttr.changeFailure.bands`.\n",
         "schema": {
