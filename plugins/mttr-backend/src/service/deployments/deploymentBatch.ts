@@ -35,6 +35,13 @@ function batchSchema(times: PlausibleTimes) {
       rollbackOf: key.optional(),
     })
     .superRefine((record, ctx) => {
+      if (record.rollbackOf === record.deploymentId) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['rollbackOf'],
+          message: 'must name another deployment',
+        });
+      }
       // A deployment that went live says when.
       if (record.status !== 'failed' && record.finishedAt === undefined) {
         ctx.addIssue({
