@@ -23,7 +23,10 @@ exports.up = async function up(knex) {
       .string('record_key', 64)
       .notNullable()
       .comment('SHA-1 of deployment id, at and status: what makes a duplicate');
-    table.bigInteger('at_ms').notNullable().comment('Record time, epoch ms UTC');
+    table
+      .bigInteger('at_ms')
+      .notNullable()
+      .comment('Record time, epoch ms UTC');
     table.string('status', 16).notNullable();
     table
       .bigInteger('received_at_ms')

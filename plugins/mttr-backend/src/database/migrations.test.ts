@@ -70,7 +70,9 @@ describe('the mttr migrations', () => {
           record: '{}',
         }),
       ).rejects.toThrow();
-      expect(await knex.schema.hasColumn('mttr_incidents', 'caused_by_source')).toBe(true);
+      expect(
+        await knex.schema.hasColumn('mttr_incidents', 'caused_by_source'),
+      ).toBe(true);
 
       await knex.migrate.rollback(config, true);
       for (const table of MTTR_TABLES) {

@@ -73,7 +73,9 @@ export interface DeploymentStore {
   ): Promise<Map<string, StoredDeploymentRecord[]>>;
 
   /** The stored states of the deployments, per `source/deploymentId`. */
-  readDeployments(refs: DeploymentRef[]): Promise<Map<string, StoredDeployment>>;
+  readDeployments(
+    refs: DeploymentRef[],
+  ): Promise<Map<string, StoredDeployment>>;
 
   /** Writes the states (and their entities), replacing the stored ones. */
   writeDeployments(deployments: StoredDeployment[]): Promise<void>;

@@ -32,9 +32,7 @@ function idsBySource(refs: DeploymentRef[]): Map<string, string[]> {
  * The deployment records (mttr_deployment_records) and the state derived
  * from them (mttr_deployments, mttr_deployment_entities).
  */
-export class DeploymentTable
-  implements Omit<DeploymentStore, 'transaction'>
-{
+export class DeploymentTable implements Omit<DeploymentStore, 'transaction'> {
   constructor(
     private readonly db: Knex | Knex.Transaction,
     private readonly dialect: Dialect,

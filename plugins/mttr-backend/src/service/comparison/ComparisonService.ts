@@ -259,7 +259,10 @@ export class ComparisonService {
       }
       // The group rolls up the entities with units (or counted
       // deployments, when they are in the snapshot) in this window.
-      if (list.some(u => u.startMs >= fromMs) || visibleInWindow.has(entityRef)) {
+      if (
+        list.some(u => u.startMs >= fromMs) ||
+        visibleInWindow.has(entityRef)
+      ) {
         owner.entities += 1;
       }
       // Each incident counts once per group: units of several of the

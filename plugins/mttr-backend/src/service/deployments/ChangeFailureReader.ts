@@ -84,7 +84,9 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
     return result;
   }
 
-  async readAll(query: StabilityQuery): Promise<Map<string, DeploymentFigures>> {
+  async readAll(
+    query: StabilityQuery,
+  ): Promise<Map<string, DeploymentFigures>> {
     const evaluated = await this.evaluateWindow(query, query.window, undefined);
     const byEntity = new Map<string, EvaluatedDeployment[]>();
     for (const e of evaluated) {
@@ -283,4 +285,3 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
     return result;
   }
 }
-

@@ -7,7 +7,10 @@ import {
 } from '@mttr-backstage/plugin-mttr-common';
 import { DeploymentStore } from '../../database/deployments/DeploymentStore';
 import { RecoveryMetricsService } from '../metrics/RecoveryMetricsService';
-import { ChangeFailureReader, EvaluatedDeployment } from './ChangeFailureReader';
+import {
+  ChangeFailureReader,
+  EvaluatedDeployment,
+} from './ChangeFailureReader';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -44,7 +47,9 @@ export function deploymentOf({
     entityRefs: d.entityRefs,
     environment: d.environment,
     ...(d.startedAtMs !== undefined ? { startedAt: iso(d.startedAtMs) } : {}),
-    ...(d.finishedAtMs !== undefined ? { finishedAt: iso(d.finishedAtMs) } : {}),
+    ...(d.finishedAtMs !== undefined
+      ? { finishedAt: iso(d.finishedAtMs) }
+      : {}),
     ...(d.version !== undefined ? { version: d.version } : {}),
     ...(d.commit !== undefined ? { commit: d.commit } : {}),
     ...(d.url !== undefined ? { url: d.url } : {}),

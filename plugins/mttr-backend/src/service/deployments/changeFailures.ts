@@ -11,6 +11,7 @@ import {
   StoredDeployment,
   keyOfDeployment,
 } from '../../database/deployments/DeploymentStore';
+import { compareText } from '../recovery/deriveIncident';
 import { quantileInterval } from '../recovery/uncertainty';
 
 /*
@@ -83,7 +84,8 @@ export function linkableIncidentOf(
   for (const unit of counted) {
     startMs = Math.min(startMs, unit.startMs);
     if (unit.endMs === null) recoveredMs = null;
-    else if (recoveredMs !== null) recoveredMs = Math.max(recoveredMs, unit.endMs);
+    else if (recoveredMs !== null)
+      recoveredMs = Math.max(recoveredMs, unit.endMs);
   }
   return { ...incident, startMs, recoveredMs };
 }
@@ -136,6 +138,9 @@ export function isLive(
 
 const DECIMAL = /^[0-9]+$/;
 
+/** The order `linkedBy` takes the kinds of links in. */
+const LINK_PRIORITY: ChangeFailureLink[] = ['explicit', 'rollback', 'window'];
+
 /**
  * Orders deployment ids: as numbers when both are decimal (GitHub's `999`
  * before `1000`), else in code-unit order.
@@ -146,22 +151,17 @@ export function compareDeploymentIds(a: string, b: string): number {
   if (DECIMAL.test(a) && DECIMAL.test(b)) {
     const x = a.replace(/^0+(?=.)/, '');
     const y = b.replace(/^0+(?=.)/, '');
-    if (x.length !== y.length) return x.length - y.length;
-    return x < y ? -1 : x > y ? 1 : 0;
+    return x.length - y.length || compareText(x, y);
   }
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareText(a, b);
 }
 
-/**
- * Whether `a` is later than `b` for the latest-deployment rule: finished
- * later, or at the same instant with the greater deploymentId (then, of
- * different sources, the greater source).
- */
-function isLater(a: StoredDeployment, b: StoredDeployment): boolean {
+/** The order of the latest-deployment rule: finishedAt, id, source. */
+function compareFinishing(a: StoredDeployment, b: StoredDeployment): number {
   return (
-    (a.finishedAtMs! - b.finishedAtMs! ||
-      compareDeploymentIds(a.deploymentId, b.deploymentId) ||
-      (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)) > 0
+    a.finishedAtMs! - b.finishedAtMs! ||
+    compareDeploymentIds(a.deploymentId, b.deploymentId) ||
+    compareText(a.source, b.source)
   );
 }
 
@@ -204,10 +204,7 @@ export function evaluateDeployments(
   // Per entity, its live deployments in order of finishing.
   const ordered = new Map<string, StoredDeployment[]>();
   for (const [ref, map] of liveByEntity) {
-    ordered.set(
-      ref,
-      [...map.values()].sort((a, b) => (isLater(a, b) ? 1 : isLater(b, a) ? -1 : 0)),
-    );
+    ordered.set(ref, [...map.values()].sort(compareFinishing));
   }
   /** The entity's latest live deployment finished at or before `ms`. */
   const latestAt = (ref: string, ms: number) => {
@@ -233,7 +230,10 @@ export function evaluateDeployments(
   const rolledBackBy = new Map<string, StoredDeployment[]>();
   for (const r of input.rollbacks) {
     if (r.status !== 'succeeded' || r.rollbackOf === undefined) continue;
-    const key = keyOfDeployment({ source: r.source, deploymentId: r.rollbackOf });
+    const key = keyOfDeployment({
+      source: r.source,
+      deploymentId: r.rollbackOf,
+    });
     rolledBackBy.set(key, [...(rolledBackBy.get(key) ?? []), r]);
   }
 
@@ -278,7 +278,8 @@ export function evaluateDeployments(
     if (rules.linkWindowMs !== undefined) {
       const endMs = finishedMs + rules.linkWindowMs;
       for (const incident of sortIncidents(windowCandidates)) {
-        if (incident.startMs < finishedMs || incident.startMs >= endMs) continue;
+        if (incident.startMs < finishedMs || incident.startMs >= endMs)
+          continue;
         const linked = incident.entityRefs.some(
           ref =>
             entities.has(ref) &&
@@ -288,14 +289,10 @@ export function evaluateDeployments(
         if (linked) linkIncident('window', incident);
       }
     }
+    // Each change failure once, under the first kind that applies.
     const kinds = new Set(links.map(l => l.kind));
-    const linkedBy: ChangeFailureLink | null = kinds.has('explicit')
-      ? 'explicit'
-      : kinds.has('rollback')
-        ? 'rollback'
-        : kinds.has('window')
-          ? 'window'
-          : null;
+    const linkedBy: ChangeFailureLink | null =
+      LINK_PRIORITY.find(kind => kinds.has(kind)) ?? null;
     const changeFailure = links.length > 0;
     result.set(key, {
       live: true,
@@ -314,8 +311,8 @@ function sortIncidents(incidents: LinkableIncident[]): LinkableIncident[] {
   return [...incidents].sort(
     (a, b) =>
       a.startMs - b.startMs ||
-      (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) ||
-      (a.incidentId < b.incidentId ? -1 : a.incidentId > b.incidentId ? 1 : 0),
+      compareText(a.source, b.source) ||
+      compareText(a.incidentId, b.incidentId),
   );
 }
 
@@ -333,7 +330,10 @@ function sortIncidents(incidents: LinkableIncident[]): LinkableIncident[] {
  * @internal
  */
 export function deploymentFiguresOf(
-  deployments: Array<{ deployment: StoredDeployment; evaluation: DeploymentEvaluation }>,
+  deployments: Array<{
+    deployment: StoredDeployment;
+    evaluation: DeploymentEvaluation;
+  }>,
   window: { from: Date; to: Date },
   rules: ChangeFailureRules,
 ): DeploymentFigures {

@@ -124,7 +124,9 @@ describe.each(databases.eachSupportedId())(
         'deployments[1].finishedAt: is required unless the status is failed',
       );
       expect(message).toContain('deployments[2].status');
-      expect(message).toContain('deployments[3].entityRefs[0]: must be an entity ref');
+      expect(message).toContain(
+        'deployments[3].entityRefs[0]: must be an entity ref',
+      );
       expect(message).toContain('deployments[4].at');
       expect(message).toContain('deployments[5].environment');
       expect(message).not.toContain('deployments[0]');
@@ -164,10 +166,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('takes records from services only', async () => {
-      const res = await post(
-        { deployments: [record('user-1', 0)] },
-        asUser(),
-      );
+      const res = await post({ deployments: [record('user-1', 0)] }, asUser());
       expect(res.status).toBe(403);
       const none = await request(backend.server)
         .post('/api/mttr/deployments')
@@ -191,7 +190,9 @@ describe.each(databases.eachSupportedId())(
 
     it('derives the same state whatever order the records arrive in; of the same `at`, the one received last wins', async () => {
       const records = (entity: string): DeploymentRecord[] => [
-        record(`${entity}-1`, 0, { entityRefs: [`component:default/${entity}`] }),
+        record(`${entity}-1`, 0, {
+          entityRefs: [`component:default/${entity}`],
+        }),
         record(`${entity}-1`, 0, {
           entityRefs: [`component:default/${entity}`],
           status: 'rolled_back',
@@ -203,7 +204,9 @@ describe.each(databases.eachSupportedId())(
         }),
       ];
       // In order, in one batch; and reversed, one record a batch.
-      expect((await post({ deployments: records('order-a') })).status).toBe(200);
+      expect((await post({ deployments: records('order-a') })).status).toBe(
+        200,
+      );
       for (const r of [...records('order-b')].reverse()) {
         expect((await post({ deployments: [r] })).status).toBe(200);
       }
@@ -228,7 +231,10 @@ describe.each(databases.eachSupportedId())(
       // Of two records with the same `at` (and different statuses: the
       // same status would be a duplicate), the one received last wins.
       const sameAt = (status: DeploymentRecord['status']) =>
-        record('same-at', 100, { status, entityRefs: ['component:default/order-a'] });
+        record('same-at', 100, {
+          status,
+          entityRefs: ['component:default/order-a'],
+        });
       await post({ deployments: [sameAt('succeeded')] });
       await post({ deployments: [sameAt('rolled_back')] });
       const later = await list('order-a');
@@ -274,9 +280,15 @@ describe.each(databases.eachSupportedId())(
       expect((await post({ deployments })).status).toBe(200);
       const page = await list('paged', '&limit=2&offset=1');
       expect(page.totalCount).toBe(5);
-      expect(page.items.map((d: any) => d.deploymentId)).toEqual(['p-30', 'p-20']);
+      expect(page.items.map((d: any) => d.deploymentId)).toEqual([
+        'p-30',
+        'p-20',
+      ]);
       const window = await list('paged', `&from=${at(10)}&to=${at(30)}`);
-      expect(window.items.map((d: any) => d.deploymentId)).toEqual(['p-20', 'p-10']);
+      expect(window.items.map((d: any) => d.deploymentId)).toEqual([
+        'p-20',
+        'p-10',
+      ]);
       const bad = await backend.get(
         '/deployments?entityRef=component:default/paged&limit=0x10',
       );
@@ -302,7 +314,10 @@ describe.each(databases.eachSupportedId())(
     it('hands deployment sources a sink on the same path as the route', async () => {
       expect(sink).toBeDefined();
       const result: IngestResult = await sink!.ingest([
-        record('sink-1', 5, { source: 'test', entityRefs: ['component:default/web'] }),
+        record('sink-1', 5, {
+          source: 'test',
+          entityRefs: ['component:default/web'],
+        }),
       ]);
       expect(result).toEqual({ accepted: 1, duplicates: 0 });
       await expect(
