@@ -1,5 +1,8 @@
 /* The benchmark's generated history (bench/run.ts, bench/devlake.ts). */
-import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
+import {
+  DeploymentRecord,
+  IncidentEvent,
+} from '@mttr-backstage/plugin-mttr-common';
 import { entityName } from './entities';
 
 const MIN = 60_000;
@@ -70,5 +73,52 @@ export function* history(
       yield ev('reopened', reopen, 'o');
       yield ev('resolved', reopen + Math.round(duration * 0.3), 'r2');
     }
+  }
+}
+
+/**
+ * The deployments of the history, lazily, a record each: to one entity
+ * (one in ten to two), spread over the year, in production (one in ten to
+ * staging); one in twenty failed, one in twenty rolled back by its status
+ * and one in twenty undone by the next deployment's `rollbackOf`. The
+ * window link finds the incidents that follow them.
+ */
+export function* deployments(
+  nowMs: number,
+  DEPLOYMENTS: number,
+  ENTITIES: number,
+): Generator<DeploymentRecord> {
+  const random = prng(4242);
+  const startOfHistory = nowMs - HISTORY_DAYS * DAY;
+  const step = (HISTORY_DAYS * DAY) / Math.max(1, DEPLOYMENTS);
+  for (let n = 0; n < DEPLOYMENTS; n++) {
+    const entity = Math.floor(random() * ENTITIES);
+    const refs = [`component:default/${entityName(entity)}`];
+    if (random() < 0.1) {
+      refs.push(
+        `component:default/${entityName(Math.floor(random() * ENTITIES))}`,
+      );
+    }
+    const finished = Math.round(startOfHistory + n * step);
+    const roll = random();
+    let status: DeploymentRecord['status'] = 'succeeded';
+    if (roll < 0.05) status = 'failed';
+    else if (roll < 0.1) status = 'rolled_back';
+    yield {
+      source: 'bench',
+      deploymentId: String(n),
+      at: new Date(
+        finished + (status === 'rolled_back' ? 20 * MIN : 0),
+      ).toISOString(),
+      status,
+      entityRefs: refs,
+      environment: random() < 0.1 ? 'staging' : 'production',
+      startedAt: new Date(finished - 5 * MIN).toISOString(),
+      ...(status === 'failed'
+        ? {}
+        : { finishedAt: new Date(finished).toISOString() }),
+      version: `v1.${n}`,
+      ...(n > 0 && random() < 0.05 ? { rollbackOf: String(n - 1) } : {}),
+    };
   }
 }

@@ -9,7 +9,12 @@
  * (GET /metrics, 200 random entities) and the comparison of all entities
  * (GET /metrics/by-entity over 90 days). Prints a table.
  *
+ * Then it ingests the deployments (POST /api/mttr/deployments, batches of
+ * 1,000) and measures GET /deployments of 200 random entities; every
+ * figure read after that carries the deployment figures.
+ *
  * Flags: --incidents N (default 1,000,000), --entities N (default 10,000),
+ *        --deployments N (default 100,000),
  *        --engine sqlite|postgres|all (default all: PostgreSQL when reachable)
  *        --pg postgresql://postgres@127.0.0.1:5432
  *        --db-dir DIR (keep the SQLite database in DIR, and the PostgreSQL
@@ -39,6 +44,7 @@ function flag(name: string, fallback: string): string {
 
 const INCIDENTS = Number(flag('incidents', '1000000'));
 const ENTITIES = Number(flag('entities', '10000'));
+const DEPLOYMENTS = Number(flag('deployments', '100000'));
 const ENGINE = flag('engine', 'all');
 const PG = flag('pg', 'postgresql://postgres@127.0.0.1:5432');
 const DB_DIR = flag('db-dir', '');
@@ -54,7 +60,7 @@ const loadAverage = () =>
 const BATCH = 1000;
 
 import { entityName } from './entities';
-import { history, prng } from './history';
+import { deployments, history, prng } from './history';
 import {
   ComparisonFigures,
   measureComparison,
@@ -93,6 +99,10 @@ async function resetPg() {
 interface Result {
   engine: string;
   incidents: number;
+  deployments: number;
+  deploymentsPerSecond: number;
+  deploymentListP50: number;
+  deploymentListP95: number;
   events: number;
   ingestSeconds: number;
   eventsPerSecond: number;
@@ -259,6 +269,54 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       await maintenance.destroy();
     }
 
+    // The deployments, after the incidents (their window links need them).
+    let deployed = 0;
+    let deploymentBatch: unknown[] = [];
+    const postDeployments = async () => {
+      const res = await fetch(`${base}/deployments`, {
+        method: 'POST',
+        headers: { ...service, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ deployments: deploymentBatch }),
+      });
+      if (res.status !== 200) {
+        throw new Error(`POST /deployments: ${res.status} ${await res.text()}`);
+      }
+      deployed += deploymentBatch.length;
+      deploymentBatch = [];
+    };
+    const deployStart = performance.now();
+    for (const record of SKIP_INGEST
+      ? []
+      : deployments(nowMs, DEPLOYMENTS, ENTITIES)) {
+      deploymentBatch.push(record);
+      if (deploymentBatch.length === BATCH) {
+        await postDeployments();
+      }
+    }
+    if (deploymentBatch.length) {
+      await postDeployments();
+    }
+    const deploySeconds = (performance.now() - deployStart) / 1000;
+
+    const listRandom = prng(8);
+    const listLatencies: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const ref = `component:default/${entityName(
+        Math.floor(listRandom() * ENTITIES),
+      )}`;
+      const started = performance.now();
+      const res = await fetch(
+        `${base}/deployments?entityRef=${encodeURIComponent(ref)}`,
+        { headers: user('alice') },
+      );
+      await res.json();
+      listLatencies.push(performance.now() - started);
+      if (res.status !== 200) {
+        throw new Error(`GET /deployments: ${res.status}`);
+      }
+    }
+    listLatencies.sort((a, b) => a - b);
+
     const random = prng(7);
     const latencies: number[] = [];
     for (let i = 0; i < 200; i++) {
@@ -325,6 +383,10 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       page,
       engine,
       incidents: INCIDENTS,
+      deployments: deployed,
+      deploymentsPerSecond: deploySeconds > 0 ? deployed / deploySeconds : 0,
+      deploymentListP50: percentile(listLatencies, 0.5),
+      deploymentListP95: percentile(listLatencies, 0.95),
       events,
       ingestSeconds,
       eventsPerSecond: events / ingestSeconds,
@@ -412,6 +474,19 @@ async function main() {
       )} / ${fmt(p.cpuMs.pageChange)} / ${fmt(p.cpuMs.card)} | ${
         p.load.start
       } / ${p.load.end} |`,
+    );
+  }
+  console.log('');
+  console.log(
+    '| engine | deployments | ingest deployments/s | GET /deployments p50 ms | p95 ms |',
+  );
+  console.log('|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.engine} | ${r.deployments} | ${fmt(r.deploymentsPerSecond)} | ${fmt(
+        r.deploymentListP50,
+        1,
+      )} | ${fmt(r.deploymentListP95, 1)} |`,
     );
   }
   if (devlake) {
