@@ -217,14 +217,22 @@ export function evaluateDeployments(
     return latest;
   };
 
+  // Incidents in start order: those naming a deployment, by it; the others
+  // (window candidates) per entity, searched by start below.
   const explicitOf = new Map<string, LinkableIncident[]>();
-  const windowCandidates: LinkableIncident[] = [];
-  for (const incident of input.incidents) {
+  const windowCandidates = new Map<string, LinkableIncident[]>();
+  for (const incident of sortIncidents(input.incidents)) {
     if (incident.causedBy) {
       const key = keyOfDeployment(incident.causedBy);
-      explicitOf.set(key, [...(explicitOf.get(key) ?? []), incident]);
+      const list = explicitOf.get(key) ?? [];
+      list.push(incident);
+      explicitOf.set(key, list);
     } else {
-      windowCandidates.push(incident);
+      for (const ref of new Set(incident.entityRefs)) {
+        const list = windowCandidates.get(ref) ?? [];
+        list.push(incident);
+        windowCandidates.set(ref, list);
+      }
     }
   }
   const rolledBackBy = new Map<string, StoredDeployment[]>();
@@ -264,7 +272,7 @@ export function evaluateDeployments(
       else times.push(i.recoveredMs);
     };
 
-    for (const incident of sortIncidents(explicitOf.get(key) ?? [])) {
+    for (const incident of explicitOf.get(key) ?? []) {
       if (ofItsEntities(incident)) linkIncident('explicit', incident);
     }
     if (d.status === 'rolled_back') {
@@ -277,16 +285,20 @@ export function evaluateDeployments(
     }
     if (rules.linkWindowMs !== undefined) {
       const endMs = finishedMs + rules.linkWindowMs;
-      for (const incident of sortIncidents(windowCandidates)) {
-        if (incident.startMs < finishedMs || incident.startMs >= endMs)
-          continue;
-        const linked = incident.entityRefs.some(
-          ref =>
-            entities.has(ref) &&
-            latestAt(ref, incident.startMs) !== undefined &&
-            keyOfDeployment(latestAt(ref, incident.startMs)!) === key,
-        );
-        if (linked) linkIncident('window', incident);
+      // Through any of its entities where it is the latest at the
+      // incident's start; an incident of two of them links once.
+      const linked = new Set<LinkableIncident>();
+      for (const ref of entities) {
+        const list = windowCandidates.get(ref) ?? [];
+        for (let k = firstStartingAt(list, finishedMs); k < list.length; k++) {
+          const incident = list[k];
+          if (incident.startMs >= endMs) break;
+          const latest = latestAt(ref, incident.startMs);
+          if (latest && keyOfDeployment(latest) === key) linked.add(incident);
+        }
+      }
+      for (const incident of sortIncidents([...linked])) {
+        linkIncident('window', incident);
       }
     }
     // Each change failure once, under the first kind that applies.
@@ -305,6 +317,18 @@ export function evaluateDeployments(
     });
   }
   return result;
+}
+
+/** The index of the first incident (in start order) starting at or after `ms`. */
+function firstStartingAt(sorted: LinkableIncident[], ms: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid].startMs < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function sortIncidents(incidents: LinkableIncident[]): LinkableIncident[] {
