@@ -366,6 +366,20 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       warmCpu.push((cpuSeconds() - cpuBefore) * 1000);
     }
 
+    process.stderr.write(
+      `  ${engine}: ${deployed} deployments at ${Math.round(
+        deployed / deploySeconds,
+      )}/s; GET /deployments p50 ${percentile(listLatencies, 0.5).toFixed(
+        1,
+      )} ms, p95 ${percentile(listLatencies, 0.95).toFixed(
+        1,
+      )} ms; entity p50 ${percentile(latencies, 0.5).toFixed(
+        1,
+      )} ms; comparison cold ${cold.map(Math.round).join('/')} ms, warm ${warm
+        .map(Math.round)
+        .join('/')} ms\n`,
+    );
+
     // The comparison page's reads (issue 14): bench/comparison.ts.
     const page = await measureComparison({
       engine,
