@@ -87,7 +87,10 @@ function recordingMttrPlugin() {
   return { plugin, received, sourceIds };
 }
 
-async function startBackend(github: Record<string, unknown>) {
+async function startBackend(github: {
+  webhookSecrets?: string[];
+  webhookSecret?: string;
+}) {
   const mttr = recordingMttrPlugin();
   const backend = await startTestBackend({
     features: [

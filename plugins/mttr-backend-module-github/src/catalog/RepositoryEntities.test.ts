@@ -41,7 +41,7 @@ describe('RepositoryEntities', () => {
     const catalog = catalogServiceMock({
       entities: [component('payments-api', 'acme/payments-api')],
     });
-    const getEntities = jest.spyOn(catalog, 'getEntities');
+    const getEntities = vi.spyOn(catalog, 'getEntities');
     let now = 1_000_000;
     const entities = new RepositoryEntities({
       catalog,
@@ -64,9 +64,9 @@ describe('RepositoryEntities', () => {
     const catalog = catalogServiceMock({
       entities: [component('payments-api', 'acme/payments-api')],
     });
-    jest
-      .spyOn(catalog, 'getEntities')
-      .mockRejectedValueOnce(new Error('catalog is down'));
+    vi.spyOn(catalog, 'getEntities').mockRejectedValueOnce(
+      new Error('catalog is down'),
+    );
     const entities = new RepositoryEntities({ catalog, auth });
 
     await expect(entities.entityRefsOf('acme/payments-api')).rejects.toThrow(
