@@ -4,6 +4,7 @@
  * plugin with its PagerDuty and Alertmanager incident sources.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { mttrDemoDeploymentsModule } from './modules/mttrDemo/deploymentsModule';
 import { mttrDemoAccessModule } from './modules/mttrDemoAccess';
 import { permissionPolicyModule } from './permissionPolicy';
 import { rootHttpRouterWithStartupGate } from './startupGate';
@@ -30,5 +31,6 @@ backend.add(import('@mttr-backstage/plugin-mttr-backend-module-pagerduty'));
 backend.add(import('@mttr-backstage/plugin-mttr-backend-module-alertmanager'));
 backend.add(mttrDemoAccessModule);
 backend.add(import('./modules/mttrDemo')); // demo incidents (mttr.demo.enabled)
+backend.add(mttrDemoDeploymentsModule); // demo deployments (mttr.demo.enabled)
 
 backend.start();
