@@ -37,8 +37,8 @@ const WEEKDAYS_PER_30_DAYS = (30 * 5) / 7;
  */
 export const DEMO_DEPLOYMENT_SOURCE = 'github';
 
-/** A revert starts within this long after the incident it answers. */
-const REVERT_WITHIN = 2 * HOUR;
+/** A deployment is reverted when an incident starts within this long after it. */
+const REVERT_WITHIN = 8 * HOUR;
 /** The responders name a deployment up to this long before the incident. */
 const CAUSED_BY_WITHIN = 3 * DAY;
 

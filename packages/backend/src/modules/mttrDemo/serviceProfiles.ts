@@ -51,7 +51,7 @@ export interface DeployProfile {
    */
   rolledBackChance: number;
   /**
-   * Chance an incident within two hours of a deployment has it reverted (a
+   * Chance an incident within eight hours of a deployment has it reverted (a
    * new deployment naming it in rollbackOf).
    */
   revertChance: number;
