@@ -20,14 +20,16 @@ describe('the demo deployments', () => {
       // oldest day falls out of the history as it moves on.
       const horizon = later - 182 * DAY;
       const records = new Map(next.records.map(r => [key(r), r]));
-      for (const r of first.records.filter(r => Date.parse(r.at) >= horizon)) {
-        expect(records.get(key(r))).toEqual(r);
+      for (const record of first.records.filter(
+        r => Date.parse(r.at) >= horizon,
+      )) {
+        expect(records.get(key(record))).toEqual(record);
       }
       const causes = new Map(next.causedByEvents.map(e => [e.eventId, e]));
-      for (const e of first.causedByEvents.filter(
+      for (const event of first.causedByEvents.filter(
         e => Date.parse(e.at) >= horizon,
       )) {
-        expect(causes.get(e.eventId)).toEqual(e);
+        expect(causes.get(event.eventId)).toEqual(event);
       }
     }
     // Nine days on: a week of weekdays' deployments more.
@@ -45,14 +47,21 @@ describe('the demo deployments', () => {
       expect(r.source).toBe(DEMO_DEPLOYMENT_SOURCE);
       expect(r.entityRefs).toHaveLength(1);
       expect(r.entityRefs[0]).toMatch(/^component:default\/[a-z-]+$/);
-      // finishedAt is required unless the deployment failed.
-      if (r.status !== 'failed') {
-        expect(Date.parse(r.finishedAt!)).toBeLessThanOrEqual(Date.parse(r.at));
-        expect(Date.parse(r.startedAt!)).toBeLessThan(
-          Date.parse(r.finishedAt!),
-        );
-      }
     }
+    // finishedAt is required unless the deployment failed; it comes after
+    // the start and no later than the record.
+    const live = records.filter(r => r.status !== 'failed');
+    expect(live.every(r => r.finishedAt)).toBe(true);
+    expect(
+      live.filter(
+        r =>
+          Date.parse(r.startedAt!) >= Date.parse(r.finishedAt!) ||
+          Date.parse(r.finishedAt!) > Date.parse(r.at),
+      ),
+    ).toEqual([]);
+    expect(records.filter(r => r.status === 'failed' && r.finishedAt)).toEqual(
+      [],
+    );
     // Records come by time, so that a deployment's later status is later.
     const times = records.map(r => Date.parse(r.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
