@@ -144,7 +144,7 @@ export const SERVICES: ServiceProfile[] = [
     levers: {
       reviews: DILIGENT,
       actionItems: 3,
-      automationChance: 0.05,
+      automationChance: 0.3,
       gameDayChance: 0.5,
     },
   },
