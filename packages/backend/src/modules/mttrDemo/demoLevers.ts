@@ -50,11 +50,11 @@ function leverEvents(
   const flapping = incident.labels.includes('flapping');
   const durationMs = incident.resolvedMs - incident.startMs;
 
-  // A game day is a drill the team planned as one: relabelled as the
-  // drill starts.
+  // A game day is a drill the team planned as one: relabelled a second
+  // after the drill starts (after its trigger, whatever the tie-breaks).
   const gameDay = random() < levers.gameDayChance;
   if (drill && gameDay) {
-    add('game-day', incident.startMs, { labels: [GAME_DAY_LABEL] });
+    add('game-day', incident.startMs + 1000, { labels: [GAME_DAY_LABEL] });
   }
 
   // The runbook automation closes the quick, common failures: labelled
