@@ -119,6 +119,44 @@ export interface Config {
       snapshotMaxAge?: HumanDuration | string;
     };
     /**
+     * The levers of recovery (docs/improvement-levers.md): post-incident
+     * reviews, drills, automated remediation and time to access, shown
+     * beside the recovery figures.
+     */
+    levers?: {
+      /** Post-incident reviews. */
+      reviews?: {
+        /**
+         * The severities whose incidents are due a review once recovered;
+         * default `[sev1, sev2]`.
+         */
+        severities?: Array<'sev1' | 'sev2' | 'sev3' | 'sev4' | 'sev5'>;
+        /**
+         * How long after its recovery an incident's review counts as
+         * published in time, a Backstage duration such as `7d`, `P7D` or
+         * `{ days: 7 }`; default `7d`.
+         */
+        dueWithin?: HumanDuration | string;
+      };
+      /** Drills and game days. */
+      drills?: {
+        /**
+         * Labels that make an incident a drill, measured apart (even when
+         * the definition's excludeLabels leave it out); default
+         * `[drill, game-day]`.
+         */
+        labels?: string[];
+      };
+      /** Automated remediation. */
+      automation?: {
+        /**
+         * Labels of incidents that were remediated automatically; default
+         * `[auto-remediated]`.
+         */
+        labels?: string[];
+      };
+    };
+    /**
      * How many heavy reads (every comparison by entity or by owner, series
      * over more than 90 days) run at once. Each holds the event loop in
      * slices; with several in flight a health check waits for a slice of

@@ -213,24 +213,43 @@ describe('the recovery views with demo data', () => {
         );
       }
     }
-    // The table fits a 1440-pixel window: at its narrowest (every cell
-    // wrapped as far as it may) it needs no more than the room the window
-    // leaves beside the sidebar and the page's gutters.
-    const fit = await table.evaluate(t => {
-      const box = t.parentElement!;
-      const main = document.querySelector('main')!.getBoundingClientRect();
-      const around = box.getBoundingClientRect();
-      const gutters = around.left - main.left + (main.right - around.right);
-      box.style.width = '100px';
-      const narrowest = t.getBoundingClientRect().width;
-      box.style.width = '';
-      return { narrowest, room: window.innerWidth - main.left - gutters };
+    // In a 1440-pixel window the recovery figures (service to change) fit
+    // in the card; the deployment and lever columns scroll in beside them
+    // while the service column stays in place.
+    const layout = () =>
+      table.evaluate(t => {
+        const box = t.parentElement!.getBoundingClientRect();
+        const heads = Array.from(t.querySelectorAll('thead th')).map(th =>
+          th.getBoundingClientRect(),
+        );
+        const change = Array.from(t.querySelectorAll('thead th')).findIndex(
+          th => th.textContent === 'Change (median)',
+        );
+        const firstCell = t
+          .querySelector('tbody tr th')!
+          .getBoundingClientRect();
+        return {
+          boxLeft: box.left,
+          boxRight: box.right,
+          changeRight: heads[change].right,
+          lastRight: heads[heads.length - 1].right,
+          serviceLeft: heads[0].left,
+          firstCellLeft: firstCell.left,
+        };
+      });
+    const before = await layout();
+    expect(before.changeRight).toBeLessThanOrEqual(before.boxRight);
+    await table.evaluate(t => {
+      t.parentElement!.scrollLeft = t.parentElement!.scrollWidth;
     });
-    expect(fit.narrowest).toBeLessThanOrEqual(fit.room);
-    // ...and as laid out now, it does not scroll inside its card.
-    expect(
-      await table.evaluate(t => t.scrollWidth - t.parentElement!.clientWidth),
-    ).toBeLessThanOrEqual(0);
+    const scrolled = await layout();
+    expect(scrolled.lastRight).toBeLessThanOrEqual(scrolled.boxRight + 1);
+    expect(scrolled.serviceLeft).toBeCloseTo(scrolled.boxLeft, 0);
+    expect(scrolled.firstCellLeft).toBeCloseTo(scrolled.boxLeft, 0);
+    await screenshot(page, 'mttr-comparison-scrolled');
+    await table.evaluate(t => {
+      t.parentElement!.scrollLeft = 0;
+    });
     // Whiskers on the scatter for the medians with bounded intervals.
     expect(await page.locator('.recharts-errorBar').count()).toBeGreaterThan(0);
     await screenshot(page, 'mttr-comparison');

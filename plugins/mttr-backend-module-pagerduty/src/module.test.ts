@@ -175,6 +175,65 @@ describe('the PagerDuty module', () => {
       ).toEqual(['triggered', 'triggered', 'acknowledged', 'resolved']);
     });
 
+    it('takes a priority change as an update of the incident, not as another trigger', async () => {
+      const { server } = started.backend;
+      const incident = pdIncident('PPRIO', '2026-05-04T10:00:00Z', {
+        status: 'triggered',
+        priority: { id: 'PRIO3', type: 'priority_reference', summary: 'P3' },
+      });
+      await deliver(
+        server,
+        webhook('01PR1', 'incident.triggered', '2026-05-04T10:00:00.000Z', {
+          ...incident,
+        }),
+      );
+      await deliver(
+        server,
+        webhook(
+          '01PR2',
+          'incident.priority_updated',
+          '2026-05-04T10:05:00.000Z',
+          {
+            ...incident,
+            priority: {
+              id: 'PRIO1',
+              type: 'priority_reference',
+              summary: 'P1',
+            },
+          },
+        ),
+      );
+      await deliver(
+        server,
+        webhook('01PR3', 'incident.resolved', '2026-05-04T10:30:00.000Z', {
+          ...incident,
+          status: 'resolved',
+          priority: { id: 'PRIO1', type: 'priority_reference', summary: 'P1' },
+        }),
+      );
+
+      const res = await incidentsOf(server, 'component:default/payments-api');
+      const item = res.body.items.find(
+        (i: { incidentId: string }) => i.incidentId === 'PPRIO',
+      );
+      expect(item).toMatchObject({
+        severity: 'sev1',
+        status: 'resolved',
+        startedAt: '2026-05-04T10:00:00.000Z',
+        reopenCount: 0,
+      });
+      // The incident's creation and its trigger, then the update: no
+      // "triggered" step at 10:05.
+      expect(
+        item.timeline.map((e: { type: string; at: string }) => [e.type, e.at]),
+      ).toEqual([
+        ['triggered', '2026-05-04T10:00:00.000Z'],
+        ['triggered', '2026-05-04T10:00:00.000Z'],
+        ['updated', '2026-05-04T10:05:00.000Z'],
+        ['resolved', '2026-05-04T10:30:00.000Z'],
+      ]);
+    });
+
     it('counts a repeated delivery as a duplicate', async () => {
       const { server } = started.backend;
       const payload = webhook(

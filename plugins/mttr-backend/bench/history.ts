@@ -1,5 +1,8 @@
 /* The benchmark's generated history (bench/run.ts, bench/devlake.ts). */
-import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
+import {
+  DeploymentRecord,
+  IncidentEvent,
+} from '@mttr-backstage/plugin-mttr-common';
 import { entityName } from './entities';
 
 const MIN = 60_000;
@@ -69,6 +72,68 @@ export function* history(
       const reopen = start + duration + Math.round(random() * 120 * MIN);
       yield ev('reopened', reopen, 'o');
       yield ev('resolved', reopen + Math.round(duration * 0.3), 'r2');
+    }
+  }
+}
+
+/**
+ * The deployments of the history, lazily: `count` deployments to
+ * production spread evenly over the year, each to one random entity, two
+ * records each (started, then its outcome): 4% failed, 3% rolled back by
+ * status, and 2% undone by the next deployment of the same entity naming
+ * them in `rollbackOf`. The rest succeed. Incidents are not linked
+ * explicitly: the window links them (the benchmark's incidents fall within
+ * 24 h of a deployment of their entity about as often as real ones do when
+ * each service deploys about every 36 days).
+ */
+export function* deploymentHistory(
+  nowMs: number,
+  count: number,
+  ENTITIES: number,
+): Generator<DeploymentRecord> {
+  const random = prng(43);
+  const startOfHistory = nowMs - HISTORY_DAYS * DAY;
+  const step = (HISTORY_DAYS * DAY) / count;
+  const lastOfEntity = new Map<number, string>();
+  for (let n = 0; n < count; n++) {
+    const entity = Math.floor(random() * ENTITIES);
+    const deploymentId = `D${n}`;
+    const startedAt = Math.round(startOfHistory + n * step);
+    const finishedAt = startedAt + Math.round((2 + random() * 20) * MIN);
+    const roll = random();
+    const base = {
+      source: 'bench',
+      deploymentId,
+      entityRefs: [`component:default/${entityName(entity)}`],
+      environment: 'production',
+      startedAt: new Date(startedAt).toISOString(),
+      version: `v${Math.floor(n / ENTITIES)}.${n % 100}`,
+      commit: (n * 2654435761).toString(16).padStart(8, '0').slice(-8),
+    };
+    const previous = lastOfEntity.get(entity);
+    lastOfEntity.set(entity, deploymentId);
+    if (roll < 0.04) {
+      yield {
+        ...base,
+        at: new Date(finishedAt).toISOString(),
+        status: 'failed',
+      };
+      continue;
+    }
+    yield {
+      ...base,
+      at: new Date(finishedAt).toISOString(),
+      status: 'succeeded',
+      finishedAt: new Date(finishedAt).toISOString(),
+      ...(roll < 0.06 && previous ? { rollbackOf: previous } : {}),
+    };
+    if (roll >= 0.06 && roll < 0.09) {
+      yield {
+        ...base,
+        at: new Date(finishedAt + Math.round(30 * MIN)).toISOString(),
+        status: 'rolled_back',
+        finishedAt: new Date(finishedAt).toISOString(),
+      };
     }
   }
 }

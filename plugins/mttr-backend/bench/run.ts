@@ -10,6 +10,7 @@
  * (GET /metrics/by-entity over 90 days). Prints a table.
  *
  * Flags: --incidents N (default 1,000,000), --entities N (default 10,000),
+ *        --deployments N (default 100,000, through POST /deployments),
  *        --engine sqlite|postgres|all (default all: PostgreSQL when reachable)
  *        --pg postgresql://postgres@127.0.0.1:5432
  *        --db-dir DIR (keep the SQLite database in DIR, and the PostgreSQL
@@ -25,7 +26,10 @@
  * to bottom; the generator and the comparison's reads are files of their
  * own (history.ts, comparison.ts, devlake.ts).
  */
-import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
+import {
+  DeploymentRecord,
+  IncidentEvent,
+} from '@mttr-backstage/plugin-mttr-common';
 import knexFactory from 'knex';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -38,6 +42,7 @@ function flag(name: string, fallback: string): string {
 }
 
 const INCIDENTS = Number(flag('incidents', '1000000'));
+const DEPLOYMENTS = Number(flag('deployments', '100000'));
 const ENTITIES = Number(flag('entities', '10000'));
 const ENGINE = flag('engine', 'all');
 const PG = flag('pg', 'postgresql://postgres@127.0.0.1:5432');
@@ -54,7 +59,7 @@ const loadAverage = () =>
 const BATCH = 1000;
 
 import { entityName } from './entities';
-import { history, prng } from './history';
+import { deploymentHistory, history, prng } from './history';
 import {
   ComparisonFigures,
   measureComparison,
@@ -95,6 +100,8 @@ interface Result {
   incidents: number;
   events: number;
   ingestSeconds: number;
+  deploymentRecords: number;
+  deploymentRecordsPerSecond: number;
   eventsPerSecond: number;
   eventsPerCpuSecond: number;
   entityP50: number;
@@ -252,6 +259,35 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
     }
     const ingestSeconds = (performance.now() - ingestStart) / 1000;
     const ingestCpuSeconds = cpuSeconds() - ingestCpuStart;
+
+    // The deployments, after the incidents, in batches of 1,000.
+    const deployStart = performance.now();
+    let deploymentRecords = 0;
+    let records: DeploymentRecord[] = [];
+    const postDeployments = async () => {
+      const res = await fetch(`${base}/deployments`, {
+        method: 'POST',
+        headers: { ...service, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ deployments: records }),
+      });
+      if (res.status !== 200) {
+        throw new Error(`POST /deployments: ${res.status} ${await res.text()}`);
+      }
+      deploymentRecords += records.length;
+      records = [];
+    };
+    for (const record of SKIP_INGEST
+      ? []
+      : deploymentHistory(nowMs, DEPLOYMENTS, ENTITIES)) {
+      records.push(record);
+      if (records.length === BATCH) {
+        await postDeployments();
+      }
+    }
+    if (records.length) {
+      await postDeployments();
+    }
+    const deploySeconds = (performance.now() - deployStart) / 1000;
     if (maintenance) {
       // Reads are measured on tables autovacuum has caught up with.
       await vacuuming;
@@ -327,6 +363,8 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       incidents: INCIDENTS,
       events,
       ingestSeconds,
+      deploymentRecords,
+      deploymentRecordsPerSecond: deploymentRecords / deploySeconds,
       eventsPerSecond: events / ingestSeconds,
       eventsPerCpuSecond: events / ingestCpuSeconds,
       entityP50: percentile(latencies, 0.5),
@@ -362,14 +400,16 @@ async function main() {
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const fmt = (n: number, digits = 0) => n.toFixed(digits);
   console.log(
-    '| engine | incidents | events | ingest events/s | events per backend CPU-second | entity p50 ms | entity p95 ms | comparison cold ms (median of 3) | comparison warm ms (median of 3) | rows | peak RSS MiB | comparison warm backend CPU ms (median of 3) |',
+    '| engine | incidents | events | ingest events/s | events per backend CPU-second | deployment records (per s) | entity p50 ms | entity p95 ms | comparison cold ms (median of 3) | comparison warm ms (median of 3) | rows | peak RSS MiB | comparison warm backend CPU ms (median of 3) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
       `| ${r.engine} | ${r.incidents} | ${r.events} | ${fmt(
         r.eventsPerSecond,
-      )} | ${fmt(r.eventsPerCpuSecond)} | ${fmt(r.entityP50, 1)} | ${fmt(r.entityP95, 1)} | ${fmt(
+      )} | ${fmt(r.eventsPerCpuSecond)} | ${r.deploymentRecords} (${fmt(
+        r.deploymentRecordsPerSecond,
+      )}) | ${fmt(r.entityP50, 1)} | ${fmt(r.entityP95, 1)} | ${fmt(
         median(r.comparisonColdMs),
       )} | ${fmt(median(r.comparisonWarmMs))} | ${r.rows} | ${fmt(
         r.peakRssMiB,

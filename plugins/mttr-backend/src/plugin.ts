@@ -35,6 +35,10 @@ import { PlausibleTimes } from './service/input/instants';
 import { MappingsService } from './service/mappings/MappingsService';
 import { RecoveryMetricsService } from './service/metrics/RecoveryMetricsService';
 import { Stability } from './service/stability/Stability';
+import { readLeversConfig } from './service/levers/config';
+import { LeversReader } from './service/levers/LeversReader';
+import { LeversService } from './service/levers/LeversService';
+import type { IncidentAccessReader } from './access';
 import { readRecoveryDefinitions } from './service/recovery';
 import { createRouter } from './service/router';
 
@@ -103,6 +107,7 @@ export const mttrPlugin = createBackendPlugin({
         notifications,
       }) {
         const definitions = readRecoveryDefinitions(config);
+        const leversConfig = readLeversConfig(config);
         permissionsRegistry.addPermissions(mttrPermissions);
 
         // Every write of units is reported to the feed, which keeps the
@@ -134,9 +139,17 @@ export const mttrPlugin = createBackendPlugin({
         const databaseClient = (await database.getClient()).client.config
           .client as string;
         const visibleEntities = new VisibleEntities({ catalog, permissions });
+        // The access feature starts below; until then (and when it is off)
+        // the levers and timelines have no access requests.
+        const accessLink: { reader?: IncidentAccessReader } = {};
+        const levers = new LeversReader({
+          store,
+          config: leversConfig,
+          access: () => accessLink.reader,
+        });
         // Deployment figures and levers, beside the recovery figures of
         // every answer.
-        const stability = new Stability({});
+        const stability = new Stability({ levers });
         const metrics = new RecoveryMetricsService({
           store,
           definitions,
@@ -164,6 +177,7 @@ export const mttrPlugin = createBackendPlugin({
           store,
           metrics,
           definitions: definitions.definitions,
+          access: () => accessLink.reader,
         });
         const mappings = new MappingsService({
           store,
@@ -203,6 +217,7 @@ export const mttrPlugin = createBackendPlugin({
             comparison,
             incidents,
             mappings,
+            levers: new LeversService({ store, metrics, reader: levers }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -227,6 +242,7 @@ export const mttrPlugin = createBackendPlugin({
           lifecycle,
         });
         httpRouter.use(access.router);
+        accessLink.reader = access.incidentAccess;
 
         // Sources deliver through the same path as POST /events.
         for (const source of incidentSources) {

@@ -93,8 +93,10 @@ describe('the comparison as CSV', () => {
     expect(comparisonCsvHeader().split(',')[4]).toBe('Median (min)');
     expect(line).toBe(
       // median 90s = 1.5 min, its interval and the p90's not bounded;
-      // downtime 180s = 3.0 min; 2/3 per 30 days = 0.67; no change, not tested
-      `component:default/x,"'=HYPERLINK(""evil""), really",,,1.5,,,,,,,2,0.67,3.0,50,,,not tested,sev2 2,yes,Time to resolve,last 90 days`,
+      // downtime 180s = 3.0 min; 2/3 per 30 days = 0.67; no change, not tested;
+      // no deployments and nothing for the levers: zero counts, blank figures
+      `component:default/x,"'=HYPERLINK(""evil""), really",,,1.5,,,,,,,2,0.67,3.0,50,,,not tested,sev2 2,yes,` +
+        `0,0,,,0,0,0,0,,0,0,0,0,,0,0,,Time to resolve,last 90 days`,
     );
   });
 
@@ -132,5 +134,92 @@ describe('the comparison as CSV', () => {
         { definition: 'd', window: 'w' },
       ),
     ).toContain(',-50,0.0000123,yes,');
+  });
+
+  it('writes the change failure rate and review coverage beside the counts they are made of', () => {
+    const row = rowOf({
+      entityRef: 'component:default/x',
+      count: 12,
+      deployments: {
+        ...emptyDeploymentFigures(),
+        // 3 change failures of 25 live deployments: 3 / 25 = 12%, above 10% and
+        // at most 15%: medium
+        count: 25,
+        changeFailures: 3,
+        changeFailureRate: 3 / 25,
+        band: 'medium',
+        // 25 deployments over 90 days: 25 * 30 / 90 = 8.33 per 30 days
+        frequencyPer30d: (25 * 30) / 90,
+        recovery: {
+          ...emptyDeploymentFigures().recovery,
+          recovered: 2,
+          open: 1,
+          // 41 minutes
+          medianMs: 41 * MINUTE,
+        },
+        linkedBy: { explicit: 1, rollback: 1, window: 1 },
+      },
+      levers: {
+        ...emptyLevers(),
+        reviews: {
+          ...emptyLevers().reviews,
+          // 4 of 5 due reviews published in time: 80%
+          due: 5,
+          published: 4,
+          coverage: 4 / 5,
+          openActionItems: 7,
+        },
+        access: {
+          incidentsWithAccess: 4,
+          // 6.5 minutes
+          medianTimeToAccessMs: 6.5 * MINUTE,
+          breakGlass: 0,
+        },
+      },
+    });
+    const line = comparisonCsvLine(row, { definition: 'd', window: 'w' });
+    const cells = Object.fromEntries(
+      COMPARISON_CSV_COLUMNS.map((name, i) => [name, line.split(',')[i]]),
+    );
+    expect(cells).toEqual(
+      expect.objectContaining({
+        Deployments: '25',
+        'Change failures': '3',
+        'Change failure rate (%)': '12',
+        'Change failure band': 'medium',
+        'Change failures linked explicitly': '1',
+        'Change failures linked by rollback': '1',
+        'Change failures linked by window': '1',
+        'Deployments per 30 days': '8.33',
+        'Failed deployment recovery median (min)': '41.0',
+        'Failed deployments recovered': '2',
+        'Failed deployments open': '1',
+        'Reviews due': '5',
+        'Reviews published in time': '4',
+        'Review coverage (%)': '80',
+        'Open action items': '7',
+        'Incidents with access': '4',
+        'Median time to access (min)': '6.5',
+        Definition: 'd',
+        Window: 'w',
+      }),
+    );
+    // a rate keeps one decimal: 1 of 18 = 5.555...% is 5.6%, above the
+    // elite bound of 5% that a whole percent (6%) or a rounding down would blur
+    const oneOf18 = comparisonCsvLine(
+      {
+        ...row,
+        deployments: {
+          ...row.deployments,
+          count: 18,
+          changeFailures: 1,
+          changeFailureRate: 1 / 18,
+          band: 'high',
+        },
+      },
+      { definition: 'd', window: 'w' },
+    );
+    expect(oneOf18).toContain(',18,1,5.6,high,');
+    expect(line.split(',')).toHaveLength(COMPARISON_CSV_COLUMNS.length);
   });
 });

@@ -101,9 +101,54 @@ export const COMPARISON_CSV_COLUMNS = [
   'Change significant (p < 0.05)',
   'Severity mix',
   'Low sample',
+  'Deployments',
+  'Change failures',
+  'Change failure rate (%)',
+  'Change failure band',
+  'Change failures linked explicitly',
+  'Change failures linked by rollback',
+  'Change failures linked by window',
+  'Deployments per 30 days',
+  'Failed deployment recovery median (min)',
+  'Failed deployments recovered',
+  'Failed deployments open',
+  'Reviews due',
+  'Reviews published in time',
+  'Review coverage (%)',
+  'Open action items',
+  'Incidents with access',
+  'Median time to access (min)',
   'Definition',
   'Window',
 ] as const;
+
+/** A ratio as a percentage with one decimal (5.4% is high, not elite); blank for none. */
+const percentOneDecimal = (ratio: number | null) =>
+  ratio === null ? '' : Number((ratio * 100).toFixed(1));
+
+/** The deployment and lever cells of a row, in the order of the columns. */
+function stabilityFields(row: EntityRecoveryMetrics): Array<string | number> {
+  const { deployments, levers } = row;
+  return [
+    deployments.count,
+    deployments.changeFailures,
+    percentOneDecimal(deployments.changeFailureRate),
+    deployments.band ?? '',
+    deployments.linkedBy.explicit,
+    deployments.linkedBy.rollback,
+    deployments.linkedBy.window,
+    Number(deployments.frequencyPer30d.toFixed(2)),
+    minutes(deployments.recovery.medianMs),
+    deployments.recovery.recovered,
+    deployments.recovery.open,
+    levers.reviews.due,
+    levers.reviews.published,
+    percentOneDecimal(levers.reviews.coverage),
+    levers.reviews.openActionItems,
+    levers.access.incidentsWithAccess,
+    minutes(levers.access.medianTimeToAccessMs),
+  ];
+}
 
 /**
  * The header line of the comparison's CSV, without its line break.
@@ -119,7 +164,10 @@ export function comparisonCsvHeader(): string {
  * durations in minutes, with the definition and window in every line so a
  * figure never travels without them. Each median and p90 travels with the
  * bounds of its 95% interval (blank when not bounded), and the change with
- * its p-value (blank when not tested) and whether it is significant.
+ * its p-value (blank when not tested) and whether it is significant. Every
+ * rate travels with the counts it is made of: the change failure rate with
+ * the deployments and change failures (and how they were linked), the
+ * review coverage with the reviews due and published in time.
  *
  * @public
  */
@@ -150,6 +198,7 @@ export function comparisonCsvLine(
     significanceText(row.change),
     severityMixText(row.severityMix),
     row.count < LOW_SAMPLE_SIZE ? 'yes' : 'no',
+    ...stabilityFields(row),
     context.definition,
     context.window,
   ]

@@ -20,6 +20,7 @@ export type {
   ComparisonCsvQuery,
   MetricsSeriesQuery,
   IncidentsQuery,
+  DeploymentsQuery,
   AccessRequestsQuery,
   NewAccessRequest,
 } from './api';

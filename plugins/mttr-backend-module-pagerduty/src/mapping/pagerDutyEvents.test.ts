@@ -104,9 +104,9 @@ describe('eventsFromWebhook', () => {
     const change = events.find(
       e => e.eventId === '01INCIDENTPRIORITY_UPDATED',
     )!;
-    // An attributes-only change travels as a later `triggered`, which the
-    // engine never takes as a start or a new cycle.
-    expect(change.type).toBe('triggered');
+    // An attributes-only change travels as `updated`: attributes, no
+    // lifecycle step.
+    expect(change.type).toBe('updated');
     expect(change.at).toBe('2026-05-04T10:05:00.000Z');
     expect(change.incident?.severity).toBe('sev3');
   });
@@ -203,7 +203,7 @@ describe('eventsFromLogEntries', () => {
       ['PINC7:created', 'triggered', '2026-05-04T10:00:00Z', 'sev3'],
       ['R1', 'triggered', '2026-05-04T10:00:00Z', 'sev3'],
       ['R2', 'acknowledged', '2026-05-04T10:10:00Z', 'sev3'],
-      ['R3', 'triggered', '2026-05-04T10:30:00Z', 'sev1'],
+      ['R3', 'updated', '2026-05-04T10:30:00Z', 'sev1'],
       ['R3b', 'mitigated', '2026-05-04T10:40:00Z', 'sev1'],
       ['R4', 'resolved', '2026-05-04T11:00:00Z', 'sev1'],
       // A trigger after the resolution is PagerDuty reopening the incident.

@@ -23,12 +23,11 @@ export interface PagerDutyMappingOptions {
 /**
  * PagerDuty changes that carry no lifecycle step of their own (a new
  * priority, an unacknowledge) still update the incident's attributes. They
- * travel as `triggered` events at the time of the change: the engine starts
- * an incident at its FIRST `triggered` and starts cycles only at reopens, so
- * a later `triggered` moves no time and only makes its attributes the
- * latest ones.
+ * travel as `updated` events at the time of the change: attributes only,
+ * no lifecycle state, shown on the timeline as an update rather than as a
+ * second "triggered".
  */
-const ATTRIBUTES_ONLY: IncidentEventType = 'triggered';
+const ATTRIBUTES_ONLY: IncidentEventType = 'updated';
 
 const LIFECYCLE_WEBHOOKS: Record<string, IncidentEventType> = {
   'incident.triggered': 'triggered',

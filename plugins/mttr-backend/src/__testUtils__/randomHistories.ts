@@ -30,6 +30,22 @@ const incidentArb = fc.record({
   }),
   severity: fc.option(fc.constantFrom(...SEVERITIES), { nil: undefined }),
   drill: fc.boolean(),
+  automated: fc.boolean(),
+  // A review and action items, sent by an `updated` event after the last
+  // step: its publishedAt a little before, at, or after the incident's
+  // last event (about its recovery), across the one-day due time of
+  // LEVERS_CONFIG.
+  review: fc.option(
+    fc.record({
+      status: fc.constantFrom('none', 'scheduled', 'draft', 'published'),
+      minutesAfter: fc.constantFrom(-30, 0, 60, 1440, 1441, 4000),
+      withUrl: fc.boolean(),
+    }),
+    { nil: undefined },
+  ),
+  openActionItems: fc.option(fc.integer({ min: 0, max: 5 }), {
+    nil: undefined,
+  }),
   impactMinutesBefore: fc.option(fc.constantFrom(0, 2, 60), { nil: undefined }),
   // Starts and gaps on a coarse grid over three days, so that boundaries
   // (a recurrence exactly at the window's end, a unit exactly as long as
@@ -85,8 +101,12 @@ function historiesOf(
         entityRefs: [names[inc.spelling % names.length]],
         fingerprint: inc.fingerprint,
         severity: inc.severity,
-        labels:
-          inc.drill && (!options.resolveAll || n % 4 === 0) ? ['drill'] : [],
+        labels: [
+          ...(inc.drill && (!options.resolveAll || n % 4 === 0)
+            ? ['drill']
+            : []),
+          ...(inc.automated ? ['auto-remediated'] : []),
+        ],
         impactStartedAt: impact,
       };
       inc.steps.forEach((step, i) => {
@@ -108,6 +128,38 @@ function historiesOf(
           eventId: `INC${n}-end`,
           type: 'resolved',
           at: new Date(t + 45 * MIN).toISOString(),
+        });
+      }
+      if (inc.review || inc.openActionItems !== undefined) {
+        const last = t + (options.resolveAll ? 45 : 0) * MIN;
+        const review = inc.review
+          ? {
+              status: inc.review.status as
+                'none' | 'scheduled' | 'draft' | 'published',
+              ...(inc.review.withUrl
+                ? { url: `https://reviews.example.com/INC${n}` }
+                : {}),
+              ...(inc.review.status === 'published'
+                ? {
+                    publishedAt: new Date(
+                      last + inc.review.minutesAfter * MIN,
+                    ).toISOString(),
+                  }
+                : {}),
+            }
+          : undefined;
+        events.push({
+          source: inc.source,
+          incidentId: `INC${n}`,
+          eventId: `INC${n}-review`,
+          type: 'updated',
+          at: new Date(last + 5 * MIN).toISOString(),
+          incident: {
+            ...(review ? { review } : {}),
+            ...(inc.openActionItems !== undefined
+              ? { actionItems: { open: inc.openActionItems, done: 1 } }
+              : {}),
+          },
         });
       }
     });
@@ -180,3 +232,13 @@ export const PROPERTY_DEFINITIONS: RecoveryDefinition[] = [
     minDurationMs: 30 * MIN,
   },
 ];
+
+/** The levers' configuration the property tests use (mttr.levers). */
+export const LEVERS_CONFIG = {
+  reviews: {
+    severities: ['sev1', 'sev2'] as Severity[],
+    dueWithinMs: 1440 * MIN,
+  },
+  drills: { labels: ['drill', 'game-day'] },
+  automation: { labels: ['auto-remediated'] },
+};

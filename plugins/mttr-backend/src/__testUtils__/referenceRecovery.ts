@@ -20,6 +20,7 @@ const ORDER = [
   'mitigated',
   'resolved',
   'reopened',
+  'updated',
 ];
 
 interface RefCycle {
@@ -39,6 +40,8 @@ interface RefIncident {
   severity?: string;
   fingerprint?: string;
   labels: string[];
+  review?: { status: string; publishedAt?: string };
+  actionItems?: { open: number; done: number };
   start: number;
   /** The first trigger, else the earliest event (before any impact rule). */
   eventStart: number;
@@ -52,6 +55,11 @@ interface RefUnit {
   end?: number;
   reopened: boolean;
   filtered: boolean;
+  /** Filtered by the definition's severities (labels aside). */
+  severityFiltered: boolean;
+  labels: string[];
+  /** The incidents the unit is made of. */
+  incidents: RefIncident[];
   severity?: string;
   detect?: number;
   ack?: number;
@@ -107,7 +115,10 @@ function buildIncidents(
       }
     }
     const trig = evs.find(e => e.type === 'triggered');
-    const start = trig ? trig.t : evs[0].t;
+    // `updated` events carry attributes and start nothing.
+    const start = trig
+      ? trig.t
+      : (evs.find(e => e.type !== 'updated') ?? evs[0]).t;
     const impact =
       attrs.impactStartedAt !== undefined
         ? Date.parse(attrs.impactStartedAt)
@@ -145,6 +156,8 @@ function buildIncidents(
       severity: attrs.severity,
       fingerprint: attrs.fingerprint || undefined,
       labels: attrs.labels ?? [],
+      review: attrs.review,
+      actionItems: attrs.actionItems,
       start: defStart,
       eventStart: start,
       triggered: trig?.t,
@@ -204,10 +217,12 @@ function unitsOf(
       .filter(r => r >= 0);
     const severity = ranks.length ? SEVERITIES[Math.min(...ranks)] : undefined;
     const labels = chain.flatMap(i => i.labels);
+    const severityFiltered =
+      definition.severities !== undefined &&
+      (severity === undefined || !definition.severities.includes(severity));
     const filtered =
       labels.some(l => definition.excludeLabels.includes(l)) ||
-      (definition.severities !== undefined &&
-        (severity === undefined || !definition.severities.includes(severity)));
+      severityFiltered;
     const cycles = chain.flatMap(i => i.cycles.map(c => ({ c, i })));
     const stages = (c: RefCycle, i: RefIncident) => ({
       detect:
@@ -238,6 +253,9 @@ function unitsOf(
         end: cycles[cycles.length - 1].c.recovery,
         reopened: cycles.length > 1,
         filtered,
+        severityFiltered,
+        labels,
+        incidents: chain,
         severity,
         ...stages(cycles[0].c, cycles[0].i),
       });
@@ -248,6 +266,9 @@ function unitsOf(
           end: c.recovery,
           reopened: index > 0,
           filtered,
+          severityFiltered,
+          labels,
+          incidents: [i],
           severity,
           ...stages(c, i),
         }),
@@ -408,6 +429,137 @@ export function referenceMetrics(
           : medianMs / previousMedianMs,
       pValue,
       significant: pValue !== null && pValue < 0.05,
+    },
+  };
+}
+
+/** What the levers are configured with (mttr.levers). */
+export interface ReferenceLeversConfig {
+  reviewSeverities: string[];
+  dueWithinMs: number;
+  drillLabels: string[];
+  automationLabels: string[];
+}
+
+/**
+ * The levers of recovery for one entity under one definition over
+ * [from, to), from the raw events, straight from the definitions in
+ * docs/improvement-levers.md (access requests aside: they are not events).
+ */
+export function referenceLevers(
+  events: IncidentEvent[],
+  definition: RecoveryDefinition,
+  entityRef: string,
+  from: Date,
+  to: Date,
+  config: ReferenceLeversConfig,
+) {
+  const entity = normalise(entityRef)!;
+  const incidents = buildIncidents(events, definition).filter(i =>
+    i.entities.includes(entity),
+  );
+  const fromMs = from.getTime();
+  const toMs = to.getTime();
+  const units = unitsOf(incidents, definition);
+  const tooShort = (u: RefUnit) =>
+    u.end !== undefined &&
+    definition.minDurationMs !== undefined &&
+    u.end - u.start < definition.minDurationMs;
+  const isCounted = (u: RefUnit) => !u.filtered && !tooShort(u);
+  const inWindow = (ms: number) => ms >= fromMs && ms < toMs;
+  const counted = units.filter(u => isCounted(u) && inWindow(u.start));
+  const published = (i: RefIncident) =>
+    i.review?.status === 'published' && i.review.publishedAt
+      ? Date.parse(i.review.publishedAt)
+      : undefined;
+  const med = (xs: number[]) =>
+    quantile(
+      [...xs].sort((a, b) => a - b),
+      0.5,
+    );
+
+  // Due: an incident of a review severity in a counted unit recovered in
+  // the window; recovery is the latest such unit's.
+  let due = 0;
+  let inTime = 0;
+  const toPublish: number[] = [];
+  for (const incident of incidents) {
+    if (!config.reviewSeverities.includes(incident.severity as string)) {
+      continue;
+    }
+    const ends = units
+      .filter(
+        u =>
+          isCounted(u) &&
+          u.incidents.includes(incident) &&
+          u.end !== undefined &&
+          inWindow(u.end),
+      )
+      .map(u => u.end!);
+    if (ends.length === 0) continue;
+    const recovery = Math.max(...ends);
+    due += 1;
+    const at = published(incident);
+    if (at !== undefined) {
+      toPublish.push(at - recovery);
+      if (at <= recovery + config.dueWithinMs) inTime += 1;
+    }
+  }
+
+  const windowIncidents = [...new Set(counted.flatMap(u => u.incidents))];
+  const openActionItems = windowIncidents.reduce(
+    (sum, i) => sum + (i.actionItems?.open ?? 0),
+    0,
+  );
+  const repeatsAfterReview = windowIncidents.filter(
+    i =>
+      i.fingerprint !== undefined &&
+      incidents.some(
+        earlier =>
+          earlier !== i &&
+          earlier.fingerprint === i.fingerprint &&
+          earlier.start < i.start &&
+          published(earlier) !== undefined &&
+          published(earlier)! < i.start,
+      ),
+  ).length;
+
+  const has = (u: RefUnit, labels: string[]) =>
+    u.labels.some(l => labels.includes(l));
+  const drills = units.filter(
+    u =>
+      inWindow(u.start) &&
+      !u.severityFiltered &&
+      !tooShort(u) &&
+      has(u, config.drillLabels),
+  );
+  const drillDurations = drills
+    .filter(u => u.end !== undefined)
+    .map(u => u.end! - u.start);
+  const automated = counted.filter(u => has(u, config.automationLabels));
+  const recoveredOf = (list: RefUnit[]) =>
+    list.filter(u => u.end !== undefined).map(u => u.end! - u.start);
+  return {
+    reviews: {
+      due,
+      published: inTime,
+      coverage: due ? inTime / due : null,
+      medianTimeToPublishMs: med(toPublish),
+      openActionItems,
+      repeatsAfterReview,
+    },
+    drills: {
+      count: drills.length,
+      recovered: drillDurations.length,
+      medianMs: med(drillDurations),
+    },
+    automation: {
+      count: automated.length,
+      share: counted.length ? automated.length / counted.length : null,
+      medianMs: med(recoveredOf(automated)),
+      manualMedianMs: med(
+        recoveredOf(counted.filter(u => !has(u, config.automationLabels))),
+      ),
     },
   };
 }

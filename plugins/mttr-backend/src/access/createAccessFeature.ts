@@ -23,6 +23,7 @@ import { auditorEmitter } from './audit/AccessAuditTrail';
 import { readAccessConfig, worstExpiryDelayMs } from './config';
 import { ConfigOnCallLookup } from './ConfigOnCallLookup';
 import { ExpiryWorker } from './expiry/ExpiryWorker';
+import { DatabaseIncidentAccess, IncidentAccessReader } from './IncidentAccess';
 import { DatabaseGrantLeases } from './expiry/GrantLeases';
 import { DatabaseGrantCallLeases } from './grant/GrantCallLeases';
 import { AccessNotifier } from './notify/AccessNotifier';
@@ -87,6 +88,8 @@ export async function createAccessFeature(
   service?: AccessService;
   /** Settles once the modules' `whenStarted` callbacks ran (or gave up). */
   modulesCalled?: Promise<void>;
+  /** The requests linked to incidents (for timelines and levers). */
+  incidentAccess?: IncidentAccessReader;
 }> {
   const { config, logger, extensions } = options;
   const accessConfig = readAccessConfig(config);
@@ -229,6 +232,10 @@ export async function createAccessFeature(
   return {
     router: createAccessRouter({ service, httpAuth: options.httpAuth }),
     service,
+    incidentAccess: new DatabaseIncidentAccess(
+      await options.database.getClient(),
+      new Map([...accessConfig.targets.values()].map(t => [t.id, t.title])),
+    ),
     modulesCalled: modulesCalled.then(() => undefined),
   };
 }

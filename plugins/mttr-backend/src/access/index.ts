@@ -6,3 +6,5 @@ export type { AccessFeatureOptions } from './createAccessFeature';
 export { AccessExtensions } from './AccessExtensions';
 export { openIncidentsFromStore } from './OpenIncidentLookup';
 export type { OpenIncidentLookup, OpenIncident } from './OpenIncidentLookup';
+export { DatabaseIncidentAccess } from './IncidentAccess';
+export type { IncidentAccessReader } from './IncidentAccess';

@@ -9,6 +9,7 @@ import {
   EntityMapping,
   IncidentKey,
   IncidentStore,
+  LeverUnit,
   MetricUnit,
   Page,
   StoredEvent,
@@ -182,6 +183,16 @@ export class DatabaseIncidentStore implements IncidentStore {
     limit: number;
   }): Promise<string[]> {
     return this.units.readUnitEntityPage(options);
+  }
+
+  readLeverUnits(
+    options: Parameters<IncidentStore['readLeverUnits']>[0],
+  ): Promise<{
+    starting: LeverUnit[];
+    recovered: LeverUnit[];
+    reviewed: LeverUnit[];
+  }> {
+    return this.units.readLeverUnits(options);
   }
 
   readUnitDigests(options: {

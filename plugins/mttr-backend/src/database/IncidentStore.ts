@@ -9,6 +9,7 @@ import {
   EngineEvent,
   RecoveryUnit,
   UnitDigest,
+  UnitLevers,
 } from '../domain';
 
 /**
@@ -78,6 +79,17 @@ export type MetricUnit = Pick<
   | 'mitigateMs'
   | 'resolveMs'
 > & { incidentKeys?: string[] };
+
+/**
+ * A unit as read for the levers of recovery (service/levers): filtered
+ * units too, with what the levers need of them.
+ *
+ * @internal
+ */
+export type LeverUnit = Pick<
+  RecoveryUnit,
+  'entityRef' | 'startMs' | 'endMs' | 'durationMs' | 'outcome' | 'severity'
+> & { levers: UnitLevers };
 
 /**
  * A mapping key claimed by an entity: from its catalog annotations, or
@@ -226,6 +238,26 @@ export interface IncidentStore {
     /** Only these entities (at most 500). */
     entityRefs?: string[];
   }): Promise<Map<string, UnitDigest>>;
+
+  /**
+   * Units of a definition for the levers, of the entities when given (all
+   * otherwise): those starting in `starting` (filtered ones included), the
+   * counted ones recovered in `recovered` (that started before its
+   * `startedBeforeMs`, when given), and those with a review published
+   * before `reviewedBeforeMs` (any outcome), each part asked for on its own
+   * (a unit in several parts comes once per part).
+   */
+  readLeverUnits(options: {
+    definitionId: string;
+    entityRefs?: string[];
+    starting?: { fromMs: number; toMs: number };
+    recovered?: { fromMs: number; toMs: number; startedBeforeMs?: number };
+    reviewedBeforeMs?: number;
+  }): Promise<{
+    starting: LeverUnit[];
+    recovered: LeverUnit[];
+    reviewed: LeverUnit[];
+  }>;
 
   /**
    * The next `limit` entities, in ref order after `afterEntityRef`, that

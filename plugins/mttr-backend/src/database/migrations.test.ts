@@ -62,4 +62,32 @@ describe('the mttr migrations', () => {
       await knex.migrate.rollback(config, true);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'forget the stored definition hashes when units gain their levers on %s, so that every unit is derived again',
+    async (databaseId: TestDatabaseId) => {
+      const knex = await databases.init(databaseId);
+      const config = { directory: migrationsDir, loadExtensions: ['.js'] };
+      await knex.migrate.latest(config);
+      // Back to before 202612011500_unit_levers, with units derived then.
+      await knex.migrate.down({
+        ...config,
+        name: '202612011500_unit_levers.js',
+      });
+      expect(await knex.schema.hasColumn('mttr_units', 'levers')).toBe(false);
+      await knex('mttr_definition_state').insert({
+        definition_id: 'resolved',
+        hash: 'a'.repeat(64),
+      });
+
+      await knex.migrate.up({ ...config, name: '202612011500_unit_levers.js' });
+
+      expect(await knex.schema.hasColumn('mttr_units', 'levers')).toBe(true);
+      expect(
+        await knex.schema.hasColumn('mttr_units', 'review_published_ms'),
+      ).toBe(true);
+      expect(await knex('mttr_definition_state').select()).toEqual([]);
+      await knex.migrate.rollback(config, true);
+    },
+  );
 });

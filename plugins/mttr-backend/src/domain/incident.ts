@@ -1,8 +1,10 @@
 // Incidents as the recovery engine and the store both see them: below both
 // layers, so that the store does not import the service that uses it.
 import {
+  IncidentActionItems,
   IncidentAttributes,
   IncidentEventType,
+  IncidentReview,
   IncidentStatus,
   Severity,
 } from '@mttr-backstage/plugin-mttr-common';
@@ -47,9 +49,16 @@ export interface DerivedIncident {
   url?: string;
   runbookUrl?: string;
   impactStartedAtMs?: number;
+  /** The post-incident review (latest value wins). */
+  review?: IncidentReview;
+  /** The review's follow-up actions (latest value wins). */
+  actionItems?: IncidentActionItems;
   /** All events, ordered by time, ties triggered < acknowledged < mitigated < resolved < reopened. */
   timeline: Array<{ eventId: string; type: IncidentEventType; atMs: number }>;
-  /** First triggered event, else the earliest event. */
+  /**
+   * First triggered event, else the earliest lifecycle event (`updated`
+   * events start nothing), else the earliest event.
+   */
   startMs: number;
   triggeredMs?: number;
   status: IncidentStatus;

@@ -2,6 +2,11 @@
 // and unit digests. Nothing here imports from the layers above
 // (service/, database/).
 export type { DerivedIncident, EngineEvent, IncidentCycle } from './incident';
-export type { RecoveryUnit, UnitOutcome } from './recoveryUnit';
+export type {
+  RecoveryUnit,
+  UnitLeverIncident,
+  UnitLevers,
+  UnitOutcome,
+} from './recoveryUnit';
 export type { AggregatableUnit, UnitDigest } from './unitDigest';
 export { addToDigest, digestOf, emptyDigest } from './unitDigest';

@@ -1,4 +1,4 @@
-import { Severity } from '@mttr-backstage/plugin-mttr-common';
+import { IncidentReview, Severity } from '@mttr-backstage/plugin-mttr-common';
 
 /**
  * What a recovery unit is, for the figures: `counted`; `excluded` (recovered
@@ -33,4 +33,39 @@ export interface RecoveryUnit {
   acknowledgeMs: number | null;
   mitigateMs: number | null;
   resolveMs: number | null;
+  /**
+   * What the levers of recovery need of the unit (service/levers), kept
+   * with it at derivation so that the levers of every entity are read with
+   * its units. Absent on units read without it.
+   */
+  levers?: UnitLevers;
+}
+
+/**
+ * One incident of a unit, as the levers see it.
+ */
+export interface UnitLeverIncident {
+  /** `source/incidentId`. */
+  key: string;
+  /** The incident's start under the definition (its impact, under `start: impact`). */
+  startMs: number;
+  severity?: Severity;
+  fingerprint?: string;
+  review?: IncidentReview;
+  actionItemsOpen?: number;
+}
+
+/**
+ * What the levers of recovery need of a unit beside its figures.
+ */
+export interface UnitLevers {
+  /** The labels of the unit's incidents. */
+  labels: string[];
+  /**
+   * The unit's outcome under the definition without its excludeLabels:
+   * drills are measured so, although the definition leaves them out.
+   */
+  outcomeWithoutLabels: UnitOutcome;
+  /** The unit's incidents, in the order of incidentKeys. */
+  incidents: UnitLeverIncident[];
 }

@@ -248,13 +248,279 @@ export const spec = {
       },
       "EventType": {
         "type": "string",
+        "description": "`updated` carries attributes only and changes no lifecycle state.",
         "enum": [
           "triggered",
           "acknowledged",
           "mitigated",
           "resolved",
-          "reopened"
+          "reopened",
+          "updated"
         ]
+      },
+      "IncidentReview": {
+        "type": "object",
+        "description": "The post-incident review.",
+        "required": [
+          "status"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "url": {
+            "type": "string",
+            "description": "An http(s) link to the review."
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "none",
+              "scheduled",
+              "draft",
+              "published"
+            ]
+          },
+          "publishedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "IncidentActionItems": {
+        "type": "object",
+        "description": "The review's follow-up actions.",
+        "required": [
+          "open",
+          "done"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "open": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "done": {
+            "type": "integer",
+            "minimum": 0
+          }
+        }
+      },
+      "IncidentAccessStep": {
+        "type": "object",
+        "required": [
+          "type",
+          "at",
+          "requestId",
+          "target",
+          "breakGlass"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "enum": [
+              "access_requested",
+              "access_granted"
+            ]
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "requestId": {
+            "type": "string"
+          },
+          "target": {
+            "type": "string",
+            "description": "The target's title, else its id."
+          },
+          "breakGlass": {
+            "type": "boolean"
+          }
+        }
+      },
+      "RecoveryLevers": {
+        "type": "object",
+        "description": "The levers of recovery; see docs/improvement-levers.md. Every field present, null where there is nothing to measure.",
+        "required": [
+          "reviews",
+          "drills",
+          "automation",
+          "access"
+        ],
+        "properties": {
+          "reviews": {
+            "type": "object",
+            "required": [
+              "due",
+              "published",
+              "coverage",
+              "medianTimeToPublishMs",
+              "openActionItems",
+              "repeatsAfterReview"
+            ],
+            "properties": {
+              "due": {
+                "type": "integer"
+              },
+              "published": {
+                "type": "integer"
+              },
+              "coverage": {
+                "type": "number",
+                "nullable": true
+              },
+              "medianTimeToPublishMs": {
+                "type": "number",
+                "nullable": true
+              },
+              "openActionItems": {
+                "type": "integer"
+              },
+              "repeatsAfterReview": {
+                "type": "integer"
+              }
+            }
+          },
+          "drills": {
+            "type": "object",
+            "required": [
+              "count",
+              "recovered",
+              "medianMs"
+            ],
+            "properties": {
+              "count": {
+                "type": "integer"
+              },
+              "recovered": {
+                "type": "integer"
+              },
+              "medianMs": {
+                "type": "number",
+                "nullable": true
+              }
+            }
+          },
+          "automation": {
+            "type": "object",
+            "required": [
+              "count",
+              "share",
+              "medianMs",
+              "manualMedianMs"
+            ],
+            "properties": {
+              "count": {
+                "type": "integer"
+              },
+              "share": {
+                "type": "number",
+                "nullable": true
+              },
+              "medianMs": {
+                "type": "number",
+                "nullable": true
+              },
+              "manualMedianMs": {
+                "type": "number",
+                "nullable": true
+              }
+            }
+          },
+          "access": {
+            "type": "object",
+            "required": [
+              "incidentsWithAccess",
+              "medianTimeToAccessMs",
+              "breakGlass"
+            ],
+            "properties": {
+              "incidentsWithAccess": {
+                "type": "integer"
+              },
+              "medianTimeToAccessMs": {
+                "type": "number",
+                "nullable": true
+              },
+              "breakGlass": {
+                "type": "integer"
+              }
+            }
+          }
+        }
+      },
+      "UnreviewedIncident": {
+        "type": "object",
+        "required": [
+          "source",
+          "incidentId",
+          "recoveredAt",
+          "dueAt"
+        ],
+        "properties": {
+          "source": {
+            "type": "string"
+          },
+          "incidentId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "url": {
+            "type": "string"
+          },
+          "recoveredAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "dueAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "review": {
+            "$ref": "#/components/schemas/IncidentReview"
+          }
+        }
+      },
+      "LeversResponse": {
+        "type": "object",
+        "required": [
+          "entityRef",
+          "definition",
+          "from",
+          "to",
+          "levers",
+          "unreviewed"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "definition": {
+            "type": "string"
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "levers": {
+            "$ref": "#/components/schemas/RecoveryLevers"
+          },
+          "unreviewed": {
+            "type": "array",
+            "description": "Due incidents without a review published in time, latest recovery first.",
+            "items": {
+              "$ref": "#/components/schemas/UnreviewedIncident"
+            }
+          }
+        }
       },
       "IncidentAttributes": {
         "type": "object",
@@ -303,6 +569,12 @@ export const spec = {
               "type": "string"
             },
             "description": "Keys such as `pagerduty:service:PABC123` that catalog annotations or manual mappings map to entities."
+          },
+          "review": {
+            "$ref": "#/components/schemas/IncidentReview"
+          },
+          "actionItems": {
+            "$ref": "#/components/schemas/IncidentActionItems"
           }
         }
       },
@@ -1033,6 +1305,19 @@ export const spec = {
                   "format": "date-time"
                 }
               }
+            }
+          },
+          "review": {
+            "$ref": "#/components/schemas/IncidentReview"
+          },
+          "actionItems": {
+            "$ref": "#/components/schemas/IncidentActionItems"
+          },
+          "accessSteps": {
+            "type": "array",
+            "description": "Access requested for the incident and granted, by time; absent when just-in-time access is off.",
+            "items": {
+              "$ref": "#/components/schemas/IncidentAccessStep"
             }
           },
           "counts": {
@@ -2012,6 +2297,52 @@ export const spec = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/MetricsSeriesResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/metrics/levers": {
+      "get": {
+        "operationId": "GetMetricsLevers",
+        "tags": [
+          "Metrics"
+        ],
+        "description": "The levers of recovery of one entity under one definition and window\n(post-incident reviews, drills, automation, time to access), with\nthe incidents due a review that have none published in time, latest\nrecovery first. 404 when the caller cannot see the entity.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/entityRef"
+          },
+          {
+            "$ref": "#/components/parameters/definition"
+          },
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The levers.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LeversResponse"
                 }
               }
             }

@@ -19,6 +19,7 @@ import {
   requiredEntityRefInput,
 } from './input/requestInput';
 import { IncidentIngestion } from './ingest/IncidentIngestion';
+import { LeversService } from './levers/LeversService';
 import { MappingsService } from './mappings/MappingsService';
 import { HeavyReadsBusyError } from './metrics/HeavyReadQueue';
 import { RecoveryMetricsService } from './metrics/RecoveryMetricsService';
@@ -44,6 +45,7 @@ export interface RouterOptions {
   comparison: ComparisonService;
   incidents: IncidentsService;
   mappings: MappingsService;
+  levers: LeversService;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function createRouter(
     comparison,
     incidents,
     mappings,
+    levers,
     times,
   } = options;
   const date = (value: unknown, field: string) =>
@@ -268,6 +271,24 @@ export async function createRouter(
           to: date(q.to, 'to'),
           severities: list<Severity>(q.severity),
           bucket: q.bucket ?? 'week',
+          credentials,
+        }),
+      ),
+    );
+  });
+
+  api.get('/metrics/levers', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = req.query;
+    res.json(
+      body(
+        await levers.getLevers({
+          entityRef: requiredEntityRefInput(q.entityRef, 'entityRef'),
+          definition: q.definition,
+          from: date(q.from, 'from'),
+          to: date(q.to, 'to'),
           credentials,
         }),
       ),

@@ -1,8 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   DefinitionsResponse,
+  Deployment,
   EntityRecoveryMetrics,
   Incident,
+  LeversResponse,
+  RecoveryLevers,
   RecoveryMetrics,
   emptyDeploymentFigures,
   emptyLevers,
@@ -163,3 +166,55 @@ export const paymentsApi: Entity = {
   },
   spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
 };
+
+/** A live deployment to production that broke nothing. */
+export function deploymentOf(overrides: Partial<Deployment> = {}): Deployment {
+  return {
+    source: 'github',
+    deploymentId: '1234',
+    at: '2026-11-20T09:00:00.000Z',
+    status: 'succeeded',
+    entityRefs: ['component:default/payments-api'],
+    environment: 'production',
+    startedAt: '2026-11-20T08:50:00.000Z',
+    finishedAt: '2026-11-20T09:00:00.000Z',
+    version: 'v1.2.3',
+    commit: '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432',
+    url: 'https://github.example.com/acme/payments-api/deployments/1234',
+    live: true,
+    changeFailure: false,
+    linkedBy: null,
+    links: [],
+    recoveredAt: null,
+    recoveryMs: null,
+    ...overrides,
+  };
+}
+
+/**
+ * The levers answer of one entity; `levers` overrides are merged per
+ * group (`{ reviews: { due: 5 } }` keeps the other review fields empty).
+ */
+export function leversOf(
+  q?: URLSearchParams,
+  overrides: {
+    levers?: { [K in keyof RecoveryLevers]?: Partial<RecoveryLevers[K]> };
+    unreviewed?: LeversResponse['unreviewed'];
+  } = {},
+): LeversResponse {
+  const empty = emptyLevers();
+  const levers = overrides.levers ?? {};
+  return {
+    entityRef: q?.get('entityRef') ?? 'component:default/payments-api',
+    definition: q?.get('definition') ?? 'resolved',
+    from: q?.get('from') ?? '2026-08-29T00:00:00.000Z',
+    to: q?.get('to') ?? '2026-11-27T00:00:00.000Z',
+    levers: {
+      reviews: { ...empty.reviews, ...levers.reviews },
+      drills: { ...empty.drills, ...levers.drills },
+      automation: { ...empty.automation, ...levers.automation },
+      access: { ...empty.access, ...levers.access },
+    },
+    unreviewed: overrides.unreviewed ?? [],
+  };
+}

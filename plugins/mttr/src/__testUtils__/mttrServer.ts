@@ -7,12 +7,14 @@ import {
   AccessTarget,
   ByEntityResponse,
   DefinitionsResponse,
+  DeploymentsResponse,
   IncidentsResponse,
+  LeversResponse,
   MetricsSeriesResponse,
   OnCallEntry,
   RecoveryMetrics,
 } from '@mttr-backstage/plugin-mttr-common';
-import { definitionsResponse } from './fixtures';
+import { definitionsResponse, leversOf } from './fixtures';
 
 export const BACKEND = 'http://localhost:7007';
 const BASE = `${BACKEND}/api/mttr`;
@@ -24,6 +26,10 @@ export interface FakeBackend {
   byEntity?: (q: URLSearchParams) => ByEntityResponse;
   series?: (q: URLSearchParams) => MetricsSeriesResponse;
   incidents?: (q: URLSearchParams) => IncidentsResponse;
+  /** Default: no deployments. */
+  deployments?: (q: URLSearchParams) => DeploymentsResponse;
+  /** Default: nothing to measure (empty levers, none unreviewed). */
+  levers?: (q: URLSearchParams) => LeversResponse;
   /** `undefined` answers 404, as a backend without the on-call lookup does. */
   onCall?: (q: URLSearchParams) => { items: OnCallEntry[] };
   /** `undefined` answers 404, as a backend without just-in-time access does. */
@@ -67,10 +73,15 @@ export function createMttrServer() {
     route('/definitions', () => backend.definitions ?? definitionsResponse),
     route('/metrics/by-entity', q => backend.byEntity?.(q)),
     route('/metrics/series', q => backend.series?.(q)),
+    route('/metrics/levers', q => backend.levers?.(q) ?? leversOf(q)),
     route('/metrics', q => backend.metrics?.(q)),
     route(
       '/incidents',
       q => backend.incidents?.(q) ?? { items: [], totalCount: 0 },
+    ),
+    route(
+      '/deployments',
+      q => backend.deployments?.(q) ?? { items: [], totalCount: 0 },
     ),
     route('/on-call', q => backend.onCall?.(q)),
     route('/access-targets', q => backend.accessTargets?.(q)),

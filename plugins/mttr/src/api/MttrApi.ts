@@ -4,12 +4,15 @@ import {
   AccessRequestStatus,
   AccessTarget,
   ByEntityResponse,
+  ChangeFailureBand,
   ComparisonResponse,
   ComparisonSortField,
   DefinitionsResponse,
+  DeploymentsResponse,
   EntityMapping,
   IncidentStatus,
   IncidentsResponse,
+  LeversResponse,
   MetricsSeriesResponse,
   OnCallEntry,
   RecoveryMetrics,
@@ -77,6 +80,11 @@ export interface ComparisonQuery extends MetricsWindow {
   groupBy?: 'owner';
   /** Case-insensitive part of a row's name or entity ref. */
   search?: string;
+  /**
+   * Only rows whose change failure rate lies in one of these bands; `none`
+   * for the rows without a rate (no deployment in the window).
+   */
+  changeFailureBand?: Array<ChangeFailureBand | 'none'>;
   /** The backend's default is `medianMs`. */
   sort?: ComparisonSortField;
   /** The backend's default is `desc`; rows without a value come last either way. */
@@ -110,6 +118,19 @@ export type ComparisonCsvQuery = Omit<
  */
 export interface MetricsSeriesQuery extends EntityMetricsQuery {
   bucket: 'week' | 'month';
+}
+
+/**
+ * Which deployments of one entity to read: those finished (or, when they
+ * never went live, reported) in the window, newest first, a page at a time.
+ *
+ * @public
+ */
+export interface DeploymentsQuery extends EntityMetricsQuery {
+  /** How many deployments to answer, at most (the backend caps it). */
+  limit?: number;
+  /** How many of the newest to skip. */
+  offset?: number;
 }
 
 /**
@@ -159,6 +180,17 @@ export interface MttrApi {
   getMetricsSeries(query: MetricsSeriesQuery): Promise<MetricsSeriesResponse>;
   /** The incidents of one entity, newest first, with their timelines. */
   getIncidents(query: IncidentsQuery): Promise<IncidentsResponse>;
+  /**
+   * The deployments of one entity, newest first, each with whether it is a
+   * change failure under the definition, how it was linked and its
+   * failed-deployment recovery time.
+   */
+  getDeployments(query: DeploymentsQuery): Promise<DeploymentsResponse>;
+  /**
+   * The levers of recovery of one entity (reviews, drills, automation,
+   * time to access), with the due incidents not yet reviewed.
+   */
+  getLevers(query: EntityMetricsQuery): Promise<LeversResponse>;
   /**
    * Who is on call for the entity now. Resolves to `undefined` when the
    * backend offers no on-call lookup (the route answers 404), so that views

@@ -8,8 +8,10 @@ import {
   ByEntityResponse,
   ComparisonResponse,
   DefinitionsResponse,
+  DeploymentsResponse,
   EntityMapping,
   IncidentsResponse,
+  LeversResponse,
   MetricsSeriesResponse,
   OnCallEntry,
   RecoveryMetrics,
@@ -20,6 +22,7 @@ import {
   ByEntityQuery,
   ComparisonCsvQuery,
   ComparisonQuery,
+  DeploymentsQuery,
   EntityMetricsQuery,
   IncidentsQuery,
   MetricsSeriesQuery,
@@ -29,6 +32,22 @@ import {
 
 /** Query values as the routes take them: dates as ISO strings, blanks left out. */
 type QueryValue = string | number | Date | string[] | undefined;
+
+/**
+ * The comparison's query as the backend reads it: the bands as one
+ * comma-separated parameter (`changeFailureBand=medium,low`).
+ */
+function comparisonFilters(
+  query: ComparisonCsvQuery,
+): Record<string, QueryValue> {
+  const { changeFailureBand, ...rest } = query;
+  return {
+    ...rest,
+    changeFailureBand: changeFailureBand?.length
+      ? changeFailureBand.join(',')
+      : undefined,
+  };
+}
 
 /**
  * Talks to the mttr backend through the discovery and fetch APIs, so the
@@ -65,13 +84,16 @@ export class MttrClient implements MttrApi {
   async getComparison(query: ComparisonQuery): Promise<ComparisonResponse> {
     const { include, ...rest } = query;
     return this.get('/metrics/comparison', {
-      ...rest,
+      ...comparisonFilters(rest),
       include: include?.length ? include.join(',') : undefined,
     });
   }
 
   async downloadComparisonCsv(query: ComparisonCsvQuery): Promise<Blob> {
-    const response = await this.fetch('/metrics/comparison.csv', { ...query });
+    const response = await this.fetch(
+      '/metrics/comparison.csv',
+      comparisonFilters(query),
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
@@ -95,6 +117,26 @@ export class MttrClient implements MttrApi {
     return this.get('/incidents', {
       ...rest,
       status: typeof status === 'string' ? [status] : status,
+    });
+  }
+
+  async getDeployments(query: DeploymentsQuery): Promise<DeploymentsResponse> {
+    return this.get('/deployments', {
+      entityRef: query.entityRef,
+      definition: query.definition,
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+      offset: query.offset,
+    });
+  }
+
+  async getLevers(query: EntityMetricsQuery): Promise<LeversResponse> {
+    return this.get('/metrics/levers', {
+      entityRef: query.entityRef,
+      definition: query.definition,
+      from: query.from,
+      to: query.to,
     });
   }
 

@@ -8,6 +8,7 @@ export type {
   ComparisonCsvQuery,
   MetricsSeriesQuery,
   IncidentsQuery,
+  DeploymentsQuery,
   AccessRequestsQuery,
   NewAccessRequest,
 } from './MttrApi';

@@ -54,5 +54,7 @@ export const PG_COLUMN_TYPES: Record<string, Record<string, string>> = {
     resolve_ms: 'int8',
     incident_keys: 'text',
     reasons: 'text',
+    levers: 'text',
+    review_published_ms: 'int8',
   },
 };

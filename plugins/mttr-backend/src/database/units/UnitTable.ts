@@ -1,13 +1,16 @@
 import { Severity } from '@mttr-backstage/plugin-mttr-common';
 import { Knex } from 'knex';
 import { RecoveryUnit, UnitDigest, digestOf } from '../../domain';
-import { MetricUnit, UnitGroup } from '../IncidentStore';
+import { LeverUnit, MetricUnit, UnitGroup } from '../IncidentStore';
 import { IN_CHUNK, chunks } from '../batches';
 import { Dialect } from '../dialect';
 import { UnitDigestQuery, readUnitDigestsInSql } from './unitDigestSql';
 import {
+  LEVER_UNIT_COLUMNS,
   METRIC_UNIT_COLUMNS,
   groupHash,
+  leverUnitOf,
+  leverUnitOfArray,
   metricUnitOf,
   metricUnitOfArray,
   recoveryUnitOf,
@@ -94,6 +97,80 @@ export class UnitTable {
       }
     }
     return units;
+  }
+
+  async readLeverUnits(options: {
+    definitionId: string;
+    entityRefs?: string[];
+    starting?: { fromMs: number; toMs: number };
+    recovered?: { fromMs: number; toMs: number; startedBeforeMs?: number };
+    reviewedBeforeMs?: number;
+  }): Promise<{
+    starting: LeverUnit[];
+    recovered: LeverUnit[];
+    reviewed: LeverUnit[];
+  }> {
+    const { definitionId, entityRefs, starting, recovered } = options;
+    const columns = LEVER_UNIT_COLUMNS.map(c =>
+      c.endsWith('_ms') ? this.dialect.epochMsColumn(c) : c,
+    );
+    // One query per part (and chunk of entities), each on its own index:
+    // (definition, start), (definition, end), (definition, review).
+    const read = async (
+      where: (query: Knex.QueryBuilder) => Knex.QueryBuilder,
+    ): Promise<LeverUnit[]> => {
+      const base = () =>
+        where(
+          this.db('mttr_units')
+            .select(columns)
+            .where('definition_id', definitionId),
+        );
+      const rowReader = {
+        fromArray: leverUnitOfArray,
+        fromObject: leverUnitOf,
+      };
+      if (entityRefs === undefined) {
+        return this.dialect.selectRows(base(), rowReader);
+      }
+      const units: LeverUnit[] = [];
+      for (const chunk of chunks([...new Set(entityRefs)], IN_CHUNK)) {
+        for (const unit of await this.dialect.selectRows(
+          base().whereIn('entity_ref', chunk),
+          rowReader,
+        )) {
+          units.push(unit);
+        }
+      }
+      return units;
+    };
+    const none = async () => [] as LeverUnit[];
+    const [inWindow, recoveredInWindow, reviewed] = await Promise.all([
+      starting
+        ? read(q =>
+            q
+              .andWhere('start_ms', '>=', starting.fromMs)
+              .andWhere('start_ms', '<', starting.toMs),
+          )
+        : none(),
+      recovered
+        ? read(q => {
+            q.andWhere('end_ms', '>=', recovered.fromMs)
+              .andWhere('end_ms', '<', recovered.toMs)
+              .andWhere('outcome', 'counted');
+            return recovered.startedBeforeMs === undefined
+              ? q
+              : q.andWhere('start_ms', '<', recovered.startedBeforeMs);
+          })
+        : none(),
+      options.reviewedBeforeMs !== undefined
+        ? read(q =>
+            q
+              .whereNotNull('review_published_ms')
+              .andWhere('review_published_ms', '<', options.reviewedBeforeMs!),
+          )
+        : none(),
+    ]);
+    return { starting: inWindow, recovered: recoveredInWindow, reviewed };
   }
 
   async readUnitEntityPage(options: {

@@ -1,7 +1,7 @@
 import { Severity } from '@mttr-backstage/plugin-mttr-common';
 import * as crypto from 'node:crypto';
-import { RecoveryUnit, UnitOutcome } from '../../domain';
-import { MetricUnit, UnitGroup } from '../IncidentStore';
+import { RecoveryUnit, UnitLevers, UnitOutcome } from '../../domain';
+import { LeverUnit, MetricUnit, UnitGroup } from '../IncidentStore';
 import { ColumnRow, num, numOrNull } from '../dialect';
 
 /**
@@ -39,7 +39,31 @@ export function unitRowOf(u: RecoveryUnit) {
     resolve_ms: u.resolveMs,
     incident_keys: JSON.stringify(u.incidentKeys),
     reasons: JSON.stringify(u.reasons),
+    levers: u.levers ? JSON.stringify(u.levers) : null,
+    review_published_ms: u.levers ? reviewPublishedMs(u.levers) : null,
   };
+}
+
+/** The epoch ms of an ISO publishedAt of a published review, else undefined. */
+export function publishedMsOf(review?: {
+  status: string;
+  publishedAt?: string;
+}): number | undefined {
+  if (review?.status !== 'published' || !review.publishedAt) return undefined;
+  const ms = Date.parse(review.publishedAt);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The earliest published review among the unit's incidents (indexed). */
+function reviewPublishedMs(levers: UnitLevers): number | null {
+  let earliest: number | null = null;
+  for (const incident of levers.incidents) {
+    const ms = publishedMsOf(incident.review);
+    if (ms !== undefined && (earliest === null || ms < earliest)) {
+      earliest = ms;
+    }
+  }
+  return earliest;
 }
 
 /**
@@ -116,5 +140,54 @@ export function recoveryUnitOf(row: ColumnRow): RecoveryUnit {
     groupKey: row.group_key as string,
     incidentKeys: JSON.parse(row.incident_keys as string),
     reasons: JSON.parse(row.reasons as string),
+    ...(row.levers ? { levers: JSON.parse(row.levers as string) } : {}),
+  };
+}
+
+/** The columns a {@link LeverUnit} is read from. */
+export const LEVER_UNIT_COLUMNS = [
+  'entity_ref',
+  'start_ms',
+  'end_ms',
+  'duration_ms',
+  'outcome',
+  'severity',
+  'levers',
+];
+
+function leversOf(text: unknown, outcome: UnitOutcome): UnitLevers {
+  return text
+    ? JSON.parse(text as string)
+    : { labels: [], outcomeWithoutLabels: outcome, incidents: [] };
+}
+
+/** A unit from the columns of {@link LEVER_UNIT_COLUMNS}. */
+export function leverUnitOf(row: ColumnRow): LeverUnit {
+  const outcome = row.outcome as UnitOutcome;
+  return {
+    entityRef: row.entity_ref as string,
+    startMs: num(row.start_ms),
+    endMs: numOrNull(row.end_ms),
+    durationMs: numOrNull(row.duration_ms),
+    outcome,
+    severity: (row.severity as Severity | null) ?? undefined,
+    levers: leversOf(row.levers, outcome),
+  };
+}
+
+/**
+ * A unit from the values of {@link LEVER_UNIT_COLUMNS} as an array, as
+ * better-sqlite3 answers them (numbers as numbers).
+ */
+export function leverUnitOfArray(r: unknown[]): LeverUnit {
+  const outcome = r[4] as UnitOutcome;
+  return {
+    entityRef: r[0] as string,
+    startMs: r[1] as number,
+    endMs: r[2] as number | null,
+    durationMs: r[3] as number | null,
+    outcome,
+    severity: (r[5] as Severity | null) ?? undefined,
+    levers: leversOf(r[6], outcome),
   };
 }

@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   Incident,
+  IncidentAccessStep,
   IncidentStatus,
   IncidentsResponse,
   RecoveryDefinition,
@@ -12,6 +13,7 @@ import {
   UnitGroup,
   keyOfIncident,
 } from '../../database/IncidentStore';
+import type { IncidentAccessReader } from '../../access/IncidentAccess';
 import { RecoveryMetricsService } from '../metrics/RecoveryMetricsService';
 import { RecoveryUnit, groupKeyOf, incidentCountFor } from '../recovery';
 
@@ -48,8 +50,55 @@ export class IncidentsService {
       store: IncidentStore;
       metrics: RecoveryMetricsService;
       definitions: RecoveryDefinition[];
+      /** The access requests linked to incidents; none while access is off. */
+      access?: () => IncidentAccessReader | undefined;
     },
   ) {}
+
+  /**
+   * The access steps of each incident, by incident key: "access_requested"
+   * at each linked request's creation, "access_granted" at its grant, by
+   * time. Undefined while the access feature is off.
+   */
+  private async accessStepsOf(
+    incidents: StoredIncident[],
+  ): Promise<Map<string, IncidentAccessStep[]> | undefined> {
+    const access = this.options.access?.();
+    if (!access) return undefined;
+    const steps = new Map<string, IncidentAccessStep[]>();
+    if (incidents.length === 0) return steps;
+    const requests = await access.readLinkedRequests({
+      incidents: incidents.map(i => ({
+        source: i.derived.source,
+        incidentId: i.derived.incidentId,
+      })),
+    });
+    for (const request of requests) {
+      const list = steps.get(request.incidentKey) ?? [];
+      const step = (type: IncidentAccessStep['type'], atMs: number) => ({
+        type,
+        at: new Date(atMs).toISOString(),
+        requestId: request.requestId,
+        target: request.target,
+        breakGlass: request.breakGlass,
+      });
+      list.push(step('access_requested', request.requestedAtMs));
+      if (request.grantedAtMs !== undefined) {
+        list.push(step('access_granted', request.grantedAtMs));
+      }
+      steps.set(request.incidentKey, list);
+    }
+    for (const list of steps.values()) {
+      // By time; at one instant a request before its grant (the sort is
+      // stable: requests come oldest first).
+      const rank = (step: IncidentAccessStep) =>
+        step.type === 'access_requested' ? 0 : 1;
+      list.sort(
+        (a, b) => Date.parse(a.at) - Date.parse(b.at) || rank(a) - rank(b),
+      );
+    }
+    return steps;
+  }
 
   async listIncidents(options: {
     entityRef?: string;
@@ -154,7 +203,10 @@ export class IncidentsService {
         });
       }
     }
-    const units = await store.readUnitsOfGroups(groups);
+    const [units, accessSteps] = await Promise.all([
+      store.readUnitsOfGroups(groups),
+      this.accessStepsOf(incidents),
+    ]);
     const unitsByGroup = new Map<string, RecoveryUnit[]>();
     for (const unit of units) {
       const key = `${unit.definitionId}\u0000${unit.entityRef}\u0000${unit.groupKey}`;
@@ -208,6 +260,9 @@ export class IncidentsService {
           type: e.type,
           at: iso(e.atMs)!,
         })),
+        ...(derived.review ? { review: derived.review } : {}),
+        ...(derived.actionItems ? { actionItems: derived.actionItems } : {}),
+        ...(accessSteps ? { accessSteps: accessSteps.get(key) ?? [] } : {}),
         counts,
       };
     });

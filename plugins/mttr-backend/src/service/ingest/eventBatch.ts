@@ -31,6 +31,27 @@ const httpUrl = storableString({ max: 2048 }).refine(isSafeHttpUrl, {
   message: 'must be an http(s) URL',
 });
 
+/** The post-incident review (`review`); publishedAt stored in UTC. */
+function reviewSchema(times: PlausibleTimes) {
+  return z
+    .object({
+      url: httpUrl.optional(),
+      status: z.enum(['none', 'scheduled', 'draft', 'published']),
+      publishedAt: instant(times)
+        .transform(ms => new Date(ms).toISOString())
+        .optional(),
+    })
+    .strict();
+}
+
+/** The review's follow-up actions (`actionItems`): whole counts. */
+const actionItemsSchema = z
+  .object({
+    open: z.number().int().min(0).max(1_000_000),
+    done: z.number().int().min(0).max(1_000_000),
+  })
+  .strict();
+
 function batchSchema(times: PlausibleTimes) {
   const attributesSchema = z.object({
     title: storableString({ max: 1000 }).optional(),
@@ -50,6 +71,8 @@ function batchSchema(times: PlausibleTimes) {
       .transform(ms => new Date(ms).toISOString())
       .optional(),
     mappingKeys: z.array(key).max(100).optional(),
+    review: reviewSchema(times).optional(),
+    actionItems: actionItemsSchema.optional(),
   });
 
   const eventSchema = z.object({

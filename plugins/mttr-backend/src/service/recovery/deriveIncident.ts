@@ -53,8 +53,11 @@ export function deriveIncident(
   }
 
   const triggered = sorted.find(e => e.type === 'triggered');
-  // An incident with no triggered event starts at its earliest event.
-  const startMs = triggered ? triggered.atMs : sorted[0].atMs;
+  // An incident with no triggered event starts at its earliest lifecycle
+  // event: an `updated` event carries attributes only and starts nothing
+  // (an incident known only from updates starts at the first of them).
+  const firstLifecycle = sorted.find(e => e.type !== 'updated') ?? sorted[0];
+  const startMs = triggered ? triggered.atMs : firstLifecycle.atMs;
   const resolvedCycles = deriveCycles(sorted, startMs, 'resolved');
   const mitigatedCycles = deriveCycles(sorted, startMs, 'mitigated');
 
@@ -84,6 +87,8 @@ export function deriveIncident(
     impactStartedAtMs: Number.isFinite(impactStartedAtMs)
       ? impactStartedAtMs
       : undefined,
+    review: attributes.review as DerivedIncident['review'],
+    actionItems: attributes.actionItems as DerivedIncident['actionItems'],
     timeline: sorted.map(e => ({
       eventId: e.eventId,
       type: e.type,
@@ -145,7 +150,8 @@ function deriveCycles(
         }
         break;
       default:
-        // A repeated `triggered` does not start a cycle: only reopens do.
+        // A repeated `triggered` does not start a cycle: only reopens do;
+        // an `updated` event changes no lifecycle state.
         break;
     }
   }

@@ -5,6 +5,7 @@ import {
   formatDuration,
 } from '@mttr-backstage/plugin-mttr-common';
 import { compareText, cycleRecoveryMs } from './deriveIncident';
+import { UnitLeverIncident } from '../../domain';
 import { DerivedIncident, IncidentCycle, RecoveryUnit } from './types';
 
 /** `source/incidentId`: how units and explanations name an incident. */
@@ -42,6 +43,23 @@ export function definitionStartMs(
     return incident.impactStartedAtMs;
   }
   return incident.startMs;
+}
+
+/** What the levers need of an incident (see UnitLevers). */
+function leverIncidentOf(
+  definition: RecoveryDefinition,
+  incident: DerivedIncident,
+): UnitLeverIncident {
+  return {
+    key: incidentKeyOf(incident),
+    startMs: definitionStartMs(definition, incident),
+    ...(incident.severity ? { severity: incident.severity } : {}),
+    ...(incident.fingerprint ? { fingerprint: incident.fingerprint } : {}),
+    ...(incident.review ? { review: incident.review } : {}),
+    ...(incident.actionItems
+      ? { actionItemsOpen: incident.actionItems.open }
+      : {}),
+  };
 }
 
 /** A cycle as it takes part in a chain: its start under the definition. */
@@ -247,10 +265,30 @@ export function deriveUnits(
       definition.severities !== undefined &&
       (severity === undefined || !definition.severities.includes(severity));
 
+    const leverIncidents = new Map(
+      chain.incidents.map(incident => [
+        incidentKeyOf(incident),
+        leverIncidentOf(definition, incident),
+      ]),
+    );
+
     for (const span of spans) {
       const durationMs = span.endMs === null ? null : span.endMs - span.startMs;
       let outcome: RecoveryUnit['outcome'] = 'counted';
       const reasons = [...span.reasons];
+      // Drills are measured as the definition measures, but without its
+      // excludeLabels: severities and minDuration still apply.
+      let outcomeWithoutLabels: RecoveryUnit['outcome'] = severityFiltered
+        ? 'filtered'
+        : 'counted';
+      if (
+        outcomeWithoutLabels === 'counted' &&
+        durationMs !== null &&
+        definition.minDurationMs !== undefined &&
+        durationMs < definition.minDurationMs
+      ) {
+        outcomeWithoutLabels = 'excluded';
+      }
       if (excludedLabels.length > 0) {
         outcome = 'filtered';
         reasons.push(...excludedLabels);
@@ -290,6 +328,11 @@ export function deriveUnits(
         severity,
         incidentKeys: span.keys,
         ...stagesOf(span.stagesFrom),
+        levers: {
+          labels,
+          outcomeWithoutLabels,
+          incidents: span.keys.map(key => leverIncidents.get(key)!),
+        },
       });
     }
   }

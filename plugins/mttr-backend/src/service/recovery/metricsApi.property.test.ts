@@ -7,13 +7,20 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
+import {
+  IncidentEvent,
+  emptyDeploymentFigures,
+} from '@mttr-backstage/plugin-mttr-common';
 import fc from 'fast-check';
 import request from 'supertest';
 import { mttrPlugin } from '../../plugin';
-import { referenceMetrics } from '../../__testUtils__/referenceRecovery';
+import {
+  referenceLevers,
+  referenceMetrics,
+} from '../../__testUtils__/referenceRecovery';
 import {
   HISTORY_START,
+  LEVERS_CONFIG,
   PROPERTY_DEFINITIONS,
   deliver,
   deliveryArb,
@@ -24,8 +31,9 @@ import {
 /**
  * The whole path, through the HTTP API and a real database: random
  * histories are posted shuffled, in batches, with duplicates, and every
- * figure the metrics API answers must equal the plain reference
- * implementation's, computed from the raw events.
+ * figure the metrics API answers (the levers of recovery included) must
+ * equal the plain reference implementation's, computed from the raw
+ * events; each comparison row must equal its entity's answer.
  */
 
 const HOUR = 3_600_000;
@@ -109,7 +117,19 @@ describe('the metrics API against the reference implementation', () => {
           catalogServiceMock.factory({ entities }),
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({
-            data: { mttr: { definitions: definitionsConfig } },
+            data: {
+              mttr: {
+                definitions: definitionsConfig,
+                levers: {
+                  reviews: {
+                    severities: LEVERS_CONFIG.reviews.severities,
+                    dueWithin: `${LEVERS_CONFIG.reviews.dueWithinMs / 60_000}m`,
+                  },
+                  drills: LEVERS_CONFIG.drills,
+                  automation: LEVERS_CONFIG.automation,
+                },
+              },
+            },
           }),
         ],
       });
@@ -198,13 +218,31 @@ describe('the metrics API against the reference implementation', () => {
                   })
                   .set('Authorization', mockCredentials.user.header());
                 expect(res.body.error?.message ?? res.status).toBe(200);
-                const expected = referenceMetrics(
-                  events,
-                  definition,
-                  entityRef,
-                  from,
-                  to,
-                );
+                const expected = {
+                  ...referenceMetrics(events, definition, entityRef, from, to),
+                  // No deployments are sent; access is off (no requests).
+                  deployments: emptyDeploymentFigures(),
+                  levers: {
+                    ...referenceLevers(
+                      events,
+                      definition,
+                      entityRef,
+                      from,
+                      to,
+                      {
+                        reviewSeverities: LEVERS_CONFIG.reviews.severities,
+                        dueWithinMs: LEVERS_CONFIG.reviews.dueWithinMs,
+                        drillLabels: LEVERS_CONFIG.drills.labels,
+                        automationLabels: LEVERS_CONFIG.automation.labels,
+                      },
+                    ),
+                    access: {
+                      incidentsWithAccess: 0,
+                      medianTimeToAccessMs: null,
+                      breakGlass: 0,
+                    },
+                  },
+                };
                 const {
                   entityRef: _e,
                   definition: _d,

@@ -11,6 +11,10 @@ import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { mttrApiRef } from '../../api';
 import {
+  emptyDeploymentFigures,
+  emptyLevers,
+} from '@mttr-backstage/plugin-mttr-common';
+import {
   HOUR,
   MINUTE,
   incidentOf,
@@ -451,5 +455,189 @@ describe('EntityMttrCard', () => {
     expect(
       await screen.findByText(/You may not read payments-api/),
     ).toBeInTheDocument();
+  });
+});
+
+/*
+ * payments-api deployed 25 times in the 90 days: 25 * 30 / 90 = 8.3 per 30
+ * days. 3 of them were change failures (3 / 25 = 12%, above 10% and at most
+ * 15%: medium): one named by an incident's causedBy, one rolled back, one
+ * followed by an incident within the link window. 2 of the 3 recovered,
+ * their median 41m. 5 incidents were due a review, 4 were published in time
+ * (80%); 4 incidents had access granted, the median 6m 30s after their start.
+ */
+const deployingService = {
+  ...busyService,
+  metrics: (q: URLSearchParams) => ({
+    ...busyService.metrics(q),
+    deployments: {
+      ...emptyDeploymentFigures(),
+      count: 25,
+      changeFailures: 3,
+      changeFailureRate: 3 / 25,
+      band: 'medium' as const,
+      frequencyPer30d: (25 * 30) / 90,
+      recovery: {
+        ...emptyDeploymentFigures().recovery,
+        recovered: 2,
+        open: 1,
+        medianMs: 41 * MINUTE,
+      },
+      linkedBy: { explicit: 1, rollback: 1, window: 1 },
+    },
+    levers: {
+      ...emptyLevers(),
+      reviews: {
+        ...emptyLevers().reviews,
+        due: 5,
+        published: 4,
+        coverage: 4 / 5,
+      },
+      access: {
+        incidentsWithAccess: 4,
+        medianTimeToAccessMs: 6.5 * MINUTE,
+        breakGlass: 1,
+      },
+    },
+  }),
+};
+
+describe('EntityMttrCard, with deployments and the levers of recovery', () => {
+  it('shows the change failure rate with its counts, recovery, frequency and band, and how the failures were linked', async () => {
+    mttr.setBackend(deployingService);
+    await renderCard();
+
+    expect(await screen.findByTestId('mttr-change-failure')).toHaveTextContent(
+      'CFR 12% · 3 of 25 deployments · recovery 41m (2 recovered, 1 open) · 8.3 deployments per 30 days',
+    );
+    expect(screen.getByLabelText('CFR band: Medium')).toHaveTextContent(
+      'CFR band: Medium ★★☆☆',
+    );
+    expect(screen.getByTestId('mttr-change-failure-links')).toHaveTextContent(
+      'How linked: 1 named by an incident, 1 rolled back, 1 by the link window',
+    );
+    expect(
+      screen.getByRole('region', {
+        name: 'Change failures, Time to resolve · last 90 days',
+      }),
+    ).toBeInTheDocument();
+
+    // what the rate counts, one hover (or keyboard focus) away
+    await userEvent.hover(screen.getByTestId('mttr-change-failure'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      /^Change failure rate: change failures \/ live deployments/,
+    );
+  });
+
+  it('shows review coverage of the due incidents and the median time to access on one line', async () => {
+    mttr.setBackend(deployingService);
+    await renderCard();
+
+    expect(await screen.findByTestId('mttr-levers')).toHaveTextContent(
+      /^Reviews 4 of 5 due \(80%\) · median time to access 6m 30s \(4 incidents\)$/,
+    );
+  });
+
+  it('leaves the change failure line and the levers line out when there is nothing to show', async () => {
+    // busyService: no deployments, no review due, no access granted
+    mttr.setBackend(busyService);
+    await renderCard();
+
+    expect(await screen.findByTestId('mttr-median')).toBeInTheDocument();
+    expect(screen.queryByTestId('mttr-change-failure')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('mttr-cfr-band')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('mttr-levers')).not.toBeInTheDocument();
+  });
+
+  it('shows each lever only when it has something to show, and no recovery or links without change failures', async () => {
+    mttr.setBackend({
+      ...busyService,
+      metrics: (q: URLSearchParams) => ({
+        ...busyService.metrics(q),
+        deployments: {
+          ...emptyDeploymentFigures(),
+          // 1 deployment in 90 days, no failure: 0 of 1 = 0%, elite;
+          // 1 * 30 / 90 = 0.3 per 30 days
+          count: 1,
+          changeFailureRate: 0,
+          band: 'elite' as const,
+          frequencyPer30d: 30 / 90,
+        },
+        levers: {
+          ...emptyLevers(),
+          access: {
+            incidentsWithAccess: 1,
+            medianTimeToAccessMs: 25 * MINUTE,
+            breakGlass: 0,
+          },
+        },
+      }),
+    });
+    await renderCard();
+
+    expect(await screen.findByTestId('mttr-change-failure')).toHaveTextContent(
+      /^CFR 0% · 0 of 1 deployment · 0\.3 deployments per 30 days$/,
+    );
+    expect(screen.getByLabelText('CFR band: Elite')).toBeInTheDocument();
+    expect(
+      screen.queryByTestId('mttr-change-failure-links'),
+    ).not.toBeInTheDocument();
+    // no review due: coverage left out, time to access alone
+    expect(screen.getByTestId('mttr-levers')).toHaveTextContent(
+      /^Median time to access 25m \(1 incident\)$/,
+    );
+  });
+
+  it('says no change failure has recovered yet instead of a median', async () => {
+    mttr.setBackend({
+      ...busyService,
+      metrics: (q: URLSearchParams) => ({
+        ...busyService.metrics(q),
+        deployments: {
+          ...emptyDeploymentFigures(),
+          // 1 failure of 4: 25%, low; still open
+          count: 4,
+          changeFailures: 1,
+          changeFailureRate: 1 / 4,
+          band: 'low' as const,
+          frequencyPer30d: (4 * 30) / 90,
+          recovery: { ...emptyDeploymentFigures().recovery, open: 1 },
+          linkedBy: { explicit: 0, rollback: 0, window: 1 },
+        },
+      }),
+    });
+    await renderCard();
+
+    expect(await screen.findByTestId('mttr-change-failure')).toHaveTextContent(
+      'CFR 25% · 1 of 4 deployments · recovery none recovered (1 open) · 1.3 deployments per 30 days',
+    );
+    expect(screen.getByTestId('mttr-change-failure-links')).toHaveTextContent(
+      /^How linked: 1 by the link window$/,
+    );
+  });
+
+  it('shows the figures, not the missing-annotation hint, for an entity with deployments but no incident source', async () => {
+    mttr.setBackend({
+      ...deployingService,
+      metrics: (q: URLSearchParams) => ({
+        ...deployingService.metrics(q),
+        count: 0,
+        recovered: 0,
+        open: 0,
+        medianMs: null,
+        medianCi: null,
+      }),
+      incidents: () => ({ items: [], totalCount: 0 }),
+    });
+    const deployedOnly: Entity = {
+      ...paymentsApi,
+      metadata: { name: 'deployed-only', namespace: 'default' },
+    };
+    await renderCard(deployedOnly);
+
+    expect(await screen.findByTestId('mttr-change-failure')).toHaveTextContent(
+      'CFR 12% · 3 of 25 deployments',
+    );
+    expect(screen.queryByText(/Missing Annotation/i)).not.toBeInTheDocument();
   });
 });

@@ -3,7 +3,9 @@
  * (figures with their intervals and change, stages, open incidents with
  * their actions, runbooks, on call) are small components of one screen that
  * share the card's one metrics request and its wording; each is a function
- * here rather than a file of its own.
+ * here rather than a file of its own. The change failure and levers lines
+ * come from ../shared (ChangeFailureLine, LeversLine), fed by the same
+ * request.
  */
 import { useState } from 'react';
 import { Box, Divider, Grid, Typography } from '@material-ui/core';
@@ -33,7 +35,9 @@ import { Line, LineChart, YAxis } from 'recharts';
 import { mttrApiRef } from '../../api';
 import { accessIncidentActions } from '../AccessIncidentActions';
 import { IncidentAction, IncidentRowActions } from '../IncidentActions';
+import { LeversLine } from '../shared/LeversLine';
 import { DefinitionSelect } from '../shared/Selectors';
+import { ChangeFailureLine } from '../shared/ChangeFailureLine';
 import { DoraBandChip } from '../shared/DoraBandChip';
 import { doraPlacementOf, readDoraThresholds } from '../shared/doraBand';
 import { describeChange, describeInterval } from '../shared/uncertainty';
@@ -174,6 +178,7 @@ function CardBody(props: {
   if (
     !hasIncidentSourceAnnotation(entity) &&
     current.count === 0 &&
+    current.deployments.count === 0 &&
     openIncidents.length === 0
   ) {
     return (
@@ -188,6 +193,11 @@ function CardBody(props: {
       <Grid container spacing={2}>
         <Grid item xs={12}>
           <Headline current={current} caption={caption} />
+          <ChangeFailureLine
+            deployments={current.deployments}
+            caption={caption}
+          />
+          <LeversLine levers={current.levers} />
         </Grid>
         <Grid item xs={12} sm={6}>
           <Typography variant="overline" component="h3">

@@ -8,6 +8,7 @@ import { mttrApiRef } from '../../api';
 import {
   HOUR,
   MINUTE,
+  deploymentOf,
   incidentOf,
   metricsOf,
   paymentsApi,
@@ -18,6 +19,7 @@ import {
   clientForTests,
   setUpMttrServer,
 } from '../../__testUtils__/mttrServer';
+import { emptyDeploymentFigures } from '@mttr-backstage/plugin-mttr-common';
 import { EntityMttrContent, EntityMttrContentProps } from './EntityMttrContent';
 
 const mttr = setUpMttrServer();
@@ -466,5 +468,184 @@ describe('EntityMttrContent', () => {
     await waitFor(() =>
       expect(screen.getByLabelText('Time window')).toBeInTheDocument(),
     );
+  });
+  describe('deployments and levers', () => {
+    /** v1.3.0 caused "Card payments failing" (Q1): 1 of 2 deployments failed. */
+    const failure = deploymentOf({
+      deploymentId: '1236',
+      version: 'v1.3.0',
+      finishedAt: '2026-11-20T09:00:00.000Z',
+      changeFailure: true,
+      linkedBy: 'explicit',
+      links: [
+        {
+          kind: 'explicit',
+          incident: {
+            source: 'pagerduty',
+            incidentId: 'Q1',
+            title: 'Card payments failing',
+            startedAt: '2026-11-20T10:00:00.000Z',
+          },
+        },
+      ],
+      recoveredAt: '2026-11-20T11:30:00.000Z',
+      recoveryMs: 150 * MINUTE,
+    });
+    const healthy = deploymentOf({
+      deploymentId: '1230',
+      version: 'v1.2.9',
+      finishedAt: '2026-11-12T09:00:00.000Z',
+    });
+    const withDeployments: FakeBackend = {
+      ...backend,
+      metrics: q => ({
+        ...backend.metrics!(q),
+        deployments: {
+          ...emptyDeploymentFigures(),
+          count: 2,
+          changeFailures: 1,
+          changeFailureRate: 0.5,
+          linkedBy: { explicit: 1, window: 0, rollback: 0 },
+          recovery: {
+            ...emptyDeploymentFigures().recovery,
+            recovered: 1,
+            medianMs: 150 * MINUTE,
+          },
+        },
+      }),
+      series: q => {
+        const answer = backend.series!(q);
+        return {
+          ...answer,
+          items: answer.items.map(bucket =>
+            bucket.from === '2026-11-16T00:00:00.000Z'
+              ? {
+                  ...bucket,
+                  deployments: {
+                    ...bucket.deployments,
+                    count: 1,
+                    changeFailures: 1,
+                  },
+                }
+              : bucket,
+          ),
+        };
+      },
+      deployments: () => ({ items: [failure, healthy], totalCount: 2 }),
+    };
+
+    it('marks the deployments on the time axis, change failures as lines, and lists them', async () => {
+      mttr.setBackend(withDeployments);
+      await renderTab();
+
+      expect(
+        await screen.findByRole('img', {
+          name: 'Deployments on the time axis, Time to resolve · last 90 days: 2 live, 1 of them change failures (v1.3.0 on 20 Nov)',
+        }),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('img', {
+          name: /MTTR per week.*; 1 change failure marked as a line$/,
+        }),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('img', {
+          name: /Incidents per week.*; 1 week with change failures marked as a line$/,
+        }),
+      ).toBeInTheDocument();
+
+      // 1 / 2 = 50%.
+      expect(screen.getByTestId('mttr-deployment-figures')).toHaveTextContent(
+        'CFR 50% · 1 of 2 deployments · recovery 2h 30m (median of 1)',
+      );
+      const row = (await screen.findByText('v1.3.0')).closest('tr')!;
+      expect(row).toHaveAttribute('data-change-failure', 'true');
+      expect(row).toHaveTextContent(
+        'linked by causedBy: Card payments failing',
+      );
+
+      // The incident is one of the tab's: its timeline opens from the list.
+      await userEvent.click(
+        within(row).getByRole('button', {
+          name: 'Show the timeline of Card payments failing',
+        }),
+      );
+      const dialog = await screen.findByRole('dialog');
+      expect(within(dialog).getByText(/^triggered at /)).toBeInTheDocument();
+
+      const chartRead = mttr.requests.find(
+        u =>
+          u.pathname.endsWith('/deployments') &&
+          u.searchParams.get('limit') === '200',
+      )!;
+      expect(chartRead.searchParams.get('definition')).toBe('resolved');
+    });
+
+    it('shows what helps recovery here beside the production median', async () => {
+      mttr.setBackend({
+        ...backend,
+        levers: () => ({
+          entityRef: 'component:default/payments-api',
+          definition: 'resolved',
+          from: '2026-08-29T00:00:00.000Z',
+          to: '2026-11-27T00:00:00.000Z',
+          levers: {
+            reviews: {
+              due: 0,
+              published: 0,
+              coverage: null,
+              medianTimeToPublishMs: null,
+              openActionItems: 0,
+              repeatsAfterReview: 0,
+            },
+            drills: { count: 2, recovered: 2, medianMs: 20 * MINUTE },
+            automation: {
+              count: 0,
+              share: 0,
+              medianMs: null,
+              manualMedianMs: 90 * MINUTE,
+            },
+            access: {
+              incidentsWithAccess: 0,
+              medianTimeToAccessMs: null,
+              breakGlass: 0,
+            },
+          },
+          unreviewed: [],
+        }),
+      });
+      await renderTab();
+
+      expect(
+        await screen.findByText('What helps recovery here'),
+      ).toBeInTheDocument();
+      // The production median is the summary's: 1h 30m.
+      expect(await screen.findByTestId('mttr-lever-drills')).toHaveTextContent(
+        '2 drills held, 2 recovered: median 20m vs 1h 30m in production',
+      );
+      expect(screen.getByTestId('mttr-lever-automation')).toHaveTextContent(
+        '0 of 3 counted incidents (0%) recovered by automation',
+      );
+    });
+
+    it('keeps the figures when deployments cannot be read, and says why none are drawn', async () => {
+      mttr.setBackend(backend);
+      mttr.server.use(
+        http.get(`${mttr.BASE}/deployments`, () =>
+          backstageError(503, 'ServiceUnavailableError', 'deployments offline'),
+        ),
+      );
+      await renderTab();
+
+      expect(await screen.findByTestId('mttr-summary')).toBeInTheDocument();
+      expect(
+        await screen.findByText(
+          'Deployments are not drawn: deployments offline',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByTestId('mttr-deployment-strip'),
+      ).not.toBeInTheDocument();
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { Box, Grid, Typography } from '@material-ui/core';
 import {
   EmptyState,
@@ -13,6 +13,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  Deployment,
   Incident,
   MTTR_ALERT_MATCHERS_ANNOTATION,
   MTTR_INCIDENT_KEYS_ANNOTATION,
@@ -25,6 +26,7 @@ import {
 import useAsync from 'react-use/lib/useAsync';
 import { MttrApi, MetricsWindow, mttrApiRef } from '../../api';
 import { accessIncidentActions } from '../AccessIncidentActions';
+import { describeError } from '../AccessRequestStatus/describeError';
 import { IncidentAction } from '../IncidentActions';
 import { DefinitionSelect, WindowSelect } from '../shared/Selectors';
 import { SeverityMix } from '../shared/SeverityMix';
@@ -42,12 +44,18 @@ import {
 } from '../shared/uncertainty';
 import { useDefinitions } from '../shared/useDefinitions';
 import { DefinitionsSideBySide } from './DefinitionsSideBySide';
+import { DeploymentList } from './DeploymentList';
 import { IncidentTable } from './IncidentTable';
+import { LoadedIncidentsProvider } from './IncidentTimelineLink';
 import { RecoveryCharts } from './RecoveryCharts';
+import { RecoveryLevers } from './RecoveryLevers';
 
 /** The most incidents the tab reads for one window (pages of 500). */
 const MAX_INCIDENTS = 2000;
 const PAGE = 500;
+/** The most deployments the charts draw for one window (pages of 200). */
+const MAX_DEPLOYMENTS = 1000;
+const DEPLOYMENT_PAGE = 200;
 
 /**
  * Props of {@link EntityMttrContent}.
@@ -84,6 +92,46 @@ async function readIncidents(
     }
   } while (items.length < Math.min(totalCount, MAX_INCIDENTS));
   return { items, totalCount };
+}
+
+async function readDeployments(
+  api: MttrApi,
+  entityRef: string,
+  definition: string,
+  window: MetricsWindow,
+): Promise<{ items: Deployment[]; totalCount: number }> {
+  const items: Deployment[] = [];
+  let totalCount = 0;
+  do {
+    const page = await api.getDeployments({
+      entityRef,
+      definition,
+      ...window,
+      limit: DEPLOYMENT_PAGE,
+      offset: items.length,
+    });
+    totalCount = page.totalCount;
+    items.push(...page.items);
+    if (page.items.length === 0) {
+      break;
+    }
+  } while (items.length < Math.min(totalCount, MAX_DEPLOYMENTS));
+  return { items, totalCount };
+}
+
+/** What the charts say about the deployments they draw, when not all of them. */
+function deploymentsNote(read: {
+  loading: boolean;
+  error?: Error;
+  value?: { items: Deployment[]; totalCount: number };
+}): string | undefined {
+  if (read.error) {
+    return `Deployments are not drawn: ${describeError(read.error)}`;
+  }
+  if (read.value && read.value.items.length < read.value.totalCount) {
+    return `The newest ${read.value.items.length} of ${read.value.totalCount} deployments are drawn.`;
+  }
+  return undefined;
 }
 
 /** " (95% CI 22m–48m)", or " (interval not bounded: 3 recovered, needs 6)". */
@@ -136,9 +184,9 @@ function RecoveryTab(props: {
   const definition =
     definitions.find(d => d.id === definitionId) ?? definitions[0];
   const caption = `${definition.title} · ${windowLabel(days)}`;
+  const window = useMemo(() => lastDays(days, now), [days, now]);
 
   const data = useAsync(async () => {
-    const window = lastDays(days, now);
     const [series, incidents, perDefinition] = await Promise.all([
       api.getMetricsSeries({
         entityRef,
@@ -154,7 +202,13 @@ function RecoveryTab(props: {
       ),
     ]);
     return { series, incidents, perDefinition };
-  }, [api, entityRef, definitionId, days, now, definitions]);
+  }, [api, entityRef, definitionId, window, definitions]);
+  // Read apart from the figures: without a deployment source (or while
+  // its route fails) the rest of the tab still shows.
+  const deployments = useAsync(
+    () => readDeployments(api, entityRef, definitionId, window),
+    [api, entityRef, definitionId, window],
+  );
 
   const controls = (
     <Box display="flex" flexWrap="wrap" mb={2} style={{ gap: 16 }}>
@@ -207,78 +261,116 @@ function RecoveryTab(props: {
     <Box>
       {controls}
       {incidents.totalCount === 0 ? (
-        <EmptyState
-          missing="data"
-          title={`No incidents in the ${windowLabel(days)}`}
-          description="Nothing to measure in this window. Pick a longer window, or check that the incident source sends events for this service."
-        />
+        <>
+          <EmptyState
+            missing="data"
+            title={`No incidents in the ${windowLabel(days)}`}
+            description="Nothing to measure in this window. Pick a longer window, or check that the incident source sends events for this service."
+          />
+          {current.deployments.count > 0 && (
+            <DeploymentList
+              entityRef={entityRef}
+              definition={definitionId}
+              window={window}
+              figures={current.deployments}
+              caption={caption}
+            />
+          )}
+        </>
       ) : (
-        <Grid container spacing={2}>
-          <Grid item xs={12}>
-            <InfoCard title="Summary" subheader={caption}>
-              <Typography variant="body1" data-testid="mttr-summary">
-                Median {formatDuration(current.medianMs)}
-                {intervalNote(
-                  current.medianCi,
-                  current.recovered,
-                  MIN_RECOVERIES_FOR_MEDIAN_CI,
-                )}{' '}
-                · p90 {formatDuration(current.p90Ms)}
-                {intervalNote(
-                  current.p90Ci,
-                  current.recovered,
-                  MIN_RECOVERIES_FOR_P90_CI,
-                )}{' '}
-                · mean {formatDuration(current.meanMs)} ·{' '}
-                {formatFrequency(current.frequencyPer30d)} incidents per 30
-                days, based on {current.count} incidents ·{' '}
-                <SeverityMix mix={current.severityMix} />
-              </Typography>
-              <Typography variant="body2" data-testid="mttr-summary-change">
-                Change of the median against the previous {days} days:{' '}
-                {describeChange(current.change, current.recovered).words}.
-              </Typography>
-              {current.count < LOW_SAMPLE_SIZE && (
-                <Typography variant="body2" role="note">
-                  ⚠ Few incidents ({current.count}): read these figures as a
-                  hint, not a trend.
+        <LoadedIncidentsProvider
+          incidents={incidents.items}
+          definition={definitionId}
+          definitionTitle={definition.title}
+        >
+          <Grid container spacing={2}>
+            <Grid item xs={12}>
+              <InfoCard title="Summary" subheader={caption}>
+                <Typography variant="body1" data-testid="mttr-summary">
+                  Median {formatDuration(current.medianMs)}
+                  {intervalNote(
+                    current.medianCi,
+                    current.recovered,
+                    MIN_RECOVERIES_FOR_MEDIAN_CI,
+                  )}{' '}
+                  · p90 {formatDuration(current.p90Ms)}
+                  {intervalNote(
+                    current.p90Ci,
+                    current.recovered,
+                    MIN_RECOVERIES_FOR_P90_CI,
+                  )}{' '}
+                  · mean {formatDuration(current.meanMs)} ·{' '}
+                  {formatFrequency(current.frequencyPer30d)} incidents per 30
+                  days, based on {current.count} incidents ·{' '}
+                  <SeverityMix mix={current.severityMix} />
                 </Typography>
-              )}
-              {incidents.items.length < incidents.totalCount && (
-                <Typography variant="body2" role="note">
-                  Showing the newest {incidents.items.length} of{' '}
-                  {incidents.totalCount} incidents in the table and
-                  distribution; the weekly charts and figures use all of them.
+                <Typography variant="body2" data-testid="mttr-summary-change">
+                  Change of the median against the previous {days} days:{' '}
+                  {describeChange(current.change, current.recovered).words}.
                 </Typography>
-              )}
-            </InfoCard>
+                {current.count < LOW_SAMPLE_SIZE && (
+                  <Typography variant="body2" role="note">
+                    ⚠ Few incidents ({current.count}): read these figures as a
+                    hint, not a trend.
+                  </Typography>
+                )}
+                {incidents.items.length < incidents.totalCount && (
+                  <Typography variant="body2" role="note">
+                    Showing the newest {incidents.items.length} of{' '}
+                    {incidents.totalCount} incidents in the table and
+                    distribution; the weekly charts and figures use all of them.
+                  </Typography>
+                )}
+              </InfoCard>
+            </Grid>
+            <Grid item xs={12}>
+              <RecoveryCharts
+                series={series.items}
+                incidents={incidents.items}
+                definition={definitionId}
+                caption={caption}
+                deployments={deployments.value?.items}
+                deploymentsNote={deploymentsNote(deployments)}
+              />
+            </Grid>
+            <Grid item xs={12}>
+              <DeploymentList
+                entityRef={entityRef}
+                definition={definitionId}
+                window={window}
+                figures={current.deployments}
+                caption={caption}
+              />
+            </Grid>
+            <Grid item xs={12}>
+              <RecoveryLevers
+                entityRef={entityRef}
+                definition={definitionId}
+                window={window}
+                productionMedianMs={current.medianMs}
+                countedUnits={current.count}
+                caption={caption}
+              />
+            </Grid>
+            <Grid item xs={12}>
+              <DefinitionsSideBySide
+                definitions={definitions}
+                metrics={perDefinition}
+                windowText={windowLabel(days)}
+              />
+            </Grid>
+            <Grid item xs={12}>
+              <IncidentTable
+                entity={entity}
+                incidents={incidents.items}
+                definition={definitionId}
+                definitionTitle={definition.title}
+                caption={caption}
+                incidentActions={props.incidentActions}
+              />
+            </Grid>
           </Grid>
-          <Grid item xs={12}>
-            <RecoveryCharts
-              series={series.items}
-              incidents={incidents.items}
-              definition={definitionId}
-              caption={caption}
-            />
-          </Grid>
-          <Grid item xs={12}>
-            <DefinitionsSideBySide
-              definitions={definitions}
-              metrics={perDefinition}
-              windowText={windowLabel(days)}
-            />
-          </Grid>
-          <Grid item xs={12}>
-            <IncidentTable
-              entity={entity}
-              incidents={incidents.items}
-              definition={definitionId}
-              definitionTitle={definition.title}
-              caption={caption}
-              incidentActions={props.incidentActions}
-            />
-          </Grid>
-        </Grid>
+        </LoadedIncidentsProvider>
       )}
       {/* Not tied to the figures: shown even without incidents in the window. */}
       {props.incidentActions.map((action, index) => (

@@ -4,7 +4,6 @@ import { Table, TableColumn } from '@backstage/core-components';
 import { Entity } from '@backstage/catalog-model';
 import {
   Incident,
-  IncidentCount,
   IncidentStatus,
   SEVERITIES,
   formatDuration,
@@ -12,6 +11,8 @@ import {
 import { DateTime } from 'luxon';
 import { IncidentAction, IncidentRowActions } from '../IncidentActions';
 import { SafeLink } from '../shared/SafeLink';
+import { formatTime } from './timelineSteps';
+import { IncidentTimeline } from './IncidentTimeline';
 import { SeverityChip } from '../shared/IncidentBadges';
 import {
   IncidentCountSummary,
@@ -22,15 +23,9 @@ import {
 type Row = Incident & {
   id: string;
   count: IncidentCountSummary;
-  /** The units the incident contributes under the chosen definition. */
-  units: IncidentCount['units'];
 };
 
 const STATUSES: IncidentStatus[] = ['open', 'mitigated', 'resolved'];
-
-function formatTime(iso: string) {
-  return DateTime.fromISO(iso).toLocaleString(DateTime.DATETIME_MED);
-}
 
 /** Orders the duration column: shortest first, open ones last, not counted after. */
 function durationRank(row: Row): number {
@@ -74,48 +69,6 @@ export function filterIncidents(
   });
 }
 
-function Timeline(props: { row: Row; definitionTitle: string }) {
-  const { row, definitionTitle } = props;
-  return (
-    <Box px={6} py={2}>
-      <Typography variant="subtitle2" component="h4">
-        Timeline
-      </Typography>
-      <Box component="ol" m={0} pl={2}>
-        {row.timeline.map(entry => (
-          <li key={entry.eventId}>
-            <Typography variant="body2" component="span">
-              {entry.type} at {formatTime(entry.at)}
-            </Typography>
-          </li>
-        ))}
-      </Box>
-      <Typography variant="subtitle2" component="h4" style={{ marginTop: 8 }}>
-        Under “{definitionTitle}”
-      </Typography>
-      <Typography variant="body2">
-        {countSentence(row.count, formatDuration(row.count.durationMs))}
-      </Typography>
-      {row.units.length > 0 && (
-        <Box component="ul" m={0} pl={2}>
-          {row.units.map(unit => (
-            <li key={unit.startAt}>
-              <Typography variant="body2" component="span">
-                from {formatTime(unit.startAt)} to{' '}
-                {unit.endAt ? formatTime(unit.endAt) : 'now (still open)'}:{' '}
-                {unit.durationMs === null
-                  ? 'running'
-                  : formatDuration(unit.durationMs)}
-                {unit.reopened ? ', reopened' : ''}
-              </Typography>
-            </li>
-          ))}
-        </Box>
-      )}
-    </Box>
-  );
-}
-
 /**
  * The incidents of the window, with filters for severity, status and start
  * date, sortable by any column. Each row opens into its timeline and how it
@@ -142,8 +95,6 @@ export function IncidentTable(props: {
         ...incident,
         id: `${incident.source}/${incident.incidentId}`,
         count: countUnder(incident, definition),
-        units:
-          incident.counts.find(c => c.definition === definition)?.units ?? [],
       })),
     [incidents, filters, definition],
   );
@@ -280,7 +231,11 @@ export function IncidentTable(props: {
           {
             tooltip: 'Show timeline',
             render: ({ rowData }) => (
-              <Timeline row={rowData} definitionTitle={definitionTitle} />
+              <IncidentTimeline
+                incident={rowData}
+                definition={definition}
+                definitionTitle={definitionTitle}
+              />
             ),
           },
         ]}

@@ -1,6 +1,8 @@
 import { Grid, Typography } from '@material-ui/core';
 import { InfoCard } from '@backstage/core-components';
+import { useTheme } from '@material-ui/core/styles';
 import {
+  Deployment,
   Incident,
   MetricsSeriesBucket,
   formatDuration,
@@ -14,17 +16,33 @@ import {
   ComposedChart,
   Legend,
   Line,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
+import { DeploymentStrip, deploymentTime } from './DeploymentStrip';
 import { recoveryDistribution } from './recoveryDistribution';
 
 const CHART_HEIGHT = 240;
 
 function weekLabel(iso: string) {
   return DateTime.fromISO(iso, { zone: 'utc' }).toFormat('d LLL');
+}
+
+/** "; 1 change failure marked as a line", "; 3 … marked as lines", or nothing. */
+function marked(n: number, one: string, many: string) {
+  if (n === 0) {
+    return '';
+  }
+  return n === 1
+    ? `; 1 ${one} marked as a line`
+    : `; ${n} ${many} marked as lines`;
+}
+
+function dayLabel(ms: number) {
+  return DateTime.fromMillis(ms, { zone: 'utc' }).toFormat('d LLL');
 }
 
 /**
@@ -36,13 +54,37 @@ export function RecoveryCharts(props: {
   incidents: Incident[];
   definition: string;
   caption: string;
+  /**
+   * The window's deployments, drawn on the time axis; undefined while they
+   * are read or when they cannot be.
+   */
+  deployments?: Deployment[];
+  /** Why the deployments are missing or incomplete, when they are. */
+  deploymentsNote?: string;
 }) {
   const { series, incidents, definition, caption } = props;
+  const theme = useTheme();
+  const failureColour = theme.palette.error.main;
+  // The weekly chart has a time axis, so that deployments sit at their
+  // instant; each week's figures are drawn at the middle of the week.
+  const domain: [number, number] =
+    series.length > 0
+      ? [Date.parse(series[0].from), Date.parse(series[series.length - 1].to)]
+      : [0, 1];
+  const inDomain = (props.deployments ?? []).filter(d => {
+    const t = deploymentTime(d);
+    return t >= domain[0] && t < domain[1];
+  });
+  const changeFailures = inDomain.filter(d => d.changeFailure);
+  const weeksWithFailures = series.filter(
+    s => s.deployments.changeFailures > 0,
+  );
   // A week's median is drawn as a point, with its 95% interval as a band,
   // only where the week has enough recoveries to bound it; the other weeks'
   // medians are only a dotted line through them, not points to read.
   const weekly = series.map(s => ({
     week: weekLabel(s.from),
+    t: (Date.parse(s.from) + Date.parse(s.to)) / 2,
     median: s.medianCi ? s.medianMs : null,
     medianUnbounded: s.medianMs,
     interval: s.medianCi ? [s.medianCi.lowMs, s.medianCi.highMs] : null,
@@ -64,17 +106,33 @@ export function RecoveryCharts(props: {
         >
           <div
             role="img"
-            aria-label={`MTTR per week, median with its 95% interval and p90, ${caption}: ${weeksWithRecoveries} weeks with recoveries, ${weeksBounded} of them with enough recoveries to bound the median`}
+            aria-label={`MTTR per week, median with its 95% interval and p90, ${caption}: ${weeksWithRecoveries} weeks with recoveries, ${weeksBounded} of them with enough recoveries to bound the median${marked(
+              changeFailures.length,
+              'change failure',
+              'change failures',
+            )}`}
           >
             <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
               <ComposedChart data={weekly}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="week" />
+                <XAxis
+                  dataKey="t"
+                  type="number"
+                  scale="time"
+                  domain={domain}
+                  ticks={series.map(s => Date.parse(s.from))}
+                  tickFormatter={v => dayLabel(Number(v))}
+                />
                 <YAxis
                   tickFormatter={v => formatDuration(Number(v))}
                   width={70}
                 />
                 <Tooltip
+                  labelFormatter={(_, payload) =>
+                    payload?.[0]?.payload?.week
+                      ? `week of ${payload[0].payload.week}`
+                      : ''
+                  }
                   formatter={v =>
                     Array.isArray(v)
                       ? `${formatDuration(Number(v[0]))}–${formatDuration(
@@ -125,9 +183,35 @@ export function RecoveryCharts(props: {
                   connectNulls
                   isAnimationActive={false}
                 />
+                {/* Only change failures get a line: with dozens of
+                    deployments a line each would hide the medians. All of
+                    them are ticks in the strip below. */}
+                {changeFailures.map(d => (
+                  <ReferenceLine
+                    key={`${d.source}/${d.deploymentId}`}
+                    x={deploymentTime(d)}
+                    stroke={failureColour}
+                    strokeDasharray="4 2"
+                    ifOverflow="hidden"
+                  />
+                ))}
               </ComposedChart>
             </ResponsiveContainer>
           </div>
+          {props.deployments && (
+            <DeploymentStrip
+              deployments={inDomain}
+              domain={domain}
+              ticks={series.map(s => Date.parse(s.from))}
+              caption={caption}
+              failureColour={failureColour}
+            />
+          )}
+          {props.deploymentsNote && (
+            <Typography variant="caption" color="textSecondary" role="note">
+              {props.deploymentsNote}
+            </Typography>
+          )}
           {weeksWithRecoveries > 0 && weeksBounded < weeksWithRecoveries && (
             <Typography variant="caption" color="textSecondary" role="note">
               {weeksBounded === 0
@@ -143,7 +227,11 @@ export function RecoveryCharts(props: {
         <InfoCard title="Incidents per week" subheader={caption}>
           <div
             role="img"
-            aria-label={`Incidents per week, ${caption}: ${totalIncidents} in total`}
+            aria-label={`Incidents per week, ${caption}: ${totalIncidents} in total${marked(
+              weeksWithFailures.length,
+              'week with change failures',
+              'weeks with change failures',
+            )}`}
           >
             <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
               <BarChart data={weekly}>
@@ -157,9 +245,28 @@ export function RecoveryCharts(props: {
                   fill="#5c6bc0"
                   isAnimationActive={false}
                 />
+                {weeksWithFailures.map(s => (
+                  <ReferenceLine
+                    key={s.from}
+                    x={weekLabel(s.from)}
+                    stroke={failureColour}
+                    strokeDasharray="4 2"
+                  />
+                ))}
               </BarChart>
             </ResponsiveContainer>
           </div>
+          {weeksWithFailures.length > 0 && (
+            <Typography variant="caption" color="textSecondary" role="note">
+              Dashed lines in the error colour: weeks with change failures (
+              {weeksWithFailures
+                .map(
+                  s => `${weekLabel(s.from)}: ${s.deployments.changeFailures}`,
+                )
+                .join(', ')}
+              ).
+            </Typography>
+          )}
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

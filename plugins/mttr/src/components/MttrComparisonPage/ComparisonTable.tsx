@@ -14,8 +14,10 @@ import {
 } from '@material-ui/core';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { formatDuration } from '@mttr-backstage/plugin-mttr-common';
+import { ChangeFailureBandChip } from '../shared/ChangeFailureBandChip';
 import { severityMixText } from '../shared/SeverityMix';
 import { formatFrequency, formatRate } from '../shared/timeWindow';
+import { formatChangeFailureRate } from '../shared/stabilityWording';
 import {
   describeChange,
   describeInterval,
@@ -29,7 +31,13 @@ import {
 } from './comparisonRows';
 import { MedianWhisker, WhiskerScale, whiskerScaleOf } from './MedianWhisker';
 
-const COLUMNS: Array<{ field: SortField; title: string; numeric: boolean }> = [
+const COLUMNS: Array<{
+  field: SortField;
+  title: string;
+  numeric: boolean;
+  /** What the column counts, on hover of its header. */
+  description?: string;
+}> = [
   { field: 'name', title: 'Service', numeric: false },
   { field: 'owner', title: 'Owner', numeric: false },
   { field: 'medianMs', title: 'Median MTTR', numeric: true },
@@ -40,14 +48,56 @@ const COLUMNS: Array<{ field: SortField; title: string; numeric: boolean }> = [
   { field: 'totalDowntimeMs', title: 'Downtime', numeric: true },
   { field: 'reopenRate', title: 'Reopen rate', numeric: true },
   { field: 'change', title: 'Change (median)', numeric: true },
+  {
+    field: 'changeFailureRate',
+    title: 'CFR',
+    numeric: true,
+    description:
+      'Change failure rate: change failures / live deployments, with the counts and its DORA band (★★★★ elite, ★★★☆ high, ★★☆☆ medium, ★☆☆☆ low)',
+  },
+  {
+    field: 'deploymentFrequencyPer30d',
+    title: 'Deploys / 30 d',
+    numeric: true,
+    description: 'Live deployments per 30 days',
+  },
+  {
+    field: 'failedDeploymentRecoveryMs',
+    title: 'Deploy recovery',
+    numeric: true,
+    description:
+      'Median failed-deployment recovery time, with how many change failures recovered',
+  },
+  {
+    field: 'reviewCoverage',
+    title: 'Reviews',
+    numeric: true,
+    description:
+      'Review coverage: reviews published in time / incidents due a review',
+  },
+  {
+    field: 'openActionItems',
+    title: 'Open actions',
+    numeric: true,
+    description: "Open action items of the window's incidents",
+  },
+  {
+    field: 'medianTimeToAccessMs',
+    title: 'Time to access',
+    numeric: true,
+    description:
+      "Median from an incident's start to its first just-in-time access grant, with how many incidents had one",
+  },
 ];
 
 /** Durations and headers stay on one line: "11h 46m" must not break. */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 const useStyles = makeStyles(theme => ({
-  // Ten columns, the median with its interval, in a 1440-pixel window:
-  // narrower gutters than Material's 16 + 24 pixels.
+  // Sixteen columns, the median with its interval: narrower gutters than
+  // Material's 16 + 24 pixels. In a 1440-pixel window the recovery figures
+  // (service to change) fit; the deployment and lever figures scroll in
+  // beside them, under the service column, which stays in place.
   compact: {
     '& th, & td': { paddingLeft: 10, paddingRight: 10 },
     // Opaque rows (the theme stripes every other one), so that the sticky
@@ -189,6 +239,112 @@ function ChangeCell(props: { row: ComparisonRow }) {
 }
 
 /**
+ * A small line under a figure: the counts it is made of. In a narrow
+ * window it breaks between its parts ("2 recovered," "1 open"), never
+ * inside one.
+ */
+function Counts(props: { testId: string; parts: string[] }) {
+  return (
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      component="div"
+      data-testid={props.testId}
+      style={{ whiteSpace: 'normal' }}
+    >
+      <BreakBetween parts={props.parts} />
+    </Typography>
+  );
+}
+
+/**
+ * The deployment and lever cells of a row, each figure with the counts it
+ * is made of, "–" where there is nothing to measure.
+ */
+function StabilityCells(props: { row: ComparisonRow }) {
+  const { deployments: d, levers } = props.row;
+  const { reviews, access } = levers;
+  return (
+    <>
+      <TableCell align="right" style={NO_WRAP} data-testid="mttr-cfr-cell">
+        {formatChangeFailureRate(d.changeFailureRate)}
+        {d.band && (
+          <div>
+            <ChangeFailureBandChip band={d.band} compact />
+          </div>
+        )}
+        <Counts
+          testId="mttr-cfr-counts"
+          parts={
+            d.count === 0
+              ? ['no', 'deployments']
+              : [`${d.changeFailures} of ${d.count}`]
+          }
+        />
+      </TableCell>
+      <TableCell
+        align="right"
+        style={NO_WRAP}
+        data-testid="mttr-deploy-frequency-cell"
+      >
+        {d.count === 0 ? '–' : formatFrequency(d.frequencyPer30d)}
+      </TableCell>
+      <TableCell
+        align="right"
+        style={NO_WRAP}
+        data-testid="mttr-deploy-recovery-cell"
+      >
+        {formatDuration(d.recovery.medianMs)}
+        {d.changeFailures > 0 && (
+          <Counts
+            testId="mttr-deploy-recovery-counts"
+            parts={
+              d.recovery.open
+                ? [
+                    `${d.recovery.recovered} recovered,`,
+                    `${d.recovery.open} open`,
+                  ]
+                : [`${d.recovery.recovered} recovered`]
+            }
+          />
+        )}
+      </TableCell>
+      <TableCell align="right" style={NO_WRAP} data-testid="mttr-reviews-cell">
+        {formatRate(reviews.coverage)}
+        <Counts
+          testId="mttr-reviews-counts"
+          parts={
+            reviews.due === 0
+              ? ['none due']
+              : [`${reviews.published} of ${reviews.due}`, 'due']
+          }
+        />
+      </TableCell>
+      <TableCell
+        align="right"
+        style={NO_WRAP}
+        data-testid="mttr-action-items-cell"
+      >
+        {reviews.openActionItems}
+      </TableCell>
+      <TableCell align="right" style={NO_WRAP} data-testid="mttr-access-cell">
+        {formatDuration(access.medianTimeToAccessMs)}
+        {access.incidentsWithAccess > 0 && (
+          <Counts
+            testId="mttr-access-counts"
+            parts={[
+              `${access.incidentsWithAccess} ${
+                access.incidentsWithAccess === 1 ? 'incident' : 'incidents'
+              }`,
+            ]}
+          />
+        )}
+      </TableCell>
+    </>
+  );
+}
+
+/**
  * One row of the table. Memoized: a re-render of the table that brings no
  * new rows (the page is busy, a header was clicked) does not render the
  * rows again.
@@ -255,6 +411,7 @@ const ComparisonTableRow = memo(function TableRowOfComparison(props: {
       </TableCell>
       <TableCell align="right">{formatRate(row.reopenRate)}</TableCell>
       <ChangeCell row={row} />
+      <StabilityCells row={row} />
     </TableRow>
   );
 });
@@ -316,11 +473,12 @@ export function ComparisonTable(props: {
                   sortDirection={sort === column.field ? order : false}
                   style={NO_WRAP}
                   className={column.field === 'name' ? classes.stickyHead : ''}
+                  title={column.description}
                 >
                   <TableSortLabel
                     active={sort === column.field}
                     // An arrow only on the sorted column: a hidden arrow
-                    // on each of the ten would still take its room.
+                    // on each of the sixteen would still take its room.
                     hideSortIcon
                     direction={sort === column.field ? order : 'asc'}
                     onClick={() => onSort(column.field)}

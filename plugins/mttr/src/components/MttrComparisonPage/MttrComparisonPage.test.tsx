@@ -8,6 +8,8 @@ import {
   ComparisonResponse,
   EntityRecoveryMetrics,
   RecoveryChange,
+  emptyDeploymentFigures,
+  emptyLevers,
 } from '@mttr-backstage/plugin-mttr-common';
 import { mttrApiRef } from '../../api';
 import { HOUR, MINUTE, metricsOf, rowOf } from '../../__testUtils__/fixtures';
@@ -624,5 +626,190 @@ describe('MttrComparisonPage, with how sure each figure is', () => {
     );
     expect(container).toHaveTextContent('Interval not bounded yet');
     expect(container).toHaveTextContent('fleet median 2h');
+  });
+});
+
+/*
+ * Two services beside their recovery figures:
+ * - deploy-api: 3 change failures of 25 live deployments (3 / 25 = 12%,
+ *   medium), 25 * 30 / 90 = 8.3 deployments per 30 days, 2 recovered with
+ *   a median of 41m, 1 open; 4 of 5 due reviews published in time (80%),
+ *   7 open action items; 4 incidents with access, median 6m 30s.
+ * - quiet-api: no deployment, no review due, no access: dashes, with what
+ *   is missing said under them.
+ */
+const stable: EntityRecoveryMetrics[] = [
+  rowOf({
+    entityRef: 'component:default/deploy-api',
+    count: 12,
+    medianMs: HOUR,
+    deployments: {
+      ...emptyDeploymentFigures(),
+      count: 25,
+      changeFailures: 3,
+      changeFailureRate: 3 / 25,
+      band: 'medium',
+      frequencyPer30d: (25 * 30) / 90,
+      recovery: {
+        ...emptyDeploymentFigures().recovery,
+        recovered: 2,
+        open: 1,
+        medianMs: 41 * MINUTE,
+      },
+      linkedBy: { explicit: 1, rollback: 1, window: 1 },
+    },
+    levers: {
+      ...emptyLevers(),
+      reviews: {
+        ...emptyLevers().reviews,
+        due: 5,
+        published: 4,
+        coverage: 4 / 5,
+        openActionItems: 7,
+      },
+      access: {
+        incidentsWithAccess: 4,
+        medianTimeToAccessMs: 6.5 * MINUTE,
+        breakGlass: 0,
+      },
+    },
+  }),
+  rowOf({
+    entityRef: 'component:default/quiet-api',
+    count: 6,
+    medianMs: 20 * MINUTE,
+  }),
+];
+
+describe('MttrComparisonPage, with deployments and the levers of recovery', () => {
+  it('shows CFR with its band and counts, deployment frequency, deploy recovery, reviews, open actions and time to access', async () => {
+    serve(() => ({ rows: stable }));
+    await renderPage();
+    await screen.findByRole('table', { name: /Services compared/ });
+
+    const cell = (name: string, testId: string) =>
+      within(rowNamed(name)).getByTestId(testId);
+    expect(cell('deploy-api', 'mttr-cfr-cell')).toHaveTextContent(
+      /^12%★★☆☆3 of 25$/,
+    );
+    expect(
+      within(rowNamed('deploy-api')).getByLabelText('CFR band: Medium'),
+    ).toBeInTheDocument();
+    expect(cell('deploy-api', 'mttr-deploy-frequency-cell')).toHaveTextContent(
+      /^8\.3$/,
+    );
+    expect(cell('deploy-api', 'mttr-deploy-recovery-cell')).toHaveTextContent(
+      /^41m2 recovered, 1 open$/,
+    );
+    expect(cell('deploy-api', 'mttr-reviews-cell')).toHaveTextContent(
+      /^80%4 of 5 due$/,
+    );
+    expect(cell('deploy-api', 'mttr-action-items-cell')).toHaveTextContent(
+      /^7$/,
+    );
+    expect(cell('deploy-api', 'mttr-access-cell')).toHaveTextContent(
+      /^6m 30s4 incidents$/,
+    );
+
+    expect(cell('quiet-api', 'mttr-cfr-cell')).toHaveTextContent(
+      /^–no deployments$/,
+    );
+    expect(
+      within(rowNamed('quiet-api')).queryByTestId('mttr-cfr-band'),
+    ).not.toBeInTheDocument();
+    expect(cell('quiet-api', 'mttr-deploy-frequency-cell')).toHaveTextContent(
+      /^–$/,
+    );
+    expect(cell('quiet-api', 'mttr-deploy-recovery-cell')).toHaveTextContent(
+      /^–$/,
+    );
+    expect(cell('quiet-api', 'mttr-reviews-cell')).toHaveTextContent(
+      /^–none due$/,
+    );
+    expect(cell('quiet-api', 'mttr-access-cell')).toHaveTextContent(/^–$/);
+  });
+
+  it.each([
+    ['CFR', 'changeFailureRate'],
+    ['Deploys / 30 d', 'deploymentFrequencyPer30d'],
+    ['Deploy recovery', 'failedDeploymentRecoveryMs'],
+    ['Reviews', 'reviewCoverage'],
+    ['Open actions', 'openActionItems'],
+    ['Time to access', 'medianTimeToAccessMs'],
+  ])(
+    'asks the backend to sort by the %s column as %s, highest first, then lowest',
+    async (title, field) => {
+      serve(() => ({ rows: stable }));
+      await renderPage();
+      await screen.findByRole('table', { name: /Services compared/ });
+
+      await userEvent.click(screen.getByRole('button', { name: title }));
+      await settled();
+      await userEvent.click(screen.getByRole('button', { name: title }));
+      await settled();
+
+      expect(
+        comparisonReads.slice(1).map(q => [q.get('sort'), q.get('order')]),
+      ).toEqual([
+        [field, 'desc'],
+        [field, 'asc'],
+      ]);
+    },
+  );
+
+  it('asks the backend for the picked CFR bands only, in its order, and exports with them', async () => {
+    serve(q => ({
+      rows: q.get('changeFailureBand') ? [stable[0]] : stable,
+    }));
+    const csv = 'Entity\ncomponent:default/deploy-api\n';
+    mttr.server.use(
+      http.get(`${mttr.BASE}/metrics/comparison.csv`, ({ request }) => {
+        csvReads.push(new URL(request.url).searchParams);
+        return new HttpResponse(csv, {
+          headers: { 'Content-Type': 'text/csv; charset=utf-8' },
+        });
+      }),
+    );
+    const originalCreate = URL.createObjectURL;
+    const originalRevoke = URL.revokeObjectURL;
+    URL.createObjectURL = () => 'blob:mttr-test';
+    URL.revokeObjectURL = () => {};
+    try {
+      await renderPage();
+      await screen.findByRole('table', { name: /Services compared/ });
+      expect(comparisonReads[0].has('changeFailureBand')).toBe(false);
+
+      await userEvent.click(screen.getByRole('button', { name: /CFR band/ }));
+      const menu = await screen.findByRole('listbox');
+      // the menu stays open for several picks, each asked at once (the
+      // open menu hides the table from the accessibility tree)
+      for (const band of ['Low', 'Medium', 'No deployments']) {
+        await userEvent.click(within(menu).getByRole('option', { name: band }));
+      }
+      await userEvent.keyboard('{Escape}');
+      await settled();
+
+      expect(comparisonReads.map(q => q.get('changeFailureBand'))).toEqual([
+        null,
+        'low',
+        // picked after low, asked in the backend's order
+        'medium,low',
+        'medium,low,none',
+      ]);
+      // a new filter: new points for the scatter, the same choices
+      expect(includes(comparisonReads[1])).toBe('points');
+      expect(comparisonReads[3].get('offset')).toBe('0');
+      expect(serviceNames()).toEqual(['deploy-api']);
+      expect(
+        screen.getByRole('button', { name: /CFR band/ }),
+      ).toHaveTextContent('Medium, Low, No deployments');
+
+      await userEvent.click(screen.getByRole('button', { name: /Export CSV/ }));
+      await waitFor(() => expect(csvReads).toHaveLength(1));
+      expect(csvReads[0].get('changeFailureBand')).toBe('medium,low,none');
+    } finally {
+      URL.createObjectURL = originalCreate;
+      URL.revokeObjectURL = originalRevoke;
+    }
   });
 });

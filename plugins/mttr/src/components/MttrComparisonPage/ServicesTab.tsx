@@ -28,6 +28,10 @@ import { ComparisonCsvQuery, mttrApiRef } from '../../api';
 import { DefinitionSelect, WindowSelect } from '../shared/Selectors';
 import { lastDays, windowLabel } from '../shared/timeWindow';
 import { useDefinitions } from '../shared/useDefinitions';
+import {
+  ChangeFailureBandChoice,
+  ChangeFailureBandFilter,
+} from './ChangeFailureBandFilter';
 import { ComparisonTable, PAGE_SIZES } from './ComparisonTable';
 import { FrequencyScatter } from './FrequencyScatter';
 import {
@@ -153,6 +157,7 @@ function Comparison(props: {
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [grouped, setGrouped] = useState(false);
   const [filters, setFilters] = useState<ComparisonFilters>(NO_FILTERS);
+  const [bands, setBands] = useState<ChangeFailureBandChoice[]>([]);
   // What the search box holds; `filters.search` follows once typing pauses.
   const [searchText, setSearchText] = useState('');
   const [sort, setSort] = useState<SortField>('medianMs');
@@ -188,10 +193,11 @@ function Comparison(props: {
       lifecycle: filters.lifecycle || undefined,
       tag: filters.tag || undefined,
       search: filters.search.trim() || undefined,
+      changeFailureBand: bands.length ? bands : undefined,
       sort,
       order,
     }),
-    [days, now, definitionId, severity, grouped, filters, sort, order],
+    [days, now, definitionId, severity, grouped, filters, bands, sort, order],
   );
   const comparison = useComparison(
     api,
@@ -219,7 +225,9 @@ function Comparison(props: {
   );
   const unit = grouped ? 'team' : 'service';
   const filtering =
-    Object.values(filters).some(Boolean) || searchText.trim() !== '';
+    Object.values(filters).some(Boolean) ||
+    bands.length > 0 ||
+    searchText.trim() !== '';
 
   const onSort = (field: SortField) => {
     if (field === sort) {
@@ -306,6 +314,13 @@ function Comparison(props: {
             choices={choices}
             onFilter={setFilter}
           />
+          <ChangeFailureBandFilter
+            value={bands}
+            onChange={picked => {
+              setBands(picked);
+              setPage(0);
+            }}
+          />
           <TextField
             id="mttr-compare-search"
             type="search"
@@ -346,9 +361,16 @@ function Comparison(props: {
           {severity ? `, ${severity} incidents only` : ''}. Under each median,
           its 95% interval. Change compares the median with the {days} days
           before; it says faster or slower only when a Mann–Whitney test finds
-          the difference significant (p &lt; 0.05). Services and teams are
-          compared, never individual responders; read MTTR together with the
-          severity mix and the frequency.
+          the difference significant (p &lt; 0.05). CFR: change failures of the
+          live deployments finished in the window (under it, how many of how
+          many), in its DORA band (by default elite ≤ 5%, high ≤ 10%, medium ≤
+          15%); deploy recovery: their median failed-deployment recovery time,
+          with how many recovered. Reviews: published in time of the incidents
+          due one; time to access: median from an incident&apos;s start to its
+          first just-in-time access grant, with how many incidents had one.
+          Services and teams are compared, never individual responders; read
+          MTTR together with the severity mix, the frequency and the change
+          failure rate.
         </Typography>
         {fleetMedianMs !== null && (
           <Typography

@@ -2,7 +2,8 @@ import { Chip, Tooltip, Typography } from '@material-ui/core';
 import { formatDuration } from '@mttr-backstage/plugin-mttr-common';
 import { DoraBand, DoraPlacement, DoraThresholds } from './doraBand';
 
-const BAND_TITLES: Record<DoraBand, string> = {
+/** The band's name, as every band chip writes it. */
+export const BAND_TITLES: Record<DoraBand, string> = {
   elite: 'Elite',
   high: 'High',
   medium: 'Medium',
@@ -10,14 +11,15 @@ const BAND_TITLES: Record<DoraBand, string> = {
 };
 
 /** Stars spell out the band so that colour is never the only signal. */
-const BAND_MARKS: Record<DoraBand, string> = {
+export const BAND_MARKS: Record<DoraBand, string> = {
   elite: '★★★★',
   high: '★★★☆',
   medium: '★★☆☆',
   low: '★☆☆☆',
 };
 
-const BAND_COLOURS: Record<DoraBand, string> = {
+/** One colour per band for every DORA-style chip (time to restore, change failure rate). */
+export const BAND_COLOURS: Record<DoraBand, string> = {
   elite: '#1b5e20',
   high: '#2e7d32',
   medium: '#ef6c00',
