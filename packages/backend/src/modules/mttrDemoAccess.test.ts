@@ -7,7 +7,10 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { AccessRequest } from '@mttr-backstage/plugin-mttr-common';
+import {
+  AccessRequest,
+  RecoveryMetrics,
+} from '@mttr-backstage/plugin-mttr-common';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import request from 'supertest';
@@ -193,7 +196,20 @@ describe('the demo access module with the demo incidents', () => {
       expect(res.status).toBe(200);
       return (res.body.items as AccessRequest[]).filter(r => r.incident);
     };
-    return { backend, linked };
+    const access = async () => {
+      const window = `from=${new Date(NOW - 90 * 24 * HOUR).toISOString()}&to=${new Date(NOW + HOUR).toISOString()}`;
+      const res = await request(backend.server)
+        .get(
+          `/api/mttr/metrics?entityRef=component:default/payments-api&${window}`,
+        )
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/guest'),
+        );
+      expect(res.status).toBe(200);
+      return (res.body as RecoveryMetrics).levers.access;
+    };
+    return { backend, linked, access };
   }
 
   it('grants payments-api’s on-call engineers access on its open demo incidents, once across restarts', async () => {
@@ -242,6 +258,16 @@ describe('the demo access module with the demo incidents', () => {
         granted: true,
       },
     ]);
+    // The levers' time to access: two incidents with access, one of them
+    // break-glass, each granted at its age when the portal started
+    // (charges 42 minutes, webhooks 130, or less early in a block).
+    const figures = await first.access();
+    expect(figures.incidentsWithAccess).toBe(2);
+    expect(figures.breakGlass).toBe(1);
+    expect(figures.medianTimeToAccessMs).toBeGreaterThan(0);
+    expect(figures.medianTimeToAccessMs).toBeLessThanOrEqual(
+      ((42 + 130) / 2 + 5) * 60_000,
+    );
     await first.backend.stop();
 
     // A restart in the same block files nothing more.
