@@ -106,6 +106,37 @@ export interface Config {
        */
       maxAhead?: HumanDuration | string;
     };
+    /**
+     * The change failure rules (deployments beside MTTR; see
+     * docs/change-failure.md). Read once at start-up.
+     */
+    changeFailure?: {
+      /**
+       * Only deployments to these environments count (default
+       * `[production]`).
+       */
+      environments?: string[];
+      /**
+       * How long after a deployment went live an incident of the same entity
+       * without `causedBy` is linked to it (when it is the entity's latest
+       * live deployment): a duration such as `24h`, `PT24H` or
+       * `{ hours: 24 }` (default `24h`), or `off` for no window links.
+       */
+      linkWindow?: HumanDuration | string;
+      /**
+       * Upper bounds (inclusive, as ratios) of the change failure rate
+       * bands; above `medium` is `low`. Defaults from the 2023 State of
+       * DevOps report: elite 0.05, high 0.1, medium 0.15.
+       */
+      bands?: {
+        /** Elite up to this rate (default 0.05). */
+        elite?: number;
+        /** High up to this rate (default 0.1). */
+        high?: number;
+        /** Medium up to this rate (default 0.15). */
+        medium?: number;
+      };
+    };
     /** The comparison of every entity (`/metrics/comparison`). */
     comparison?: {
       /**

@@ -156,8 +156,10 @@ async function timed(
     res = await fetch(url, { headers });
   } catch (error) {
     // The server closed an idle keep-alive connection as the request
-    // went out (it never reached the server): once more.
-    if ((error as any)?.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    // went out (it never reached the server; undici reports it either
+    // way): once more.
+    const code = (error as any)?.cause?.code;
+    if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw error;
     started = performance.now();
     res = await fetch(url, { headers });
   }

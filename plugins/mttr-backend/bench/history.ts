@@ -77,63 +77,48 @@ export function* history(
 }
 
 /**
- * The deployments of the history, lazily: `count` deployments to
- * production spread evenly over the year, each to one random entity, two
- * records each (started, then its outcome): 4% failed, 3% rolled back by
- * status, and 2% undone by the next deployment of the same entity naming
- * them in `rollbackOf`. The rest succeed. Incidents are not linked
- * explicitly: the window links them (the benchmark's incidents fall within
- * 24 h of a deployment of their entity about as often as real ones do when
- * each service deploys about every 36 days).
+ * The deployments of the history, lazily, a record each: to one entity
+ * (one in ten to two), spread over the year, in production (one in ten to
+ * staging); one in twenty failed, one in twenty rolled back by its status
+ * and one in twenty undone by the next deployment's `rollbackOf`. The
+ * window link finds the incidents that follow them.
  */
-export function* deploymentHistory(
+export function* deployments(
   nowMs: number,
-  count: number,
+  DEPLOYMENTS: number,
   ENTITIES: number,
 ): Generator<DeploymentRecord> {
-  const random = prng(43);
+  const random = prng(4242);
   const startOfHistory = nowMs - HISTORY_DAYS * DAY;
-  const step = (HISTORY_DAYS * DAY) / count;
-  const lastOfEntity = new Map<number, string>();
-  for (let n = 0; n < count; n++) {
+  const step = (HISTORY_DAYS * DAY) / Math.max(1, DEPLOYMENTS);
+  for (let n = 0; n < DEPLOYMENTS; n++) {
     const entity = Math.floor(random() * ENTITIES);
-    const deploymentId = `D${n}`;
-    const startedAt = Math.round(startOfHistory + n * step);
-    const finishedAt = startedAt + Math.round((2 + random() * 20) * MIN);
+    const refs = [`component:default/${entityName(entity)}`];
+    if (random() < 0.1) {
+      refs.push(
+        `component:default/${entityName(Math.floor(random() * ENTITIES))}`,
+      );
+    }
+    const finished = Math.round(startOfHistory + n * step);
     const roll = random();
-    const base = {
-      source: 'bench',
-      deploymentId,
-      entityRefs: [`component:default/${entityName(entity)}`],
-      environment: 'production',
-      startedAt: new Date(startedAt).toISOString(),
-      version: `v${Math.floor(n / ENTITIES)}.${n % 100}`,
-      commit: (n * 2654435761).toString(16).padStart(8, '0').slice(-8),
-    };
-    const previous = lastOfEntity.get(entity);
-    lastOfEntity.set(entity, deploymentId);
-    if (roll < 0.04) {
-      yield {
-        ...base,
-        at: new Date(finishedAt).toISOString(),
-        status: 'failed',
-      };
-      continue;
-    }
+    let status: DeploymentRecord['status'] = 'succeeded';
+    if (roll < 0.05) status = 'failed';
+    else if (roll < 0.1) status = 'rolled_back';
     yield {
-      ...base,
-      at: new Date(finishedAt).toISOString(),
-      status: 'succeeded',
-      finishedAt: new Date(finishedAt).toISOString(),
-      ...(roll < 0.06 && previous ? { rollbackOf: previous } : {}),
+      source: 'bench',
+      deploymentId: String(n),
+      at: new Date(
+        finished + (status === 'rolled_back' ? 20 * MIN : 0),
+      ).toISOString(),
+      status,
+      entityRefs: refs,
+      environment: random() < 0.1 ? 'staging' : 'production',
+      startedAt: new Date(finished - 5 * MIN).toISOString(),
+      ...(status === 'failed'
+        ? {}
+        : { finishedAt: new Date(finished).toISOString() }),
+      version: `v1.${n}`,
+      ...(n > 0 && random() < 0.05 ? { rollbackOf: String(n - 1) } : {}),
     };
-    if (roll >= 0.06 && roll < 0.09) {
-      yield {
-        ...base,
-        at: new Date(finishedAt + Math.round(30 * MIN)).toISOString(),
-        status: 'rolled_back',
-        finishedAt: new Date(finishedAt).toISOString(),
-      };
-    }
   }
 }

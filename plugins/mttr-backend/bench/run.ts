@@ -9,8 +9,12 @@
  * (GET /metrics, 200 random entities) and the comparison of all entities
  * (GET /metrics/by-entity over 90 days). Prints a table.
  *
+ * Then it ingests the deployments (POST /api/mttr/deployments, batches of
+ * 1,000) and measures GET /deployments of 200 random entities; every
+ * figure read after that carries the deployment figures.
+ *
  * Flags: --incidents N (default 1,000,000), --entities N (default 10,000),
- *        --deployments N (default 100,000, through POST /deployments),
+ *        --deployments N (default 100,000),
  *        --engine sqlite|postgres|all (default all: PostgreSQL when reachable)
  *        --pg postgresql://postgres@127.0.0.1:5432
  *        --db-dir DIR (keep the SQLite database in DIR, and the PostgreSQL
@@ -26,10 +30,7 @@
  * to bottom; the generator and the comparison's reads are files of their
  * own (history.ts, comparison.ts, devlake.ts).
  */
-import {
-  DeploymentRecord,
-  IncidentEvent,
-} from '@mttr-backstage/plugin-mttr-common';
+import { IncidentEvent } from '@mttr-backstage/plugin-mttr-common';
 import knexFactory from 'knex';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -42,8 +43,8 @@ function flag(name: string, fallback: string): string {
 }
 
 const INCIDENTS = Number(flag('incidents', '1000000'));
-const DEPLOYMENTS = Number(flag('deployments', '100000'));
 const ENTITIES = Number(flag('entities', '10000'));
+const DEPLOYMENTS = Number(flag('deployments', '100000'));
 const ENGINE = flag('engine', 'all');
 const PG = flag('pg', 'postgresql://postgres@127.0.0.1:5432');
 const DB_DIR = flag('db-dir', '');
@@ -59,7 +60,7 @@ const loadAverage = () =>
 const BATCH = 1000;
 
 import { entityName } from './entities';
-import { deploymentHistory, history, prng } from './history';
+import { deployments, history, prng } from './history';
 import {
   ComparisonFigures,
   measureComparison,
@@ -98,10 +99,12 @@ async function resetPg() {
 interface Result {
   engine: string;
   incidents: number;
+  deployments: number;
+  deploymentsPerSecond: number;
+  deploymentListP50: number;
+  deploymentListP95: number;
   events: number;
   ingestSeconds: number;
-  deploymentRecords: number;
-  deploymentRecordsPerSecond: number;
   eventsPerSecond: number;
   eventsPerCpuSecond: number;
   entityP50: number;
@@ -259,41 +262,60 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
     }
     const ingestSeconds = (performance.now() - ingestStart) / 1000;
     const ingestCpuSeconds = cpuSeconds() - ingestCpuStart;
-
-    // The deployments, after the incidents, in batches of 1,000.
-    const deployStart = performance.now();
-    let deploymentRecords = 0;
-    let records: DeploymentRecord[] = [];
-    const postDeployments = async () => {
-      const res = await fetch(`${base}/deployments`, {
-        method: 'POST',
-        headers: { ...service, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ deployments: records }),
-      });
-      if (res.status !== 200) {
-        throw new Error(`POST /deployments: ${res.status} ${await res.text()}`);
-      }
-      deploymentRecords += records.length;
-      records = [];
-    };
-    for (const record of SKIP_INGEST
-      ? []
-      : deploymentHistory(nowMs, DEPLOYMENTS, ENTITIES)) {
-      records.push(record);
-      if (records.length === BATCH) {
-        await postDeployments();
-      }
-    }
-    if (records.length) {
-      await postDeployments();
-    }
-    const deploySeconds = (performance.now() - deployStart) / 1000;
     if (maintenance) {
       // Reads are measured on tables autovacuum has caught up with.
       await vacuuming;
       await vacuum();
       await maintenance.destroy();
     }
+
+    // The deployments, after the incidents (their window links need them).
+    let deployed = 0;
+    let deploymentBatch: unknown[] = [];
+    const postDeployments = async () => {
+      const res = await fetch(`${base}/deployments`, {
+        method: 'POST',
+        headers: { ...service, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ deployments: deploymentBatch }),
+      });
+      if (res.status !== 200) {
+        throw new Error(`POST /deployments: ${res.status} ${await res.text()}`);
+      }
+      deployed += deploymentBatch.length;
+      deploymentBatch = [];
+    };
+    const deployStart = performance.now();
+    for (const record of SKIP_INGEST
+      ? []
+      : deployments(nowMs, DEPLOYMENTS, ENTITIES)) {
+      deploymentBatch.push(record);
+      if (deploymentBatch.length === BATCH) {
+        await postDeployments();
+      }
+    }
+    if (deploymentBatch.length) {
+      await postDeployments();
+    }
+    const deploySeconds = (performance.now() - deployStart) / 1000;
+
+    const listRandom = prng(8);
+    const listLatencies: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const ref = `component:default/${entityName(
+        Math.floor(listRandom() * ENTITIES),
+      )}`;
+      const started = performance.now();
+      const res = await fetch(
+        `${base}/deployments?entityRef=${encodeURIComponent(ref)}`,
+        { headers: user('alice') },
+      );
+      await res.json();
+      listLatencies.push(performance.now() - started);
+      if (res.status !== 200) {
+        throw new Error(`GET /deployments: ${res.status}`);
+      }
+    }
+    listLatencies.sort((a, b) => a - b);
 
     const random = prng(7);
     const latencies: number[] = [];
@@ -344,6 +366,20 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       warmCpu.push((cpuSeconds() - cpuBefore) * 1000);
     }
 
+    process.stderr.write(
+      `  ${engine}: ${deployed} deployments at ${Math.round(
+        deployed / deploySeconds,
+      )}/s; GET /deployments p50 ${percentile(listLatencies, 0.5).toFixed(
+        1,
+      )} ms, p95 ${percentile(listLatencies, 0.95).toFixed(
+        1,
+      )} ms; entity p50 ${percentile(latencies, 0.5).toFixed(
+        1,
+      )} ms; comparison cold ${cold.map(Math.round).join('/')} ms, warm ${warm
+        .map(Math.round)
+        .join('/')} ms\n`,
+    );
+
     // The comparison page's reads (issue 14): bench/comparison.ts.
     const page = await measureComparison({
       engine,
@@ -361,10 +397,12 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<Result> {
       page,
       engine,
       incidents: INCIDENTS,
+      deployments: deployed,
+      deploymentsPerSecond: deploySeconds > 0 ? deployed / deploySeconds : 0,
+      deploymentListP50: percentile(listLatencies, 0.5),
+      deploymentListP95: percentile(listLatencies, 0.95),
       events,
       ingestSeconds,
-      deploymentRecords,
-      deploymentRecordsPerSecond: deploymentRecords / deploySeconds,
       eventsPerSecond: events / ingestSeconds,
       eventsPerCpuSecond: events / ingestCpuSeconds,
       entityP50: percentile(latencies, 0.5),
@@ -400,16 +438,14 @@ async function main() {
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const fmt = (n: number, digits = 0) => n.toFixed(digits);
   console.log(
-    '| engine | incidents | events | ingest events/s | events per backend CPU-second | deployment records (per s) | entity p50 ms | entity p95 ms | comparison cold ms (median of 3) | comparison warm ms (median of 3) | rows | peak RSS MiB | comparison warm backend CPU ms (median of 3) |',
+    '| engine | incidents | events | ingest events/s | events per backend CPU-second | entity p50 ms | entity p95 ms | comparison cold ms (median of 3) | comparison warm ms (median of 3) | rows | peak RSS MiB | comparison warm backend CPU ms (median of 3) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
       `| ${r.engine} | ${r.incidents} | ${r.events} | ${fmt(
         r.eventsPerSecond,
-      )} | ${fmt(r.eventsPerCpuSecond)} | ${r.deploymentRecords} (${fmt(
-        r.deploymentRecordsPerSecond,
-      )}) | ${fmt(r.entityP50, 1)} | ${fmt(r.entityP95, 1)} | ${fmt(
+      )} | ${fmt(r.eventsPerCpuSecond)} | ${fmt(r.entityP50, 1)} | ${fmt(r.entityP95, 1)} | ${fmt(
         median(r.comparisonColdMs),
       )} | ${fmt(median(r.comparisonWarmMs))} | ${r.rows} | ${fmt(
         r.peakRssMiB,
@@ -452,6 +488,19 @@ async function main() {
       )} / ${fmt(p.cpuMs.pageChange)} / ${fmt(p.cpuMs.card)} | ${
         p.load.start
       } / ${p.load.end} |`,
+    );
+  }
+  console.log('');
+  console.log(
+    '| engine | deployments | ingest deployments/s | GET /deployments p50 ms | p95 ms |',
+  );
+  console.log('|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.engine} | ${r.deployments} | ${fmt(r.deploymentsPerSecond)} | ${fmt(
+        r.deploymentListP50,
+        1,
+      )} | ${fmt(r.deploymentListP95, 1)} |`,
     );
   }
   if (devlake) {

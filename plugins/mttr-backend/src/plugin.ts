@@ -8,9 +8,11 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { mttrPermissions } from '@mttr-backstage/plugin-mttr-common';
 import {
+  DeploymentSource,
   IncidentSource,
   mttrAccessProviderExtensionPoint,
   mttrAccessRequestsExtensionPoint,
+  mttrDeploymentSourceExtensionPoint,
   mttrIncidentSourceExtensionPoint,
   mttrOnCallExtensionPoint,
 } from '@mttr-backstage/plugin-mttr-node';
@@ -39,6 +41,11 @@ import { readLeversConfig } from './service/levers/config';
 import { LeversReader } from './service/levers/LeversReader';
 import { LeversService } from './service/levers/LeversService';
 import type { IncidentAccessReader } from './access';
+import { DatabaseDeploymentStore } from './database/deployments/DatabaseDeploymentStore';
+import { ChangeFailureReader } from './service/deployments/ChangeFailureReader';
+import { DeploymentIngestion } from './service/deployments/DeploymentIngestion';
+import { DeploymentsService } from './service/deployments/DeploymentsService';
+import { readChangeFailureRules } from './service/deployments/readChangeFailureRules';
 import { readRecoveryDefinitions } from './service/recovery';
 import { createRouter } from './service/router';
 
@@ -53,11 +60,17 @@ export const mttrPlugin = createBackendPlugin({
   pluginId: 'mttr',
   register(env) {
     const incidentSources: IncidentSource[] = [];
+    const deploymentSources: DeploymentSource[] = [];
     const accessExtensions = new AccessExtensions();
 
     env.registerExtensionPoint(mttrIncidentSourceExtensionPoint, {
       addIncidentSource(source) {
         incidentSources.push(source);
+      },
+    });
+    env.registerExtensionPoint(mttrDeploymentSourceExtensionPoint, {
+      addDeploymentSource(source) {
+        deploymentSources.push(source);
       },
     });
     env.registerExtensionPoint(
@@ -108,6 +121,7 @@ export const mttrPlugin = createBackendPlugin({
       }) {
         const definitions = readRecoveryDefinitions(config);
         const leversConfig = readLeversConfig(config);
+        const changeFailureRules = readChangeFailureRules(config);
         permissionsRegistry.addPermissions(mttrPermissions);
 
         // Every write of units is reported to the feed, which keeps the
@@ -147,9 +161,28 @@ export const mttrPlugin = createBackendPlugin({
           config: leversConfig,
           access: () => accessLink.reader,
         });
+        // Deployments (change failure rate): their own store in the same
+        // database, read by the change failure rules.
+        const deploymentStore = await DatabaseDeploymentStore.create({
+          database,
+        });
+        const changeFailures = new ChangeFailureReader({
+          deployments: deploymentStore,
+          incidents: store,
+          rules: changeFailureRules,
+        });
+        const deploymentIngestion = new DeploymentIngestion({
+          store: deploymentStore,
+          definitionIds: definitions.definitions.map(d => d.id),
+          feed: unitChanges,
+          times,
+        });
         // Deployment figures and levers, beside the recovery figures of
         // every answer.
-        const stability = new Stability({ levers });
+        const stability = new Stability({
+          deployments: changeFailures,
+          levers,
+        });
         const metrics = new RecoveryMetricsService({
           store,
           definitions,
@@ -218,6 +251,12 @@ export const mttrPlugin = createBackendPlugin({
             incidents,
             mappings,
             levers: new LeversService({ store, metrics, reader: levers }),
+            deploymentIngestion,
+            deployments: new DeploymentsService({
+              store: deploymentStore,
+              reader: changeFailures,
+              metrics,
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -251,6 +290,17 @@ export const mttrPlugin = createBackendPlugin({
           } catch (error) {
             logger.error(
               `Incident source ${source.id} failed to connect: ${error}`,
+            );
+          }
+        }
+        // Deployment sources deliver through the same path as
+        // POST /deployments.
+        for (const source of deploymentSources) {
+          try {
+            await source.connect(deploymentIngestion);
+          } catch (error) {
+            logger.error(
+              `Deployment source ${source.id} failed to connect: ${error}`,
             );
           }
         }

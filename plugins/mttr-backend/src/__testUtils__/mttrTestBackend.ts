@@ -1,4 +1,5 @@
 import {
+  BackendFeature,
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
@@ -147,6 +148,8 @@ export async function startMttrTestBackend(
      * test can hold a read in the middle, to see what others do meanwhile.
      */
     beforeCatalogRead?: () => Promise<void>;
+    /** More features to start with the plugin (modules of its extension points). */
+    features?: BackendFeature[];
   } = {},
 ): Promise<MttrTestBackend> {
   const entities = [...(options.entities ?? [])];
@@ -198,6 +201,7 @@ export async function startMttrTestBackend(
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
         : []),
+      ...(options.features ?? []),
     ],
   });
   const syncCatalog = () => tasks.get('mttr-catalog-mappings')!();

@@ -2,7 +2,11 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { IncidentStatus, Severity } from '@mttr-backstage/plugin-mttr-common';
+import {
+  DeploymentRef,
+  IncidentStatus,
+  Severity,
+} from '@mttr-backstage/plugin-mttr-common';
 import { Knex } from 'knex';
 import { EngineEvent, RecoveryUnit, UnitDigest } from '../domain';
 import {
@@ -119,6 +123,10 @@ export class DatabaseIncidentStore implements IncidentStore {
 
   findIncidentsByMappingKeys(mappingKeys: string[]): Promise<IncidentKey[]> {
     return this.incidents.findIncidentsByMappingKeys(mappingKeys);
+  }
+
+  findIncidentsCausedBy(deployments: DeploymentRef[]): Promise<IncidentKey[]> {
+    return this.incidents.findIncidentsCausedBy(deployments);
   }
 
   listIncidents(options: {

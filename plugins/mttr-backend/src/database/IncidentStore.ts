@@ -1,4 +1,5 @@
 import {
+  DeploymentRef,
   IncidentAttributes,
   IncidentEventType,
   IncidentStatus,
@@ -162,6 +163,9 @@ export interface IncidentStore {
 
   /** Incidents carrying any of the mapping keys. */
   findIncidentsByMappingKeys(mappingKeys: string[]): Promise<IncidentKey[]>;
+
+  /** Incidents whose `causedBy` names any of the deployments. */
+  findIncidentsCausedBy(deployments: DeploymentRef[]): Promise<IncidentKey[]>;
 
   /**
    * Incidents, newest first: of any of `entityRefs` when given; starting in

@@ -16,6 +16,9 @@ const MTTR_TABLES = [
   'mttr_units',
   'mttr_definition_state',
   'mttr_derivation_lock',
+  'mttr_deployment_records',
+  'mttr_deployments',
+  'mttr_deployment_entities',
 ];
 
 describe('the mttr migrations', () => {
@@ -46,6 +49,30 @@ describe('the mttr migrations', () => {
         received_at_ms: 1_800_000_000_000,
         attributes: null,
       });
+      await knex('mttr_deployment_records').insert({
+        source: 'github',
+        deployment_id: 'd1',
+        record_key: 'k1',
+        at_ms: 1_800_000_000_000,
+        status: 'succeeded',
+        received_at_ms: 1_800_000_000_000,
+        record: '{}',
+      });
+      // The same record again is refused by the unique key.
+      await expect(
+        knex('mttr_deployment_records').insert({
+          source: 'github',
+          deployment_id: 'd1',
+          record_key: 'k1',
+          at_ms: 1_800_000_000_000,
+          status: 'succeeded',
+          received_at_ms: 1_800_000_000_001,
+          record: '{}',
+        }),
+      ).rejects.toThrow();
+      expect(
+        await knex.schema.hasColumn('mttr_incidents', 'caused_by_source'),
+      ).toBe(true);
 
       await knex.migrate.rollback(config, true);
       for (const table of MTTR_TABLES) {

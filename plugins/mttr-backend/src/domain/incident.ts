@@ -2,6 +2,7 @@
 // layers, so that the store does not import the service that uses it.
 import {
   IncidentActionItems,
+  DeploymentRef,
   IncidentAttributes,
   IncidentEventType,
   IncidentReview,
@@ -53,6 +54,8 @@ export interface DerivedIncident {
   review?: IncidentReview;
   /** The review's follow-up actions (latest value wins). */
   actionItems?: IncidentActionItems;
+  /** The deployment it names as its cause (an explicit change-failure link). */
+  causedBy?: DeploymentRef;
   /** All events, ordered by time, ties triggered < acknowledged < mitigated < resolved < reopened. */
   timeline: Array<{ eventId: string; type: IncidentEventType; atMs: number }>;
   /**

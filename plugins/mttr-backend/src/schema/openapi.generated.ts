@@ -31,6 +31,9 @@ export const spec = {
       "name": "Mappings"
     },
     {
+      "name": "Deployments"
+    },
+    {
       "name": "Access"
     }
   ],
@@ -218,8 +221,24 @@ export const spec = {
             "resolveMs",
             "entityCount",
             "entityRef",
-            "title"
+            "title",
+            "changeFailureRate",
+            "deploymentFrequencyPer30d",
+            "failedDeploymentRecoveryMs",
+            "reviewCoverage",
+            "openActionItems",
+            "medianTimeToAccessMs"
           ]
+        }
+      },
+      "changeFailureBand": {
+        "name": "changeFailureBand",
+        "in": "query",
+        "allowReserved": true,
+        "required": false,
+        "description": "Only rows whose change failure rate is in one of these bands\n(comma-separated `elite`, `high`, `medium`, `low`; `none` for rows\nwithout a rate). The bands' bounds are `mttr.changeFailure.bands`.\n",
+        "schema": {
+          "type": "string"
         }
       },
       "order": {
@@ -575,6 +594,9 @@ export const spec = {
           },
           "actionItems": {
             "$ref": "#/components/schemas/IncidentActionItems"
+          },
+          "causedBy": {
+            "$ref": "#/components/schemas/DeploymentRef"
           }
         }
       },
@@ -625,6 +647,262 @@ export const spec = {
             "type": "integer"
           },
           "duplicates": {
+            "type": "integer"
+          }
+        }
+      },
+      "DeploymentRef": {
+        "type": "object",
+        "description": "Names the deployment that caused an incident (an explicit change-failure link).",
+        "required": [
+          "source",
+          "deploymentId"
+        ],
+        "properties": {
+          "source": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "deploymentId": {
+            "type": "string",
+            "maxLength": 255
+          }
+        }
+      },
+      "DeploymentStatus": {
+        "type": "string",
+        "description": "`succeeded`: went live; `failed`: never went live; `rolled_back`: went live and was undone.",
+        "enum": [
+          "succeeded",
+          "failed",
+          "rolled_back"
+        ]
+      },
+      "DeploymentRecord": {
+        "type": "object",
+        "description": "One status record of a deployment. `(source, deploymentId)` identifies\na deployment; of its records the one with the latest `at` wins (of\nrecords with the same `at`, the one received last). The same\n`(source, deploymentId, at, status)` again is a duplicate.\n",
+        "required": [
+          "source",
+          "deploymentId",
+          "at",
+          "status",
+          "entityRefs",
+          "environment"
+        ],
+        "properties": {
+          "source": {
+            "type": "string",
+            "description": "1-64 letters, digits, `.`, `_` or `-`."
+          },
+          "deploymentId": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When this status was reported."
+          },
+          "status": {
+            "$ref": "#/components/schemas/DeploymentStatus"
+          },
+          "entityRefs": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "items": {
+              "type": "string"
+            },
+            "description": "Entity refs, normalised like incidents'; unknown entities are kept."
+          },
+          "environment": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "finishedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When it went live; required unless the status is `failed`."
+          },
+          "version": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "commit": {
+            "type": "string",
+            "maxLength": 255
+          },
+          "url": {
+            "type": "string",
+            "description": "An http(s) link."
+          },
+          "rollbackOf": {
+            "type": "string",
+            "maxLength": 255,
+            "description": "This deployment undid that one (same source)."
+          }
+        }
+      },
+      "DeploymentLink": {
+        "type": "object",
+        "required": [
+          "kind"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "explicit",
+              "rollback",
+              "window"
+            ]
+          },
+          "incident": {
+            "type": "object",
+            "required": [
+              "source",
+              "incidentId",
+              "startedAt"
+            ],
+            "properties": {
+              "source": {
+                "type": "string"
+              },
+              "incidentId": {
+                "type": "string"
+              },
+              "title": {
+                "type": "string"
+              },
+              "startedAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "The incident's start under the definition (its earliest counted unit's)."
+              }
+            }
+          },
+          "rolledBackBy": {
+            "type": "string",
+            "description": "For a rollback by another deployment, its deploymentId."
+          }
+        }
+      },
+      "Deployment": {
+        "type": "object",
+        "required": [
+          "source",
+          "deploymentId",
+          "at",
+          "status",
+          "entityRefs",
+          "environment",
+          "live",
+          "changeFailure",
+          "linkedBy",
+          "links",
+          "recoveredAt",
+          "recoveryMs"
+        ],
+        "properties": {
+          "source": {
+            "type": "string"
+          },
+          "deploymentId": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "status": {
+            "$ref": "#/components/schemas/DeploymentStatus"
+          },
+          "entityRefs": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "environment": {
+            "type": "string"
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "finishedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "version": {
+            "type": "string"
+          },
+          "commit": {
+            "type": "string"
+          },
+          "url": {
+            "type": "string"
+          },
+          "rollbackOf": {
+            "type": "string"
+          },
+          "live": {
+            "type": "boolean"
+          },
+          "changeFailure": {
+            "type": "boolean"
+          },
+          "linkedBy": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "enum": [
+              "explicit",
+              "rollback",
+              "window",
+              null
+            ]
+          },
+          "links": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/DeploymentLink"
+            }
+          },
+          "recoveredAt": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "recoveryMs": {
+            "type": [
+              "number",
+              "null"
+            ]
+          }
+        }
+      },
+      "DeploymentsResponse": {
+        "type": "object",
+        "required": [
+          "items",
+          "totalCount"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Deployment"
+            }
+          },
+          "totalCount": {
             "type": "integer"
           }
         }
@@ -1272,6 +1550,9 @@ export const spec = {
           "impactStartedAt": {
             "type": "string",
             "format": "date-time"
+          },
+          "causedBy": {
+            "$ref": "#/components/schemas/DeploymentRef"
           },
           "startedAt": {
             "type": "string",
@@ -1938,6 +2219,122 @@ export const spec = {
         }
       }
     },
+    "/deployments": {
+      "post": {
+        "operationId": "PostDeployments",
+        "tags": [
+          "Deployments"
+        ],
+        "description": "Takes in up to 1,000 deployment status records, all or nothing, with\nthe same credentials as `POST /events` (service tokens only). The body\nis validated by the plugin so that messages name the index and field:\n`deployments[2].finishedAt: is required unless the status is failed`.\nBodies over 5 MB get 413. Every record is kept; the same\n`(source, deploymentId, at, status)` again is a duplicate.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "deployments"
+                ],
+                "properties": {
+                  "deployments": {
+                    "type": "array",
+                    "maxItems": 1000,
+                    "items": {
+                      "$ref": "#/components/schemas/DeploymentRecord"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "How many records were new, and how many were duplicates.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/IngestResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "413": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "get": {
+        "operationId": "GetDeployments",
+        "tags": [
+          "Deployments"
+        ],
+        "description": "An entity's deployments (every status and environment), newest first\nby `finishedAt` (else `startedAt`, else `at`), whose that time lies in\n[from, to) when given; each with whether it is live, a change failure\nunder the definition, how it was linked (explicit links first) and\nits failed-deployment recovery time. 404 when the caller cannot see\nthe entity. The rules are in docs/change-failure.md.\n",
+        "security": [
+          {
+            "JWT": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/entityRef"
+          },
+          {
+            "$ref": "#/components/parameters/definition"
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of deployments (default limit 50, at most 1,000).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeploymentsResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
     "/definitions": {
       "get": {
         "operationId": "GetDefinitions",
@@ -2060,6 +2457,9 @@ export const spec = {
             "$ref": "#/components/parameters/search"
           },
           {
+            "$ref": "#/components/parameters/changeFailureBand"
+          },
+          {
             "$ref": "#/components/parameters/comparisonSort"
           },
           {
@@ -2134,6 +2534,9 @@ export const spec = {
           },
           {
             "$ref": "#/components/parameters/search"
+          },
+          {
+            "$ref": "#/components/parameters/changeFailureBand"
           },
           {
             "$ref": "#/components/parameters/comparisonSort"
@@ -2224,6 +2627,9 @@ export const spec = {
           },
           {
             "$ref": "#/components/parameters/search"
+          },
+          {
+            "$ref": "#/components/parameters/changeFailureBand"
           },
           {
             "$ref": "#/components/parameters/comparisonSort"

@@ -6,6 +6,7 @@ import {
   comparisonCsvHeader,
   comparisonCsvLine,
 } from '@mttr-backstage/plugin-mttr-common';
+import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { spec } from '../schema/openapi.generated';
@@ -21,6 +22,8 @@ import {
 import { IncidentIngestion } from './ingest/IncidentIngestion';
 import { LeversService } from './levers/LeversService';
 import { MappingsService } from './mappings/MappingsService';
+import { DeploymentIngestion } from './deployments/DeploymentIngestion';
+import { DeploymentsService } from './deployments/DeploymentsService';
 import { HeavyReadsBusyError } from './metrics/HeavyReadQueue';
 import { RecoveryMetricsService } from './metrics/RecoveryMetricsService';
 import {
@@ -46,6 +49,8 @@ export interface RouterOptions {
   incidents: IncidentsService;
   mappings: MappingsService;
   levers: LeversService;
+  deploymentIngestion: DeploymentIngestion;
+  deployments: DeploymentsService;
 }
 
 /**
@@ -102,6 +107,8 @@ export async function createRouter(
     mappings,
     levers,
     times,
+    deploymentIngestion,
+    deployments,
   } = options;
   const date = (value: unknown, field: string) =>
     instantInput(value, field, times);
@@ -121,8 +128,11 @@ export async function createRouter(
 
   const api = createValidatedOpenApiRouter(spec, {
     validatorOptions: {
-      // The event batch gets its own validation with index-naming messages.
-      ignorePaths: (path: string) => path.endsWith('/events'),
+      // The event and deployment batches get their own validation with
+      // index-naming messages (and so does GET /deployments, on the same
+      // path: its query is checked by the route).
+      ignorePaths: (path: string) =>
+        path.endsWith('/events') || path.endsWith('/deployments'),
     },
   });
   router.use(api);
@@ -136,6 +146,37 @@ export async function createRouter(
     // external-access tokens from backend.auth.externalAccess. Users do not.
     await httpAuth.credentials(req, { allow: ['service'] });
     res.json(body(await ingestion.ingestBody(req.body)));
+  });
+
+  api.post('/deployments', async (req, res) => {
+    // The same credentials as POST /events: deployment sources push with
+    // service tokens.
+    await httpAuth.credentials(req, { allow: ['service'] });
+    res.json(body(await deploymentIngestion.ingestBody(req.body)));
+  });
+
+  api.get('/deployments', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const q = req.query;
+    const definition = q.definition;
+    if (definition !== undefined && typeof definition !== 'string') {
+      throw new InputError('definition: must be given once');
+    }
+    res.json(
+      body(
+        await deployments.listDeployments({
+          entityRef: requiredEntityRefInput(q.entityRef, 'entityRef'),
+          definition,
+          from: date(q.from, 'from'),
+          to: date(q.to, 'to'),
+          limit: int(req, 'limit', 50, 1000),
+          offset: int(req, 'offset', 0),
+          credentials,
+        }),
+      ),
+    );
   });
 
   api.get('/definitions', async (req, res) => {
@@ -178,6 +219,7 @@ export async function createRouter(
     lifecycle: q.lifecycle,
     tag: q.tag,
     search: q.search,
+    changeFailureBand: q.changeFailureBand,
     groupBy: q.groupBy,
     sort: (q.sort as SortField | undefined) ?? defaultSort,
     order: q.order ?? 'desc',

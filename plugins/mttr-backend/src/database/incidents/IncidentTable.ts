@@ -1,4 +1,7 @@
-import { IncidentStatus } from '@mttr-backstage/plugin-mttr-common';
+import {
+  DeploymentRef,
+  IncidentStatus,
+} from '@mttr-backstage/plugin-mttr-common';
 import { Knex } from 'knex';
 import {
   IncidentKey,
@@ -118,6 +121,30 @@ export class IncidentTable {
       }
     }
     return [...found.values()];
+  }
+
+  async findIncidentsCausedBy(
+    deployments: DeploymentRef[],
+  ): Promise<IncidentKey[]> {
+    const bySourceOf = new Map<string, Set<string>>();
+    for (const d of deployments) {
+      const ids = bySourceOf.get(d.source) ?? new Set<string>();
+      ids.add(d.deploymentId);
+      bySourceOf.set(d.source, ids);
+    }
+    const found: IncidentKey[] = [];
+    for (const [source, ids] of bySourceOf) {
+      for (const chunk of chunks([...ids], IN_CHUNK)) {
+        const rows = await this.db('mttr_incidents')
+          .select('source', 'incident_id')
+          .where('caused_by_source', source)
+          .whereIn('caused_by_deployment_id', chunk);
+        for (const row of rows) {
+          found.push({ source: row.source, incidentId: row.incident_id });
+        }
+      }
+    }
+    return found;
   }
 
   async listIncidents(options: {

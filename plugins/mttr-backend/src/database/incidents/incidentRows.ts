@@ -29,6 +29,8 @@ export function incidentRowOf({ derived, entityRefs }: StoredIncident) {
     start_ms: derived.startMs,
     last_event_ms: derived.timeline[derived.timeline.length - 1].atMs,
     entity_refs: JSON.stringify(entityRefs),
+    caused_by_source: derived.causedBy?.source ?? null,
+    caused_by_deployment_id: derived.causedBy?.deploymentId ?? null,
     derived: JSON.stringify(derived),
   };
 }

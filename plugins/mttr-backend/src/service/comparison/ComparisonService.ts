@@ -16,6 +16,7 @@ import {
   ComparisonRow,
   SortField,
   choicesOf,
+  changeFailureBandMatcher,
   entityMatcher,
   fleetMedianOf,
   pointOf,
@@ -105,6 +106,7 @@ export class ComparisonService {
       query.credentials,
     );
     const matches = entityMatcher(query);
+    const inBand = changeFailureBandMatcher(query.changeFailureBand);
     let rows: ComparisonRow[];
     if (query.groupBy === 'owner') {
       rows = await this.ownerRows(query, visible, matches);
@@ -118,7 +120,11 @@ export class ComparisonService {
       }
     }
     const search = searchMatcher(query.search);
-    rows = sortRows(rows.filter(search), query.sort, query.order);
+    rows = sortRows(
+      rows.filter(row => search(row) && inBand(row)),
+      query.sort,
+      query.order,
+    );
     return { rows, common, visible };
   }
 
@@ -222,6 +228,11 @@ export class ComparisonService {
       if (list) list.push(unit);
       else unitsByEntity.set(unit.entityRef, [unit]);
     }
+    // Entities of the snapshot without units (only counted deployments in
+    // the window) belong to their owner's group too.
+    for (const ref of visibleInWindow.keys()) {
+      if (!unitsByEntity.has(ref)) unitsByEntity.set(ref, []);
+    }
     // Entities with units only in the previous window are not in the
     // snapshot's visible set: ask about them too.
     const others = [...unitsByEntity.keys()].filter(
@@ -246,8 +257,12 @@ export class ComparisonService {
         owner = { entities: 0, units: new Map() };
         owners.set(info.owner, owner);
       }
-      // The group rolls up the entities with units in this window.
-      if (list.some(u => u.startMs >= fromMs)) {
+      // The group rolls up the entities with units (or counted
+      // deployments, when they are in the snapshot) in this window.
+      if (
+        list.some(u => u.startMs >= fromMs) ||
+        visibleInWindow.has(entityRef)
+      ) {
         owner.entities += 1;
       }
       // Each incident counts once per group: units of several of the
@@ -290,7 +305,8 @@ export class ComparisonService {
       for (const unit of owner.units.values()) {
         (unit.startMs < fromMs ? previous : current).push(unit);
       }
-      if (current.length === 0) {
+      const ownerStability = stability.get(ownerRef);
+      if (current.length === 0 && !(ownerStability?.deployments.count > 0)) {
         // Only units of the previous window: no row, as for entities.
         continue;
       }
@@ -299,7 +315,7 @@ export class ComparisonService {
         entityRef: ownerRef,
         figures: {
           ...figuresWithChange(current, previous, window),
-          ...(stability.get(ownerRef) ?? emptyStabilityFigures()),
+          ...(ownerStability ?? emptyStabilityFigures()),
         },
         info: {
           ...(info?.title ? { title: info.title } : {}),

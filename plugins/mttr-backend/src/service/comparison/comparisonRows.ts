@@ -95,6 +95,8 @@ export interface ComparisonFilters {
   lifecycle?: string;
   tag?: string;
   search?: string;
+  /** Comma-separated change failure bands; `none`: rows without a rate. */
+  changeFailureBand?: string;
 }
 
 function refOf(value: string, defaultKind: string): string {
@@ -156,6 +158,35 @@ export function searchMatcher(
   return row =>
     lowerNameOf(row).includes(needle) ||
     row.entityRef.toLocaleLowerCase('en-US').includes(needle);
+}
+
+const CHANGE_FAILURE_BANDS = ['elite', 'high', 'medium', 'low', 'none'];
+
+/**
+ * Whether a row's change failure rate is in one of the bands (comma-
+ * separated `elite,high,medium,low,none`; `none` is a row without a rate);
+ * every row when none are given.
+ *
+ * @internal
+ */
+export function changeFailureBandMatcher(
+  bands: string | undefined,
+): (row: ComparisonRow) => boolean {
+  const wanted = (bands ?? '')
+    .split(',')
+    .map(b => b.trim().toLocaleLowerCase('en-US'))
+    .filter(Boolean);
+  if (wanted.length === 0) {
+    return () => true;
+  }
+  const unknown = wanted.filter(b => !CHANGE_FAILURE_BANDS.includes(b));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `changeFailureBand: '${unknown[0]}' is not one of ${CHANGE_FAILURE_BANDS.join(', ')}`,
+    );
+  }
+  const set = new Set(wanted);
+  return row => set.has(row.figures.deployments.band ?? 'none');
 }
 
 function sortValue(

@@ -250,6 +250,7 @@ export class IncidentsService {
         ...(derived.impactStartedAtMs !== undefined
           ? { impactStartedAt: iso(derived.impactStartedAtMs) }
           : {}),
+        ...(derived.causedBy ? { causedBy: derived.causedBy } : {}),
         startedAt: iso(derived.startMs)!,
         ...(derived.resolvedAtMs !== undefined
           ? { resolvedAt: iso(derived.resolvedAtMs) }

@@ -14,7 +14,7 @@ import { KEY_COLUMN_LENGTH, storableString } from '../input/storableText';
 export const MAX_EVENTS_PER_BATCH = 1000;
 
 /** An instant within the plausible times, in epoch ms. */
-function instant(times: PlausibleTimes) {
+export function instant(times: PlausibleTimes) {
   return z.string().transform((text, ctx) => {
     const parsed = times.parse(text);
     if ('problem' in parsed) {
@@ -27,7 +27,7 @@ function instant(times: PlausibleTimes) {
 
 const key = storableString({ min: 1, max: KEY_COLUMN_LENGTH });
 
-const httpUrl = storableString({ max: 2048 }).refine(isSafeHttpUrl, {
+export const httpUrl = storableString({ max: 2048 }).refine(isSafeHttpUrl, {
   message: 'must be an http(s) URL',
 });
 
@@ -73,6 +73,8 @@ function batchSchema(times: PlausibleTimes) {
     mappingKeys: z.array(key).max(100).optional(),
     review: reviewSchema(times).optional(),
     actionItems: actionItemsSchema.optional(),
+    // The deployment that caused it: an explicit change-failure link.
+    causedBy: z.object({ source: key, deploymentId: key }).optional(),
   });
 
   const eventSchema = z.object({
@@ -92,7 +94,7 @@ function batchSchema(times: PlausibleTimes) {
 }
 
 /** `events[3].incident.severity` */
-function pathText(path: Array<string | number>): string {
+export function pathText(path: Array<string | number>): string {
   return path.reduce<string>((text, part) => {
     if (typeof part === 'number') {
       return `${text}[${part}]`;

@@ -89,6 +89,9 @@ export function deriveIncident(
       : undefined,
     review: attributes.review as DerivedIncident['review'],
     actionItems: attributes.actionItems as DerivedIncident['actionItems'],
+    ...(attributes.causedBy
+      ? { causedBy: attributes.causedBy as DerivedIncident['causedBy'] }
+      : {}),
     timeline: sorted.map(e => ({
       eventId: e.eventId,
       type: e.type,

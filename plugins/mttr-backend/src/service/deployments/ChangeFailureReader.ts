@@ -1,0 +1,287 @@
+import {
+  DeploymentFigures,
+  RecoveryDefinition,
+  Severity,
+} from '@mttr-backstage/plugin-mttr-common';
+import {
+  DeploymentStore,
+  StoredDeployment,
+  keyOfDeployment,
+} from '../../database/deployments/DeploymentStore';
+import {
+  IncidentKey,
+  IncidentStore,
+  UnitGroup,
+} from '../../database/IncidentStore';
+import { groupKeyOf } from '../recovery';
+import {
+  StabilityQuery,
+  StabilityReader,
+  StabilityScope,
+} from '../stability/Stability';
+import {
+  ChangeFailureRules,
+  DeploymentEvaluation,
+  LIVE_STATUSES,
+  LinkableIncident,
+  deploymentFiguresOf,
+  evaluateDeployments,
+  isLive,
+  linkableIncidentOf,
+} from './changeFailures';
+
+/** A deployment with what the rules make of it. */
+export interface EvaluatedDeployment {
+  deployment: StoredDeployment;
+  evaluation: DeploymentEvaluation;
+}
+
+/**
+ * Reads what the change failure rules need from the stores and applies them
+ * (changeFailures.ts): the deployment figures of every figure-bearing
+ * answer (through Stability) and the evaluation of listed deployments.
+ *
+ * A deployment's evaluation does not depend on the scope it is read for:
+ * it is a change failure through any of its entities, and it counts once
+ * in a scope with any of them.
+ *
+ * @internal
+ */
+export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
+  constructor(
+    private readonly options: {
+      deployments: DeploymentStore;
+      incidents: IncidentStore;
+      rules: ChangeFailureRules;
+    },
+  ) {}
+
+  get rules(): ChangeFailureRules {
+    return this.options.rules;
+  }
+
+  async read(
+    query: StabilityQuery,
+    scopes: StabilityScope[],
+  ): Promise<Map<string, DeploymentFigures>> {
+    const refs = [...new Set(scopes.flatMap(s => s.entityRefs))];
+    const result = new Map<string, DeploymentFigures>();
+    if (refs.length === 0) return result;
+    const evaluated = await this.evaluateWindow(query, query.window, refs);
+    for (const scope of scopes) {
+      const inScope = new Set(scope.entityRefs);
+      result.set(
+        scope.key,
+        deploymentFiguresOf(
+          evaluated.filter(e =>
+            e.deployment.entityRefs.some(ref => inScope.has(ref)),
+          ),
+          query.window,
+          this.rules,
+        ),
+      );
+    }
+    return result;
+  }
+
+  async readAll(
+    query: StabilityQuery,
+  ): Promise<Map<string, DeploymentFigures>> {
+    const evaluated = await this.evaluateWindow(query, query.window, undefined);
+    const byEntity = new Map<string, EvaluatedDeployment[]>();
+    for (const e of evaluated) {
+      for (const ref of e.deployment.entityRefs) {
+        byEntity.set(ref, [...(byEntity.get(ref) ?? []), e]);
+      }
+    }
+    const result = new Map<string, DeploymentFigures>();
+    for (const [ref, list] of byEntity) {
+      result.set(ref, deploymentFiguresOf(list, query.window, this.rules));
+    }
+    return result;
+  }
+
+  async readBuckets(
+    query: Omit<StabilityQuery, 'window'>,
+    entityRef: string,
+    windows: Array<{ from: Date; to: Date }>,
+  ): Promise<DeploymentFigures[]> {
+    if (windows.length === 0) return [];
+    // One read over the whole span; each bucket takes its deployments.
+    const span = {
+      from: new Date(Math.min(...windows.map(w => w.from.getTime()))),
+      to: new Date(Math.max(...windows.map(w => w.to.getTime()))),
+    };
+    const evaluated = await this.evaluateWindow(query, span, [entityRef]);
+    return windows.map(window =>
+      deploymentFiguresOf(evaluated, window, this.rules),
+    );
+  }
+
+  /** The live deployments finished in the window, of the entities when given, evaluated. */
+  private async evaluateWindow(
+    query: Omit<StabilityQuery, 'window'>,
+    window: { from: Date; to: Date },
+    entityRefs: string[] | undefined,
+  ): Promise<EvaluatedDeployment[]> {
+    const deployments = await this.options.deployments.readFinishedDeployments({
+      statuses: LIVE_STATUSES,
+      environments: this.rules.environments,
+      fromMs: window.from.getTime(),
+      toMs: window.to.getTime(),
+      entityRefs,
+    });
+    return this.evaluate(deployments, query.definition, query.severities);
+  }
+
+  /**
+   * Applies the rules to the deployments under the definition (incidents of
+   * the severities only, when given), reading what the rules compare them
+   * with: the other live deployments to their entities up to the last
+   * window's end, the deployments that roll them back, the incidents that
+   * name them, and the incidents of their entities that start within a
+   * window after them.
+   */
+  async evaluate(
+    deployments: StoredDeployment[],
+    definition: RecoveryDefinition,
+    severities?: Severity[],
+  ): Promise<EvaluatedDeployment[]> {
+    const live = deployments.filter(d => isLive(d, this.rules));
+    if (live.length === 0) {
+      return this.evaluated(deployments, {
+        others: [],
+        rollbacks: [],
+        incidents: [],
+      });
+    }
+    const { linkWindowMs } = this.rules;
+    const entities = [...new Set(live.flatMap(d => d.entityRefs))];
+    const firstMs = Math.min(...live.map(d => d.finishedAtMs!));
+    const lastMs = Math.max(...live.map(d => d.finishedAtMs!));
+    const refs = live.map(d => ({
+      source: d.source,
+      deploymentId: d.deploymentId,
+    }));
+
+    const [others, rollbacks, explicitKeys, windowKeys] = await Promise.all([
+      linkWindowMs === undefined
+        ? Promise.resolve([])
+        : this.options.deployments.readFinishedDeployments({
+            statuses: LIVE_STATUSES,
+            environments: this.rules.environments,
+            fromMs: firstMs,
+            toMs: lastMs + linkWindowMs,
+            entityRefs: entities,
+          }),
+      this.options.deployments.readRollbacksOf(refs),
+      this.options.incidents.findIncidentsCausedBy(refs),
+      linkWindowMs === undefined
+        ? Promise.resolve([])
+        : this.windowIncidentKeys(definition, entities, {
+            fromMs: firstMs,
+            toMs: lastMs + linkWindowMs,
+          }),
+    ]);
+    const incidents = await this.linkableIncidents(
+      [...explicitKeys, ...windowKeys],
+      definition,
+      severities,
+    );
+    return this.evaluated(deployments, { others, rollbacks, incidents });
+  }
+
+  private evaluated(
+    deployments: StoredDeployment[],
+    input: {
+      others: StoredDeployment[];
+      rollbacks: StoredDeployment[];
+      incidents: LinkableIncident[];
+    },
+  ): EvaluatedDeployment[] {
+    const evaluations = evaluateDeployments(
+      { deployments, ...input },
+      this.rules,
+    );
+    return deployments.map(deployment => ({
+      deployment,
+      evaluation: evaluations.get(keyOfDeployment(deployment))!,
+    }));
+  }
+
+  /** Incidents with counted units of the entities starting in the span. */
+  private async windowIncidentKeys(
+    definition: RecoveryDefinition,
+    entityRefs: string[],
+    span: { fromMs: number; toMs: number },
+  ): Promise<IncidentKey[]> {
+    const units = await this.options.incidents.readUnits({
+      definitionId: definition.id,
+      fromMs: span.fromMs,
+      toMs: span.toMs,
+      entityRefs,
+      withIncidentKeys: true,
+    });
+    const keys = new Set<string>();
+    for (const unit of units) {
+      if (unit.outcome !== 'counted') continue;
+      for (const key of unit.incidentKeys ?? []) keys.add(key);
+    }
+    return [...keys].map(key => {
+      const slash = key.indexOf('/');
+      return { source: key.slice(0, slash), incidentId: key.slice(slash + 1) };
+    });
+  }
+
+  /**
+   * The incidents as the rules see them: from all their units under the
+   * definition (of all their entities), of the severities when given.
+   */
+  private async linkableIncidents(
+    keys: IncidentKey[],
+    definition: RecoveryDefinition,
+    severities?: Severity[],
+  ): Promise<LinkableIncident[]> {
+    if (keys.length === 0) return [];
+    const stored = await this.options.incidents.readIncidents(keys);
+    const groups: UnitGroup[] = [];
+    for (const incident of stored.values()) {
+      for (const entityRef of incident.entityRefs) {
+        groups.push({
+          definitionId: definition.id,
+          entityRef,
+          groupKey: groupKeyOf(definition, incident.derived),
+        });
+      }
+    }
+    const units = await this.options.incidents.readUnitsOfGroups(groups);
+    const unitsOf = new Map<string, typeof units>();
+    for (const unit of units) {
+      if (
+        severities &&
+        severities.length > 0 &&
+        !(unit.severity && severities.includes(unit.severity))
+      ) {
+        continue;
+      }
+      for (const key of unit.incidentKeys) {
+        unitsOf.set(key, [...(unitsOf.get(key) ?? []), unit]);
+      }
+    }
+    const result: LinkableIncident[] = [];
+    for (const [key, { derived, entityRefs }] of stored) {
+      const linkable = linkableIncidentOf(
+        {
+          source: derived.source,
+          incidentId: derived.incidentId,
+          ...(derived.title ? { title: derived.title } : {}),
+          entityRefs,
+          ...(derived.causedBy ? { causedBy: derived.causedBy } : {}),
+        },
+        unitsOf.get(key) ?? [],
+      );
+      if (linkable) result.push(linkable);
+    }
+    return result;
+  }
+}
