@@ -217,6 +217,7 @@ describe('deployments and the levers of recovery with demo data', () => {
     await dialog.waitFor();
     await dialog.getByText(title).first().waitFor();
     await dialog.getByTestId('mttr-incident-timeline').waitFor();
+    await page.waitForTimeout(500); // the dialog fades in
     await screenshot(page, 'mttr-stability-linked-incident');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
