@@ -56,6 +56,7 @@ const USER_PACKAGES = [
   'plugins/mttr-backend',
   'plugins/mttr-backend-module-pagerduty',
   'plugins/mttr-backend-module-alertmanager',
+  'plugins/mttr-backend-module-github',
   'plugins/mttr',
 ];
 
@@ -246,6 +247,9 @@ function writeScratchPackages(scratch, tarballs) {
       ),
       '@mttr-backstage/plugin-mttr-backend-module-alertmanager': tarball(
         '@mttr-backstage/plugin-mttr-backend-module-alertmanager',
+      ),
+      '@mttr-backstage/plugin-mttr-backend-module-github': tarball(
+        '@mttr-backstage/plugin-mttr-backend-module-github',
       ),
       '@mttr-backstage/plugin-mttr-backend-module-pagerduty': tarball(
         '@mttr-backstage/plugin-mttr-backend-module-pagerduty',
@@ -734,6 +738,7 @@ async function checkConfigSchema(scratch) {
     '@mttr-backstage/plugin-mttr-backend',
     '@mttr-backstage/plugin-mttr-backend-module-pagerduty',
     '@mttr-backstage/plugin-mttr-backend-module-alertmanager',
+    '@mttr-backstage/plugin-mttr-backend-module-github',
   ]) {
     assert(found.includes(name), `no configuration schema from ${name}`);
   }

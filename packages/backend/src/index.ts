@@ -1,7 +1,8 @@
 /*
  * The demo portal's backend: the catalog with the demo entities, guest
  * sign-in, permissions (allow-all, see permissionPolicy.ts) and the mttr
- * plugin with its PagerDuty and Alertmanager incident sources.
+ * plugin with its PagerDuty and Alertmanager incident sources and its GitHub
+ * deployment source.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { mttrDemoDeploymentsModule } from './modules/mttrDemo/deploymentsModule';
@@ -29,6 +30,7 @@ backend.add(permissionPolicyModule);
 backend.add(import('@mttr-backstage/plugin-mttr-backend'));
 backend.add(import('@mttr-backstage/plugin-mttr-backend-module-pagerduty'));
 backend.add(import('@mttr-backstage/plugin-mttr-backend-module-alertmanager'));
+backend.add(import('@mttr-backstage/plugin-mttr-backend-module-github'));
 backend.add(mttrDemoAccessModule);
 backend.add(import('./modules/mttrDemo')); // demo incidents (mttr.demo.enabled)
 backend.add(mttrDemoDeploymentsModule); // demo deployments (mttr.demo.enabled)

@@ -17,5 +17,6 @@ backend.add(permissionPolicyModule);
 backend.add(import('@mttr-backstage/plugin-mttr-backend'));
 backend.add(import('@mttr-backstage/plugin-mttr-backend-module-pagerduty'));
 backend.add(import('@mttr-backstage/plugin-mttr-backend-module-alertmanager'));
+backend.add(import('@mttr-backstage/plugin-mttr-backend-module-github'));
 
 backend.start();
