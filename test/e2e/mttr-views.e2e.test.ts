@@ -151,9 +151,11 @@ describe('the recovery views with demo data', () => {
       /within noise \(p = |, p [=<] |not tested|no recoveries in the previous window/,
     );
 
+    // The incidents' table: its "Counted (definition)" column names it (the
+    // deployments' table says "incident started … after" and "not counted").
     const firstIncident = page
       .locator('table')
-      .filter({ hasText: 'Started' })
+      .filter({ has: page.getByText(/^Counted \(/) })
       .locator('tbody tr')
       .first();
     await firstIncident.getByRole('button').first().click();

@@ -5,6 +5,7 @@
  * deployment source.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { mttrDemoDeploymentsModule } from './modules/mttrDemo/deploymentsModule';
 import { mttrDemoAccessModule } from './modules/mttrDemoAccess';
 import { permissionPolicyModule } from './permissionPolicy';
 import { rootHttpRouterWithStartupGate } from './startupGate';
@@ -32,5 +33,6 @@ backend.add(import('@mttr-backstage/plugin-mttr-backend-module-alertmanager'));
 backend.add(import('@mttr-backstage/plugin-mttr-backend-module-github'));
 backend.add(mttrDemoAccessModule);
 backend.add(import('./modules/mttrDemo')); // demo incidents (mttr.demo.enabled)
+backend.add(mttrDemoDeploymentsModule); // demo deployments (mttr.demo.enabled)
 
 backend.start();

@@ -11,6 +11,7 @@ import {
   Severity,
 } from '@mttr-backstage/plugin-mttr-common';
 import { ONGOING, SERVICES, ServiceProfile } from './serviceProfiles';
+import { hash, logNormal, pick, poisson, prng } from './seededRandom';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -32,65 +33,26 @@ export const DEMO_SOURCE = 'pagerduty';
 /** Ids of the incidents the demo keeps open start with this. */
 export const ONGOING_PREFIX = 'demo-ongoing-';
 
-/** Mulberry32: small, fast and the same everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hash(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) {
-    h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  }
-  return h >>> 0;
-}
-
-function pick<T>(random: () => number, weighted: Array<[T, number]>): T {
-  const total = weighted.reduce((sum, [, w]) => sum + w, 0);
-  let r = random() * total;
-  for (const [value, weight] of weighted) {
-    r -= weight;
-    if (r < 0) {
-      return value;
-    }
-  }
-  return weighted[weighted.length - 1][0];
-}
-
-function poisson(random: () => number, mean: number): number {
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k += 1;
-    p *= random();
-  }
-  return k;
-}
-
-function logNormal(random: () => number, median: number, spread: number) {
-  // Box-Muller.
-  const u = Math.max(random(), 1e-9);
-  const v = random();
-  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  return median * Math.exp(spread * z);
-}
-
 const iso = (ms: number) => new Date(ms).toISOString();
 const seconds = (ms: number) => Math.round(ms / 1000) * 1000;
 
-interface DemoIncident {
+/**
+ * One generated incident: its events, and what the deployments and the
+ * levers (demoDeployments.ts, demoLevers.ts) build on.
+ */
+export interface DemoIncident {
   id: string;
   events: IncidentEvent[];
   /** When its last event happens: it is only sent once that is past. */
   completeAt: number;
+  /** The service it belongs to (by name); undefined for the unmapped ones. */
+  service?: string;
+  startMs: number;
+  /** The first resolution. */
+  resolvedMs: number;
+  severity: Severity;
+  labels: string[];
+  reopened: boolean;
 }
 
 /**
@@ -163,7 +125,17 @@ function buildIncident(
     add('resolved', again, 'resolved-2');
     completeAt = again;
   }
-  return { id, events, completeAt };
+  return {
+    id,
+    events,
+    completeAt,
+    service: service.name,
+    startMs,
+    resolvedMs: resolvedAt,
+    severity: options.severity,
+    labels: options.labels,
+    reopened: options.reopen,
+  };
 }
 
 /** The incidents of one service on one UTC day (by days since the epoch). */
@@ -233,27 +205,35 @@ function unmappedOfDay(day: number): DemoIncident[] {
     system: 'platform',
     titles: ['Nightly export failed'],
   };
-  return [
-    buildIncident(legacy, {
-      id: `demo-plegacy-${day}`,
-      startMs: seconds(day * DAY + random() * DAY),
-      durationMs: (20 + random() * 120) * MINUTE,
-      random,
-      severity: 'sev4',
-      title: 'Nightly export failed',
-      fingerprint: 'legacy-batch:export',
-      labels: [],
-      reopen: false,
-      mappingKey: 'pagerduty:service:PLEGACY',
-    }),
-  ];
+  const incident = buildIncident(legacy, {
+    id: `demo-plegacy-${day}`,
+    startMs: seconds(day * DAY + random() * DAY),
+    durationMs: (20 + random() * 120) * MINUTE,
+    random,
+    severity: 'sev4',
+    title: 'Nightly export failed',
+    fingerprint: 'legacy-batch:export',
+    labels: [],
+    reopen: false,
+    mappingKey: 'pagerduty:service:PLEGACY',
+  });
+  return [{ ...incident, service: undefined }];
 }
 
+/**
+ * The id of the open demo incident with that key (see ONGOING) in the
+ * twelve-hour block of `nowMs`.
+ */
+export function ongoingIncidentId(key: string, nowMs: number): string {
+  return `${ONGOING_PREFIX}${key}-${Math.floor(nowMs / ONGOING_BLOCK)}`;
+}
+
+/** The demo's open incidents now: one set per twelve-hour block. */
 export function ongoingIncidents(nowMs: number): DemoIncident[] {
   const block = Math.floor(nowMs / ONGOING_BLOCK);
   return ONGOING.map(o => {
     const service = SERVICES.find(s => s.name === o.service)!;
-    const id = `${ONGOING_PREFIX}${o.key}-${block}`;
+    const id = ongoingIncidentId(o.key, nowMs);
     // The first seeding of the block fixes the times; later ones in the
     // same block repeat the event ids and are dropped as duplicates.
     const startMs = seconds(
@@ -290,7 +270,17 @@ export function ongoingIncidents(nowMs: number): DemoIncident[] {
         ),
       });
     });
-    return { id, events, completeAt: startMs };
+    return {
+      id,
+      events,
+      completeAt: startMs,
+      service: service.name,
+      startMs,
+      resolvedMs: Number.POSITIVE_INFINITY,
+      severity: o.severity,
+      labels: [],
+      reopened: false,
+    };
   });
 }
 
@@ -301,21 +291,35 @@ export function ongoingIncidents(nowMs: number): DemoIncident[] {
  * one gives the same events plus newer ones, so seeding is idempotent.
  */
 export function demoHistory(nowMs: number): IncidentEvent[] {
+  return [
+    ...completedIncidents(nowMs).flatMap(i => i.events),
+    ...ongoingIncidents(nowMs).flatMap(i => i.events),
+  ];
+}
+
+/**
+ * The incidents of the last {@link DEMO_HISTORY_DAYS} days that have fully
+ * happened by `nowMs` (not the open ones), by day.
+ */
+export function completedIncidents(nowMs: number): DemoIncident[] {
+  return generatedIncidents(nowMs).filter(i => i.completeAt <= nowMs);
+}
+
+/**
+ * Every incident of the days of the last {@link DEMO_HISTORY_DAYS} days up
+ * to and including today's, also those that have not happened yet (today
+ * later, or still going on), by day.
+ */
+export function generatedIncidents(nowMs: number): DemoIncident[] {
   const today = Math.floor(nowMs / DAY);
-  const events: IncidentEvent[] = [];
+  const incidents: DemoIncident[] = [];
   for (let day = today - DEMO_HISTORY_DAYS; day <= today; day++) {
-    const incidents = [
+    incidents.push(
       ...SERVICES.flatMap(s => incidentsOfDay(s, day)),
       ...unmappedOfDay(day),
-    ];
-    for (const incident of incidents) {
-      if (incident.completeAt <= nowMs) {
-        events.push(...incident.events);
-      }
-    }
+    );
   }
-  events.push(...ongoingIncidents(nowMs).flatMap(i => i.events));
-  return events;
+  return incidents;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   catalogHoldsDemo,
   closeEarlierOngoing,
   seedDemoHistory,
+  seedDemoIncidentUpdates,
 } from './seedDemoIncidents';
 
 /** How long start-up waits for the plugin to map the history. */
@@ -19,7 +20,9 @@ const MAPPED_WAIT_MS = 15_000;
 
 /**
  * The demo portal's incidents: about six months of generated history for
- * the twelve demo services, fed to the mttr plugin as an incident source
+ * the twelve demo services (with what came after: reviews, action items,
+ * the deployments that caused them, game days and automated recoveries),
+ * fed to the mttr plugin as an incident source
  * when `mttr.demo.enabled` is true (see packages/backend/config.d.ts).
  *
  * The source takes the sink the plugin connects it to. The history is sent
@@ -76,6 +79,7 @@ export function createMttrDemoIncidentsModule(
             }
             const nowMs = options.now?.() ?? Date.now();
             await seedDemoHistory({ sink, logger, nowMs });
+            await seedDemoIncidentUpdates({ sink, logger, nowMs });
             const closing = closeEarlierOngoing({
               sink,
               auth,

@@ -17,7 +17,9 @@ import {
 } from '@mttr-backstage/plugin-mttr-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { IncidentEventSink } from '@mttr-backstage/plugin-mttr-node';
+import { demoChanges } from './demoDeployments';
 import { closingEvents, demoHistory, ongoingIncidents } from './demoHistory';
+import { demoLeverEvents } from './demoLevers';
 import { SERVICES } from './serviceProfiles';
 
 /** The catalog entities the demo history is for. */
@@ -42,6 +44,35 @@ export async function seedDemoHistory(options: {
     `Demo incidents: ${total.accepted} events added, ${total.duplicates} already there`,
   );
   return total;
+}
+
+/**
+ * Sends what happened to the demo incidents after they were raised, up to
+ * now: the deployments their responders named (`causedBy`), their reviews
+ * and action items, game days and automated recoveries, all as `updated`
+ * events. Apart from the history, so that a plugin that refuses them (an
+ * older one, without `updated` events) still gets the history.
+ */
+export async function seedDemoIncidentUpdates(options: {
+  sink: IncidentEventSink;
+  logger: LoggerService;
+  nowMs: number;
+}): Promise<IngestResult> {
+  const { nowMs, logger } = options;
+  const events = [
+    ...demoChanges(nowMs).causedByEvents,
+    ...demoLeverEvents(nowMs),
+  ];
+  try {
+    const total = await ingestAll(options.sink, events);
+    logger.info(
+      `Demo incident updates (causes, reviews, labels): ${total.accepted} events added, ${total.duplicates} already there`,
+    );
+    return total;
+  } catch (error) {
+    logger.warn(`Demo incident updates not taken: ${error}`);
+    return { accepted: 0, duplicates: 0 };
+  }
 }
 
 /**
