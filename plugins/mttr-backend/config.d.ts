@@ -174,7 +174,9 @@ export interface Config {
         /**
          * Labels that make an incident a drill, measured apart (even when
          * the definition's excludeLabels leave it out); default
-         * `[drill, game-day]`.
+         * `[drill, game-day]`. The Recovery tab reads them too, to mark
+         * the incidents they put among the drills.
+         * @visibility frontend
          */
         labels?: string[];
       };
@@ -182,7 +184,9 @@ export interface Config {
       automation?: {
         /**
          * Labels of incidents that were remediated automatically; default
-         * `[auto-remediated]`.
+         * `[auto-remediated]`. The Recovery tab reads them too, to mark
+         * the incidents they put among the automated ones.
+         * @visibility frontend
          */
         labels?: string[];
       };
