@@ -5,6 +5,7 @@ import {
 import { Knex } from 'knex';
 import {
   IncidentKey,
+  IncidentLinkFacts,
   Page,
   StoredIncident,
   keyOfIncident,
@@ -44,6 +45,52 @@ export class IncidentTable {
           result.set(
             keyOfIncident({ source, incidentId: row.incident_id }),
             storedIncidentOf(row),
+          );
+        }
+      }
+    }
+    return result;
+  }
+
+  async readIncidentLinkFacts(
+    keys: IncidentKey[],
+  ): Promise<Map<string, IncidentLinkFacts>> {
+    const result = new Map<string, IncidentLinkFacts>();
+    for (const [source, ids] of bySource(keys)) {
+      for (const chunk of chunks(ids, IN_CHUNK)) {
+        const rows: Array<{
+          incident_id: string;
+          entity_refs: string;
+          fingerprint: string | null;
+          caused_by_source: string | null;
+          caused_by_deployment_id: string | null;
+        }> = await this.db('mttr_incidents')
+          .select(
+            'incident_id',
+            'entity_refs',
+            'fingerprint',
+            'caused_by_source',
+            'caused_by_deployment_id',
+          )
+          .where('source', source)
+          .whereIn('incident_id', chunk);
+        for (const row of rows) {
+          const facts: IncidentLinkFacts = {
+            entityRefs: JSON.parse(row.entity_refs) as string[],
+          };
+          if (row.fingerprint !== null) facts.fingerprint = row.fingerprint;
+          if (
+            row.caused_by_source !== null &&
+            row.caused_by_deployment_id !== null
+          ) {
+            facts.causedBy = {
+              source: row.caused_by_source,
+              deploymentId: row.caused_by_deployment_id,
+            };
+          }
+          result.set(
+            keyOfIncident({ source, incidentId: row.incident_id }),
+            facts,
           );
         }
       }

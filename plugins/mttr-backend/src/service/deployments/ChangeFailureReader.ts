@@ -11,6 +11,7 @@ import {
 import {
   IncidentKey,
   IncidentStore,
+  LinkUnit,
   UnitGroup,
 } from '../../database/IncidentStore';
 import { groupKeyOf } from '../recovery';
@@ -90,8 +91,13 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
     const evaluated = await this.evaluateWindow(query, query.window, undefined);
     const byEntity = new Map<string, EvaluatedDeployment[]>();
     for (const e of evaluated) {
-      for (const ref of e.deployment.entityRefs) {
-        byEntity.set(ref, [...(byEntity.get(ref) ?? []), e]);
+      for (const ref of new Set(e.deployment.entityRefs)) {
+        let list = byEntity.get(ref);
+        if (!list) {
+          list = [];
+          byEntity.set(ref, list);
+        }
+        list.push(e);
       }
     }
     const result = new Map<string, DeploymentFigures>();
@@ -131,7 +137,12 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
       toMs: window.to.getTime(),
       entityRefs,
     });
-    return this.evaluate(deployments, query.definition, query.severities);
+    return this.evaluateWith(
+      deployments,
+      query.definition,
+      query.severities,
+      false,
+    );
   }
 
   /**
@@ -146,6 +157,20 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
     deployments: StoredDeployment[],
     definition: RecoveryDefinition,
     severities?: Severity[],
+  ): Promise<EvaluatedDeployment[]> {
+    return this.evaluateWith(deployments, definition, severities, true);
+  }
+
+  /**
+   * {@link ChangeFailureReader.evaluate}; with `withTitles` false, the
+   * linked incidents lack their titles (the figures do not show them), so
+   * that no derived incident is read.
+   */
+  private async evaluateWith(
+    deployments: StoredDeployment[],
+    definition: RecoveryDefinition,
+    severities: Severity[] | undefined,
+    withTitles: boolean,
   ): Promise<EvaluatedDeployment[]> {
     const live = deployments.filter(d => isLive(d, this.rules));
     if (live.length === 0) {
@@ -187,6 +212,7 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
       [...explicitKeys, ...windowKeys],
       definition,
       severities,
+      withTitles,
     );
     return this.evaluated(deployments, { others, rollbacks, incidents });
   }
@@ -235,51 +261,75 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
 
   /**
    * The incidents as the rules see them: from all their units under the
-   * definition (of all their entities), of the severities when given.
+   * definition (of all their entities), of the severities when given. With
+   * titles, from the derived incidents; without, from the columns their
+   * link facts are kept in (the same facts, a fraction of the reading).
    */
   private async linkableIncidents(
     keys: IncidentKey[],
     definition: RecoveryDefinition,
-    severities?: Severity[],
+    severities: Severity[] | undefined,
+    withTitles: boolean,
   ): Promise<LinkableIncident[]> {
     if (keys.length === 0) return [];
-    const stored = await this.options.incidents.readIncidents(keys);
-    const groups: UnitGroup[] = [];
-    for (const incident of stored.values()) {
-      for (const entityRef of incident.entityRefs) {
-        groups.push({
-          definitionId: definition.id,
-          entityRef,
-          groupKey: groupKeyOf(definition, incident.derived),
-        });
+    const facts = new Map<
+      string,
+      Omit<LinkableIncident, 'startMs' | 'recoveredMs'> & {
+        fingerprint?: string;
       }
-    }
-    const units = await this.options.incidents.readUnitsOfGroups(groups);
-    const unitsOf = new Map<string, typeof units>();
-    for (const unit of units) {
-      if (
-        severities &&
-        severities.length > 0 &&
-        !(unit.severity && severities.includes(unit.severity))
-      ) {
-        continue;
-      }
-      for (const key of unit.incidentKeys) {
-        unitsOf.set(key, [...(unitsOf.get(key) ?? []), unit]);
-      }
-    }
-    const result: LinkableIncident[] = [];
-    for (const [key, { derived, entityRefs }] of stored) {
-      const linkable = linkableIncidentOf(
-        {
+    >();
+    if (withTitles) {
+      for (const [
+        key,
+        { derived, entityRefs },
+      ] of await this.options.incidents.readIncidents(keys)) {
+        facts.set(key, {
           source: derived.source,
           incidentId: derived.incidentId,
           ...(derived.title ? { title: derived.title } : {}),
           entityRefs,
           ...(derived.causedBy ? { causedBy: derived.causedBy } : {}),
-        },
-        unitsOf.get(key) ?? [],
-      );
+          ...(derived.fingerprint ? { fingerprint: derived.fingerprint } : {}),
+        });
+      }
+    } else {
+      const read = await this.options.incidents.readIncidentLinkFacts(keys);
+      for (const [key, { entityRefs, fingerprint, causedBy }] of read) {
+        const slash = key.indexOf('/');
+        facts.set(key, {
+          source: key.slice(0, slash),
+          incidentId: key.slice(slash + 1),
+          entityRefs,
+          ...(causedBy ? { causedBy } : {}),
+          ...(fingerprint ? { fingerprint } : {}),
+        });
+      }
+    }
+    const groups: UnitGroup[] = [];
+    for (const incident of facts.values()) {
+      const groupKey = groupKeyOf(definition, incident);
+      for (const entityRef of incident.entityRefs) {
+        groups.push({ definitionId: definition.id, entityRef, groupKey });
+      }
+    }
+    const units = await this.options.incidents.readLinkUnitsOfGroups(groups);
+    const unitsOf = new Map<string, LinkUnit[]>();
+    const wanted =
+      severities && severities.length > 0 ? new Set(severities) : undefined;
+    for (const unit of units) {
+      if (wanted && !(unit.severity && wanted.has(unit.severity))) continue;
+      for (const key of unit.incidentKeys) {
+        let list = unitsOf.get(key);
+        if (!list) {
+          list = [];
+          unitsOf.set(key, list);
+        }
+        list.push(unit);
+      }
+    }
+    const result: LinkableIncident[] = [];
+    for (const [key, { fingerprint: _fingerprint, ...incident }] of facts) {
+      const linkable = linkableIncidentOf(incident, unitsOf.get(key) ?? []);
       if (linkable) result.push(linkable);
     }
     return result;
