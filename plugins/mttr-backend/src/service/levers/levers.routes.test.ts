@@ -6,6 +6,7 @@ import {
   component,
   startMttrTestBackend,
 } from '../../__testUtils__/mttrTestBackend';
+import { expectSortedBy } from '../../__testUtils__/comparisonSort';
 
 /**
  * The levers of recovery worked through the HTTP API, on every engine the
@@ -537,6 +538,43 @@ describe.each(databases.eachSupportedId())(
         emptyLevers(),
       ]);
     });
+
+    it.each([
+      {
+        sort: 'reviewCoverage',
+        valueOf: (r: any) => r.levers.reviews.coverage,
+        distinct: 2,
+      },
+      {
+        sort: 'openActionItems',
+        valueOf: (r: any) => r.levers.reviews.openActionItems,
+        distinct: 2,
+      },
+      {
+        // Only "access" has granted requests: its row comes first either way.
+        sort: 'medianTimeToAccessMs',
+        valueOf: (r: any) => r.levers.access.medianTimeToAccessMs,
+        distinct: 1,
+      },
+    ])(
+      'answers the comparison sorted by $sort, both ways, rows without a value last',
+      async ({ sort, valueOf, distinct }) => {
+        for (const order of ['asc', 'desc'] as const) {
+          const res = await backend.get(
+            `/metrics/comparison?definition=resolved&from=${WINDOW.from}&to=${WINDOW.to}&limit=100&sort=${sort}&order=${order}`,
+          );
+          expect(res.body.error?.message ?? res.status).toBe(200);
+          const values = expectSortedBy(res.body.items, valueOf, order);
+          expect(
+            new Set(values.filter(v => v !== null)).size,
+          ).toBeGreaterThanOrEqual(distinct);
+          if (sort === 'medianTimeToAccessMs') {
+            expect(res.body.items[0].entityRef).toBe(ref('access'));
+            expect(values).toContain(null);
+          }
+        }
+      },
+    );
 
     it('takes updated events as attributes only: no start, no step of recovery', async () => {
       const res = await backend.get(
