@@ -56,42 +56,55 @@ export class IncidentTable {
     keys: IncidentKey[],
   ): Promise<Map<string, IncidentLinkFacts>> {
     const result = new Map<string, IncidentLinkFacts>();
+    const factsOf = (
+      entityRefs: unknown,
+      fingerprint: unknown,
+      causedBySource: unknown,
+      causedByDeploymentId: unknown,
+    ): IncidentLinkFacts => {
+      const facts: IncidentLinkFacts = {
+        entityRefs: JSON.parse(entityRefs as string) as string[],
+      };
+      if (fingerprint !== null) facts.fingerprint = fingerprint as string;
+      if (causedBySource !== null && causedByDeploymentId !== null) {
+        facts.causedBy = {
+          source: causedBySource as string,
+          deploymentId: causedByDeploymentId as string,
+        };
+      }
+      return facts;
+    };
     for (const [source, ids] of bySource(keys)) {
       for (const chunk of chunks(ids, IN_CHUNK)) {
-        const rows: Array<{
-          incident_id: string;
-          entity_refs: string;
-          fingerprint: string | null;
-          caused_by_source: string | null;
-          caused_by_deployment_id: string | null;
-        }> = await this.db('mttr_incidents')
-          .select(
-            'incident_id',
-            'entity_refs',
-            'fingerprint',
-            'caused_by_source',
-            'caused_by_deployment_id',
-          )
-          .where('source', source)
-          .whereIn('incident_id', chunk);
-        for (const row of rows) {
-          const facts: IncidentLinkFacts = {
-            entityRefs: JSON.parse(row.entity_refs) as string[],
-          };
-          if (row.fingerprint !== null) facts.fingerprint = row.fingerprint;
-          if (
-            row.caused_by_source !== null &&
-            row.caused_by_deployment_id !== null
-          ) {
-            facts.causedBy = {
-              source: row.caused_by_source,
-              deploymentId: row.caused_by_deployment_id,
-            };
-          }
-          result.set(
-            keyOfIncident({ source, incidentId: row.incident_id }),
-            facts,
-          );
+        const rows = await this.dialect.selectRows(
+          this.db('mttr_incidents')
+            .select(
+              'incident_id',
+              'entity_refs',
+              'fingerprint',
+              'caused_by_source',
+              'caused_by_deployment_id',
+            )
+            .where('source', source)
+            .whereIn('incident_id', chunk),
+          {
+            fromArray: r => ({
+              incidentId: r[0] as string,
+              facts: factsOf(r[1], r[2], r[3], r[4]),
+            }),
+            fromObject: row => ({
+              incidentId: row.incident_id as string,
+              facts: factsOf(
+                row.entity_refs,
+                row.fingerprint,
+                row.caused_by_source,
+                row.caused_by_deployment_id,
+              ),
+            }),
+          },
+        );
+        for (const { incidentId, facts } of rows) {
+          result.set(keyOfIncident({ source, incidentId }), facts);
         }
       }
     }
