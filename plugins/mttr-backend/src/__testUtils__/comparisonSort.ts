@@ -1,5 +1,3 @@
-import { expect } from 'vitest';
-
 /**
  * Expects comparison rows in the order the comparison promises for a sort
  * field: rows with a value first, ordered by it in the order asked, ties
