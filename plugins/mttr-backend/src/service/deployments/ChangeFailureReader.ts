@@ -189,7 +189,7 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
       deploymentId: d.deploymentId,
     }));
 
-    const [others, rollbacks, explicitKeys, windowKeys] = await Promise.all([
+    const [others, rollbacks, explicitKeys, windowed] = await Promise.all([
       linkWindowMs === undefined
         ? Promise.resolve([])
         : this.options.deployments.readFinishedDeployments({
@@ -202,17 +202,18 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
       this.options.deployments.readRollbacksOf(refs),
       this.options.incidents.findIncidentsCausedBy(refs),
       linkWindowMs === undefined
-        ? Promise.resolve([])
-        : this.windowIncidentKeys(definition, entities, {
+        ? Promise.resolve({ keys: [], unitsOf: new Map<string, LinkUnit[]>() })
+        : this.windowUnits(definition, entities, {
             fromMs: firstMs,
             toMs: lastMs + linkWindowMs,
           }),
     ]);
     const incidents = await this.linkableIncidents(
-      [...explicitKeys, ...windowKeys],
+      [...explicitKeys, ...windowed.keys],
       definition,
       severities,
       withTitles,
+      windowed.unitsOf,
     );
     return this.evaluated(deployments, { others, rollbacks, incidents });
   }
@@ -235,12 +236,15 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
     }));
   }
 
-  /** Incidents with counted units of the entities starting in the span. */
-  private async windowIncidentKeys(
+  /**
+   * The incidents with counted units of the entities starting in the span,
+   * and the units read (filtered ones aside), by incident key.
+   */
+  private async windowUnits(
     definition: RecoveryDefinition,
     entityRefs: string[],
     span: { fromMs: number; toMs: number },
-  ): Promise<IncidentKey[]> {
+  ): Promise<{ keys: IncidentKey[]; unitsOf: Map<string, LinkUnit[]> }> {
     const units = await this.options.incidents.readUnits({
       definitionId: definition.id,
       fromMs: span.fromMs,
@@ -249,14 +253,37 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
       withIncidentKeys: true,
     });
     const keys = new Set<string>();
+    const unitsOf = new Map<string, LinkUnit[]>();
     for (const unit of units) {
-      if (unit.outcome !== 'counted') continue;
-      for (const key of unit.incidentKeys ?? []) keys.add(key);
+      const incidentKeys = unit.incidentKeys ?? [];
+      const linkUnit: LinkUnit = {
+        entityRef: unit.entityRef,
+        startMs: unit.startMs,
+        endMs: unit.endMs,
+        outcome: unit.outcome,
+        severity: unit.severity,
+        incidentKeys,
+      };
+      for (const key of incidentKeys) {
+        if (unit.outcome === 'counted') keys.add(key);
+        let list = unitsOf.get(key);
+        if (!list) {
+          list = [];
+          unitsOf.set(key, list);
+        }
+        list.push(linkUnit);
+      }
     }
-    return [...keys].map(key => {
-      const slash = key.indexOf('/');
-      return { source: key.slice(0, slash), incidentId: key.slice(slash + 1) };
-    });
+    return {
+      keys: [...keys].map(key => {
+        const slash = key.indexOf('/');
+        return {
+          source: key.slice(0, slash),
+          incidentId: key.slice(slash + 1),
+        };
+      }),
+      unitsOf,
+    };
   }
 
   /**
@@ -264,12 +291,19 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
    * definition (of all their entities), of the severities when given. With
    * titles, from the derived incidents; without, from the columns their
    * link facts are kept in (the same facts, a fraction of the reading).
+   *
+   * `known` are units already read, by incident key. Where each of an
+   * incident's entities has one of them, they are all its units that are
+   * not filtered out, and its units are not read again: with `extend`
+   * reopens an incident is in one unit per entity (its chain's). Filtered
+   * units never count, so those missing change nothing.
    */
   private async linkableIncidents(
     keys: IncidentKey[],
     definition: RecoveryDefinition,
     severities: Severity[] | undefined,
     withTitles: boolean,
+    known: Map<string, LinkUnit[]> = new Map(),
   ): Promise<LinkableIncident[]> {
     if (keys.length === 0) return [];
     const facts = new Map<
@@ -305,27 +339,48 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
         });
       }
     }
+    const complete = new Map<string, LinkUnit[]>();
     const groups: UnitGroup[] = [];
-    for (const incident of facts.values()) {
+    for (const [key, incident] of facts) {
+      const read = known.get(key);
+      if (
+        definition.reopens === 'extend' &&
+        read &&
+        read.length === incident.entityRefs.length &&
+        incident.entityRefs.every(ref => read.some(u => u.entityRef === ref))
+      ) {
+        complete.set(key, read);
+        continue;
+      }
       const groupKey = groupKeyOf(definition, incident);
       for (const entityRef of incident.entityRefs) {
         groups.push({ definitionId: definition.id, entityRef, groupKey });
       }
     }
-    const units = await this.options.incidents.readLinkUnitsOfGroups(groups);
+    const units =
+      groups.length === 0
+        ? []
+        : await this.options.incidents.readLinkUnitsOfGroups(groups);
     const unitsOf = new Map<string, LinkUnit[]>();
     const wanted =
       severities && severities.length > 0 ? new Set(severities) : undefined;
-    for (const unit of units) {
-      if (wanted && !(unit.severity && wanted.has(unit.severity))) continue;
-      for (const key of unit.incidentKeys) {
-        let list = unitsOf.get(key);
-        if (!list) {
-          list = [];
-          unitsOf.set(key, list);
-        }
-        list.push(unit);
+    const add = (key: string, unit: LinkUnit) => {
+      if (wanted && !(unit.severity && wanted.has(unit.severity))) return;
+      let list = unitsOf.get(key);
+      if (!list) {
+        list = [];
+        unitsOf.set(key, list);
       }
+      list.push(unit);
+    };
+    for (const unit of units) {
+      for (const key of unit.incidentKeys) {
+        // An incident whose units are known takes only those.
+        if (!complete.has(key)) add(key, unit);
+      }
+    }
+    for (const [key, list] of complete) {
+      for (const unit of list) add(key, unit);
     }
     const result: LinkableIncident[] = [];
     for (const [key, { fingerprint: _fingerprint, ...incident }] of facts) {
