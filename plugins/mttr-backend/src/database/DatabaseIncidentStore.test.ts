@@ -291,12 +291,12 @@ describe('DatabaseIncidentStore', () => {
       const byEntityAndStart = (
         a: { entityRef: string; startMs: number },
         b: { entityRef: string; startMs: number },
-      ) =>
-        a.entityRef === b.entityRef
-          ? a.startMs - b.startMs
-          : a.entityRef < b.entityRef
-            ? -1
-            : 1;
+      ) => {
+        if (a.entityRef !== b.entityRef) {
+          return a.entityRef < b.entityRef ? -1 : 1;
+        }
+        return a.startMs - b.startMs;
+      };
       const full = (await store.readUnitsOfGroups(groups)).sort(
         byEntityAndStart,
       );
