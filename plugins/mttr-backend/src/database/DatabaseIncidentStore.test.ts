@@ -246,6 +246,79 @@ describe('DatabaseIncidentStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'reads the link facts and link units that the whole incidents and units hold, on %s',
+    async databaseId => {
+      const { store, ingestion } = await setup(databaseId);
+      await ingestion.ingest([
+        ev('C', 'c1', 'triggered', 0, {
+          entityRefs: [
+            'component:default/payments',
+            'component:default/checkout',
+          ],
+          fingerprint: 'disk-full',
+          causedBy: { source: 'gh', deploymentId: 'd-7' },
+        }),
+        ev('C', 'c2', 'resolved', 30),
+        ev('D', 'd1', 'triggered', 10, {
+          entityRefs: ['component:default/payments'],
+          severity: 'sev1',
+        }),
+      ]);
+      const keys = [
+        { source: 'store', incidentId: 'C' },
+        { source: 'store', incidentId: 'D' },
+        { source: 'store', incidentId: 'missing' },
+      ];
+      const whole = await store.readIncidents(keys);
+      const facts = await store.readIncidentLinkFacts(keys);
+      expect([...facts.keys()].sort()).toEqual(['store/C', 'store/D']);
+      expect(facts.get('store/C')).toEqual({
+        entityRefs: whole.get('store/C')!.entityRefs,
+        fingerprint: 'disk-full',
+        causedBy: { source: 'gh', deploymentId: 'd-7' },
+      });
+      expect(facts.get('store/D')).toEqual({
+        entityRefs: ['component:default/payments'],
+      });
+
+      const groups = [...whole.values()].flatMap(({ derived, entityRefs }) =>
+        entityRefs.map(entityRef => ({
+          definitionId: 'resolved',
+          entityRef,
+          groupKey: `inc:${derived.source}/${derived.incidentId}`,
+        })),
+      );
+      const byEntityAndStart = (
+        a: { entityRef: string; startMs: number },
+        b: { entityRef: string; startMs: number },
+      ) => {
+        if (a.entityRef !== b.entityRef) {
+          return a.entityRef < b.entityRef ? -1 : 1;
+        }
+        return a.startMs - b.startMs;
+      };
+      const full = (await store.readUnitsOfGroups(groups)).sort(
+        byEntityAndStart,
+      );
+      // Two entities of C, one of D (open).
+      expect(full).toHaveLength(3);
+      expect(
+        (await store.readLinkUnitsOfGroups(groups)).sort(byEntityAndStart),
+      ).toEqual(
+        full.map(u => ({
+          entityRef: u.entityRef,
+          startMs: u.startMs,
+          endMs: u.endMs,
+          outcome: u.outcome,
+          severity: u.severity,
+          incidentKeys: u.incidentKeys,
+        })),
+      );
+      expect(full[2]).toMatchObject({ endMs: null, severity: 'sev1' });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'derives incidents, entities and units that the reads answer, on %s',
     async databaseId => {
       const { store, ingestion } = await setup(databaseId);

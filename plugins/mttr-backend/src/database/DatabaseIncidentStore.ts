@@ -12,8 +12,10 @@ import { EngineEvent, RecoveryUnit, UnitDigest } from '../domain';
 import {
   EntityMapping,
   IncidentKey,
+  IncidentLinkFacts,
   IncidentStore,
   LeverUnit,
+  LinkUnit,
   MetricUnit,
   Page,
   StoredEvent,
@@ -125,6 +127,12 @@ export class DatabaseIncidentStore implements IncidentStore {
     return this.incidents.findIncidentsByMappingKeys(mappingKeys);
   }
 
+  readIncidentLinkFacts(
+    keys: IncidentKey[],
+  ): Promise<Map<string, IncidentLinkFacts>> {
+    return this.incidents.readIncidentLinkFacts(keys);
+  }
+
   findIncidentsCausedBy(deployments: DeploymentRef[]): Promise<IncidentKey[]> {
     return this.incidents.findIncidentsCausedBy(deployments);
   }
@@ -171,6 +179,10 @@ export class DatabaseIncidentStore implements IncidentStore {
 
   readUnitsOfGroups(groups: UnitGroup[]): Promise<RecoveryUnit[]> {
     return this.units.readUnitsOfGroups(groups);
+  }
+
+  readLinkUnitsOfGroups(groups: UnitGroup[]): Promise<LinkUnit[]> {
+    return this.units.readLinkUnitsOfGroups(groups);
   }
 
   readUnits(options: {

@@ -93,6 +93,31 @@ export type LeverUnit = Pick<
 > & { levers: UnitLevers };
 
 /**
+ * A unit as the change failure rules read it (service/deployments): when
+ * it starts and recovers, whether it counts, and its incidents.
+ *
+ * @internal
+ */
+export type LinkUnit = Pick<
+  RecoveryUnit,
+  'entityRef' | 'startMs' | 'endMs' | 'outcome' | 'severity' | 'incidentKeys'
+>;
+
+/**
+ * What the change failure rules need of an incident beside its units: the
+ * entities it counts for, the fingerprint its units are grouped by, and
+ * the deployment it names. Read from columns, without its derived state.
+ *
+ * @internal
+ */
+export interface IncidentLinkFacts {
+  /** Normalised refs, sorted. */
+  entityRefs: string[];
+  fingerprint?: string;
+  causedBy?: DeploymentRef;
+}
+
+/**
  * A mapping key claimed by an entity: from its catalog annotations, or
  * stored by an administrator.
  *
@@ -145,6 +170,15 @@ export interface IncidentStore {
 
   /** The derived incidents that exist, by incident key. */
   readIncidents(keys: IncidentKey[]): Promise<Map<string, StoredIncident>>;
+
+  /**
+   * The link facts of the incidents that exist, by incident key: what
+   * {@link IncidentStore.readIncidents} would answer of them, without the
+   * derived state.
+   */
+  readIncidentLinkFacts(
+    keys: IncidentKey[],
+  ): Promise<Map<string, IncidentLinkFacts>>;
 
   /**
    * Writes the derived state, entities and mapping keys of the incidents,
@@ -212,6 +246,13 @@ export interface IncidentStore {
 
   /** Units of the groups (all entities of each). */
   readUnitsOfGroups(groups: UnitGroup[]): Promise<RecoveryUnit[]>;
+
+  /**
+   * The units of the groups, as the change failure rules read them: what
+   * {@link IncidentStore.readUnitsOfGroups} would answer of them, without
+   * the columns the rules do not need.
+   */
+  readLinkUnitsOfGroups(groups: UnitGroup[]): Promise<LinkUnit[]>;
 
   /**
    * Units of a definition starting in [fromMs, toMs), not filtered out by

@@ -5,6 +5,7 @@ import {
 import { Knex } from 'knex';
 import {
   IncidentKey,
+  IncidentLinkFacts,
   Page,
   StoredIncident,
   keyOfIncident,
@@ -45,6 +46,65 @@ export class IncidentTable {
             keyOfIncident({ source, incidentId: row.incident_id }),
             storedIncidentOf(row),
           );
+        }
+      }
+    }
+    return result;
+  }
+
+  async readIncidentLinkFacts(
+    keys: IncidentKey[],
+  ): Promise<Map<string, IncidentLinkFacts>> {
+    const result = new Map<string, IncidentLinkFacts>();
+    const factsOf = (
+      entityRefs: unknown,
+      fingerprint: unknown,
+      causedBySource: unknown,
+      causedByDeploymentId: unknown,
+    ): IncidentLinkFacts => {
+      const facts: IncidentLinkFacts = {
+        entityRefs: JSON.parse(entityRefs as string) as string[],
+      };
+      if (fingerprint !== null) facts.fingerprint = fingerprint as string;
+      if (causedBySource !== null && causedByDeploymentId !== null) {
+        facts.causedBy = {
+          source: causedBySource as string,
+          deploymentId: causedByDeploymentId as string,
+        };
+      }
+      return facts;
+    };
+    for (const [source, ids] of bySource(keys)) {
+      for (const chunk of chunks(ids, IN_CHUNK)) {
+        const rows = await this.dialect.selectRows(
+          this.db('mttr_incidents')
+            .select(
+              'incident_id',
+              'entity_refs',
+              'fingerprint',
+              'caused_by_source',
+              'caused_by_deployment_id',
+            )
+            .where('source', source)
+            .whereIn('incident_id', chunk),
+          {
+            fromArray: r => ({
+              incidentId: r[0] as string,
+              facts: factsOf(r[1], r[2], r[3], r[4]),
+            }),
+            fromObject: row => ({
+              incidentId: row.incident_id as string,
+              facts: factsOf(
+                row.entity_refs,
+                row.fingerprint,
+                row.caused_by_source,
+                row.caused_by_deployment_id,
+              ),
+            }),
+          },
+        );
+        for (const { incidentId, facts } of rows) {
+          result.set(keyOfIncident({ source, incidentId }), facts);
         }
       }
     }

@@ -1,9 +1,9 @@
 import { Severity } from '@mttr-backstage/plugin-mttr-common';
 import { Knex } from 'knex';
-import { RecoveryUnit, UnitDigest, digestOf } from '../../domain';
-import { LeverUnit, MetricUnit, UnitGroup } from '../IncidentStore';
+import { RecoveryUnit, UnitDigest, UnitOutcome, digestOf } from '../../domain';
+import { LeverUnit, LinkUnit, MetricUnit, UnitGroup } from '../IncidentStore';
 import { IN_CHUNK, chunks } from '../batches';
-import { Dialect } from '../dialect';
+import { Dialect, num, numOrNull } from '../dialect';
 import { UnitDigestQuery, readUnitDigestsInSql } from './unitDigestSql';
 import {
   LEVER_UNIT_COLUMNS,
@@ -51,6 +51,45 @@ export class UnitTable {
         .select('*')
         .whereIn('group_hash', chunk);
       units.push(...rows.map(recoveryUnitOf));
+    }
+    return units;
+  }
+
+  async readLinkUnitsOfGroups(groups: UnitGroup[]): Promise<LinkUnit[]> {
+    const units: LinkUnit[] = [];
+    const columns = [
+      'entity_ref',
+      this.dialect.epochMsColumn('start_ms'),
+      this.dialect.epochMsColumn('end_ms'),
+      'outcome',
+      'severity',
+      'incident_keys',
+    ];
+    const read = {
+      fromArray: (r: unknown[]): LinkUnit => ({
+        entityRef: r[0] as string,
+        startMs: r[1] as number,
+        endMs: r[2] as number | null,
+        outcome: r[3] as UnitOutcome,
+        severity: (r[4] as Severity | null) ?? undefined,
+        incidentKeys: JSON.parse(r[5] as string),
+      }),
+      fromObject: (row: Record<string, unknown>): LinkUnit => ({
+        entityRef: row.entity_ref as string,
+        startMs: num(row.start_ms),
+        endMs: numOrNull(row.end_ms),
+        outcome: row.outcome as UnitOutcome,
+        severity: (row.severity as Severity | null) ?? undefined,
+        incidentKeys: JSON.parse(row.incident_keys as string),
+      }),
+    };
+    const hashes = [...new Set(groups.map(groupHash))];
+    for (const chunk of chunks(hashes, IN_CHUNK)) {
+      const rows = await this.dialect.selectRows(
+        this.db('mttr_units').select(columns).whereIn('group_hash', chunk),
+        read,
+      );
+      for (const unit of rows) units.push(unit);
     }
     return units;
   }

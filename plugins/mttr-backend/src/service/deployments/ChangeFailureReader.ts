@@ -11,6 +11,7 @@ import {
 import {
   IncidentKey,
   IncidentStore,
+  LinkUnit,
   UnitGroup,
 } from '../../database/IncidentStore';
 import { groupKeyOf } from '../recovery';
@@ -90,8 +91,13 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
     const evaluated = await this.evaluateWindow(query, query.window, undefined);
     const byEntity = new Map<string, EvaluatedDeployment[]>();
     for (const e of evaluated) {
-      for (const ref of e.deployment.entityRefs) {
-        byEntity.set(ref, [...(byEntity.get(ref) ?? []), e]);
+      for (const ref of new Set(e.deployment.entityRefs)) {
+        let list = byEntity.get(ref);
+        if (!list) {
+          list = [];
+          byEntity.set(ref, list);
+        }
+        list.push(e);
       }
     }
     const result = new Map<string, DeploymentFigures>();
@@ -131,7 +137,12 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
       toMs: window.to.getTime(),
       entityRefs,
     });
-    return this.evaluate(deployments, query.definition, query.severities);
+    return this.evaluateWith(
+      deployments,
+      query.definition,
+      query.severities,
+      false,
+    );
   }
 
   /**
@@ -146,6 +157,20 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
     deployments: StoredDeployment[],
     definition: RecoveryDefinition,
     severities?: Severity[],
+  ): Promise<EvaluatedDeployment[]> {
+    return this.evaluateWith(deployments, definition, severities, true);
+  }
+
+  /**
+   * {@link ChangeFailureReader.evaluate}; with `withTitles` false, the
+   * linked incidents lack their titles (the figures do not show them), so
+   * that no derived incident is read.
+   */
+  private async evaluateWith(
+    deployments: StoredDeployment[],
+    definition: RecoveryDefinition,
+    severities: Severity[] | undefined,
+    withTitles: boolean,
   ): Promise<EvaluatedDeployment[]> {
     const live = deployments.filter(d => isLive(d, this.rules));
     if (live.length === 0) {
@@ -164,7 +189,7 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
       deploymentId: d.deploymentId,
     }));
 
-    const [others, rollbacks, explicitKeys, windowKeys] = await Promise.all([
+    const [others, rollbacks, explicitKeys, windowed] = await Promise.all([
       linkWindowMs === undefined
         ? Promise.resolve([])
         : this.options.deployments.readFinishedDeployments({
@@ -177,16 +202,18 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
       this.options.deployments.readRollbacksOf(refs),
       this.options.incidents.findIncidentsCausedBy(refs),
       linkWindowMs === undefined
-        ? Promise.resolve([])
-        : this.windowIncidentKeys(definition, entities, {
+        ? Promise.resolve({ keys: [], unitsOf: new Map<string, LinkUnit[]>() })
+        : this.windowUnits(definition, entities, {
             fromMs: firstMs,
             toMs: lastMs + linkWindowMs,
           }),
     ]);
     const incidents = await this.linkableIncidents(
-      [...explicitKeys, ...windowKeys],
+      [...explicitKeys, ...windowed.keys],
       definition,
       severities,
+      withTitles,
+      windowed.unitsOf,
     );
     return this.evaluated(deployments, { others, rollbacks, incidents });
   }
@@ -209,12 +236,15 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
     }));
   }
 
-  /** Incidents with counted units of the entities starting in the span. */
-  private async windowIncidentKeys(
+  /**
+   * The incidents with counted units of the entities starting in the span,
+   * and the units read (filtered ones aside), by incident key.
+   */
+  private async windowUnits(
     definition: RecoveryDefinition,
     entityRefs: string[],
     span: { fromMs: number; toMs: number },
-  ): Promise<IncidentKey[]> {
+  ): Promise<{ keys: IncidentKey[]; unitsOf: Map<string, LinkUnit[]> }> {
     const units = await this.options.incidents.readUnits({
       definitionId: definition.id,
       fromMs: span.fromMs,
@@ -223,63 +253,138 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
       withIncidentKeys: true,
     });
     const keys = new Set<string>();
+    const unitsOf = new Map<string, LinkUnit[]>();
     for (const unit of units) {
-      if (unit.outcome !== 'counted') continue;
-      for (const key of unit.incidentKeys ?? []) keys.add(key);
+      const incidentKeys = unit.incidentKeys ?? [];
+      const linkUnit: LinkUnit = {
+        entityRef: unit.entityRef,
+        startMs: unit.startMs,
+        endMs: unit.endMs,
+        outcome: unit.outcome,
+        severity: unit.severity,
+        incidentKeys,
+      };
+      for (const key of incidentKeys) {
+        if (unit.outcome === 'counted') keys.add(key);
+        let list = unitsOf.get(key);
+        if (!list) {
+          list = [];
+          unitsOf.set(key, list);
+        }
+        list.push(linkUnit);
+      }
     }
-    return [...keys].map(key => {
-      const slash = key.indexOf('/');
-      return { source: key.slice(0, slash), incidentId: key.slice(slash + 1) };
-    });
+    return {
+      keys: [...keys].map(key => {
+        const slash = key.indexOf('/');
+        return {
+          source: key.slice(0, slash),
+          incidentId: key.slice(slash + 1),
+        };
+      }),
+      unitsOf,
+    };
   }
 
   /**
    * The incidents as the rules see them: from all their units under the
-   * definition (of all their entities), of the severities when given.
+   * definition (of all their entities), of the severities when given. With
+   * titles, from the derived incidents; without, from the columns their
+   * link facts are kept in (the same facts, a fraction of the reading).
+   *
+   * `known` are units already read, by incident key. Where each of an
+   * incident's entities has one of them, they are all its units that are
+   * not filtered out, and its units are not read again: with `extend`
+   * reopens an incident is in one unit per entity (its chain's). Filtered
+   * units never count, so those missing change nothing.
    */
   private async linkableIncidents(
     keys: IncidentKey[],
     definition: RecoveryDefinition,
-    severities?: Severity[],
+    severities: Severity[] | undefined,
+    withTitles: boolean,
+    known: Map<string, LinkUnit[]> = new Map(),
   ): Promise<LinkableIncident[]> {
     if (keys.length === 0) return [];
-    const stored = await this.options.incidents.readIncidents(keys);
-    const groups: UnitGroup[] = [];
-    for (const incident of stored.values()) {
-      for (const entityRef of incident.entityRefs) {
-        groups.push({
-          definitionId: definition.id,
-          entityRef,
-          groupKey: groupKeyOf(definition, incident.derived),
-        });
+    const facts = new Map<
+      string,
+      Omit<LinkableIncident, 'startMs' | 'recoveredMs'> & {
+        fingerprint?: string;
       }
-    }
-    const units = await this.options.incidents.readUnitsOfGroups(groups);
-    const unitsOf = new Map<string, typeof units>();
-    for (const unit of units) {
-      if (
-        severities &&
-        severities.length > 0 &&
-        !(unit.severity && severities.includes(unit.severity))
-      ) {
-        continue;
-      }
-      for (const key of unit.incidentKeys) {
-        unitsOf.set(key, [...(unitsOf.get(key) ?? []), unit]);
-      }
-    }
-    const result: LinkableIncident[] = [];
-    for (const [key, { derived, entityRefs }] of stored) {
-      const linkable = linkableIncidentOf(
-        {
+    >();
+    if (withTitles) {
+      for (const [
+        key,
+        { derived, entityRefs },
+      ] of await this.options.incidents.readIncidents(keys)) {
+        facts.set(key, {
           source: derived.source,
           incidentId: derived.incidentId,
           ...(derived.title ? { title: derived.title } : {}),
           entityRefs,
           ...(derived.causedBy ? { causedBy: derived.causedBy } : {}),
-        },
-        unitsOf.get(key) ?? [],
-      );
+          ...(derived.fingerprint ? { fingerprint: derived.fingerprint } : {}),
+        });
+      }
+    } else {
+      const read = await this.options.incidents.readIncidentLinkFacts(keys);
+      for (const [key, { entityRefs, fingerprint, causedBy }] of read) {
+        const slash = key.indexOf('/');
+        facts.set(key, {
+          source: key.slice(0, slash),
+          incidentId: key.slice(slash + 1),
+          entityRefs,
+          ...(causedBy ? { causedBy } : {}),
+          ...(fingerprint ? { fingerprint } : {}),
+        });
+      }
+    }
+    const complete = new Map<string, LinkUnit[]>();
+    const groups: UnitGroup[] = [];
+    for (const [key, incident] of facts) {
+      const read = known.get(key);
+      if (
+        definition.reopens === 'extend' &&
+        read &&
+        read.length === incident.entityRefs.length &&
+        incident.entityRefs.every(ref => read.some(u => u.entityRef === ref))
+      ) {
+        complete.set(key, read);
+        continue;
+      }
+      const groupKey = groupKeyOf(definition, incident);
+      for (const entityRef of incident.entityRefs) {
+        groups.push({ definitionId: definition.id, entityRef, groupKey });
+      }
+    }
+    const units =
+      groups.length === 0
+        ? []
+        : await this.options.incidents.readLinkUnitsOfGroups(groups);
+    const unitsOf = new Map<string, LinkUnit[]>();
+    const wanted =
+      severities && severities.length > 0 ? new Set(severities) : undefined;
+    const add = (key: string, unit: LinkUnit) => {
+      if (wanted && !(unit.severity && wanted.has(unit.severity))) return;
+      let list = unitsOf.get(key);
+      if (!list) {
+        list = [];
+        unitsOf.set(key, list);
+      }
+      list.push(unit);
+    };
+    for (const unit of units) {
+      for (const key of unit.incidentKeys) {
+        // An incident whose units are known takes only those.
+        if (!complete.has(key)) add(key, unit);
+      }
+    }
+    for (const [key, list] of complete) {
+      for (const unit of list) add(key, unit);
+    }
+    const result: LinkableIncident[] = [];
+    for (const [key, { fingerprint: _fingerprint, ...incident }] of facts) {
+      const linkable = linkableIncidentOf(incident, unitsOf.get(key) ?? []);
       if (linkable) result.push(linkable);
     }
     return result;

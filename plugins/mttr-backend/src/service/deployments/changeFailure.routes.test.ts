@@ -10,6 +10,7 @@ import {
   component,
   startMttrTestBackend,
 } from '../../__testUtils__/mttrTestBackend';
+import { expectSortedBy } from '../../__testUtils__/comparisonSort';
 
 /**
  * Hand-worked timelines of the change failure rules (docs/change-failure.md)
@@ -591,6 +592,40 @@ describe.each(databases.eachSupportedId())(
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toContain('changeFailureBand');
     });
+
+    it.each([
+      {
+        sort: 'changeFailureRate',
+        valueOf: (r: any) => r.deployments.changeFailureRate,
+      },
+      {
+        sort: 'deploymentFrequencyPer30d',
+        // Rows without counted deployments have no frequency to sort by.
+        valueOf: (r: any) =>
+          r.deployments.count > 0 ? r.deployments.frequencyPer30d : null,
+      },
+      {
+        sort: 'failedDeploymentRecoveryMs',
+        valueOf: (r: any) => r.deployments.recovery.medianMs,
+      },
+    ])(
+      'answers the comparison sorted by $sort, both ways, rows without a value last',
+      async ({ sort, valueOf }) => {
+        for (const order of ['asc', 'desc'] as const) {
+          const res = await backend.get(
+            `/metrics/comparison?from=${FROM}&to=${TO}&limit=100&sort=${sort}&order=${order}`,
+          );
+          expect(res.body.error?.message ?? res.status).toBe(200);
+          const values = expectSortedBy(res.body.items, valueOf, order);
+          // Distinct values and rows without one, so that an order other
+          // than the one asked for shows.
+          expect(new Set(values.filter(v => v !== null)).size).toBeGreaterThan(
+            1,
+          );
+          expect(values).toContain(null);
+        }
+      },
+    );
 
     it('brings the comparison up to date after a deployment batch', async () => {
       const rowOf = async () => {

@@ -172,17 +172,37 @@ export class LeversReader implements StabilityReader<RecoveryLevers> {
     const starting = groupByEntity(reads.starting);
     const recovered = groupByEntity(reads.recovered);
     const reviewed = groupByEntity(reads.reviewed);
+    // Each entity is given only the requests of its window's incidents
+    // (the only ones its levers count), not every request once per entity.
+    const requestsOf = new Map<string, LinkedAccessRequest[]>();
+    for (const request of reads.access) {
+      let list = requestsOf.get(request.incidentKey);
+      if (!list) {
+        list = [];
+        requestsOf.set(request.incidentKey, list);
+      }
+      list.push(request);
+    }
+    const accessOf = (units: LeverUnit[]): LinkedAccessRequest[] => {
+      if (requestsOf.size === 0) return [];
+      const keys = new Set<string>();
+      for (const unit of units) {
+        for (const incident of unit.levers.incidents) keys.add(incident.key);
+      }
+      return [...keys].flatMap(key => requestsOf.get(key) ?? []);
+    };
     const result = new Map<string, RecoveryLevers>();
     // An entity's levers have something to measure when it has units in
     // the window or recovered in it; earlier reviews alone measure nothing.
     for (const ref of new Set([...starting.keys(), ...recovered.keys()])) {
+      const startingOf = starting.get(ref) ?? [];
       result.set(
         ref,
         this.compute(query, window, {
-          starting: starting.get(ref) ?? [],
+          starting: startingOf,
           recovered: recovered.get(ref) ?? [],
           reviewed: reviewed.get(ref) ?? [],
-          access: reads.access,
+          access: accessOf(startingOf),
         }).levers,
       );
     }

@@ -6,6 +6,7 @@ import {
   component,
   startMttrTestBackend,
 } from '../../__testUtils__/mttrTestBackend';
+import { expectSortedBy } from '../../__testUtils__/comparisonSort';
 
 /**
  * The levers of recovery worked through the HTTP API, on every engine the
@@ -536,6 +537,57 @@ describe.each(databases.eachSupportedId())(
         emptyLevers(),
         emptyLevers(),
       ]);
+    });
+
+    const sortedComparison = async (sort: string, order: 'asc' | 'desc') => {
+      const res = await backend.get(
+        `/metrics/comparison?definition=resolved&from=${WINDOW.from}&to=${WINDOW.to}&limit=100&sort=${sort}&order=${order}`,
+      );
+      expect(res.body.error?.message ?? res.status).toBe(200);
+      return res.body.items as Array<{ entityRef: string; levers: any }>;
+    };
+
+    it.each([
+      {
+        sort: 'reviewCoverage',
+        valueOf: (r: any) => r.levers.reviews.coverage,
+      },
+      {
+        sort: 'openActionItems',
+        valueOf: (r: any) => r.levers.reviews.openActionItems,
+      },
+    ])(
+      'answers the comparison sorted by $sort, both ways, rows without a value last',
+      async ({ sort, valueOf }) => {
+        for (const order of ['asc', 'desc'] as const) {
+          const values = expectSortedBy(
+            await sortedComparison(sort, order),
+            valueOf,
+            order,
+          );
+          // Distinct values, so that an order other than the one asked for
+          // shows.
+          expect(new Set(values.filter(v => v !== null)).size).toBeGreaterThan(
+            1,
+          );
+        }
+      },
+    );
+
+    it('answers the comparison sorted by medianTimeToAccessMs, both ways, the one row with a time first', async () => {
+      // Only "access" has granted requests: its row comes first either
+      // way, the rows without a time after it.
+      for (const order of ['asc', 'desc'] as const) {
+        const rows = await sortedComparison('medianTimeToAccessMs', order);
+        const values = expectSortedBy(
+          rows,
+          r => r.levers.access.medianTimeToAccessMs,
+          order,
+        );
+        expect(rows[0].entityRef).toBe(ref('access'));
+        expect(values.slice(1).every(v => v === null)).toBe(true);
+        expect(values.length).toBeGreaterThan(1);
+      }
     });
 
     it('takes updated events as attributes only: no start, no step of recovery', async () => {

@@ -23,7 +23,7 @@ export function incidentKeyOf(incident: {
  */
 export function groupKeyOf(
   definition: RecoveryDefinition,
-  incident: DerivedIncident,
+  incident: Pick<DerivedIncident, 'source' | 'incidentId' | 'fingerprint'>,
 ): string {
   if (definition.recurrenceWindowMs !== undefined && incident.fingerprint) {
     return `fp:${incident.fingerprint}`;
