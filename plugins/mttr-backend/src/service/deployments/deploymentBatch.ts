@@ -1,9 +1,8 @@
-import { InputError } from '@backstage/errors';
 import { DEPLOYMENT_STATUSES } from '@mttr-backstage/plugin-mttr-common';
 import { z } from 'zod';
 import { StoredDeploymentRecord } from '../../database/deployments/DeploymentStore';
 import { normaliseEntityRef } from '../catalog/entityRefs';
-import { httpUrl, instant, pathText } from '../ingest/eventBatch';
+import { batchInputError, httpUrl, instant } from '../ingest/eventBatch';
 import { PlausibleTimes } from '../input/instants';
 import { entityRefIssue } from '../input/requestInput';
 import { KEY_COLUMN_LENGTH, storableString } from '../input/storableText';
@@ -71,14 +70,7 @@ export function parseDeploymentBatch(
 ): StoredDeploymentRecord[] {
   const result = batchSchema(times).safeParse(body);
   if (!result.success) {
-    const issues = result.error.issues;
-    const shown = issues
-      .slice(0, 10)
-      .map(issue => `${pathText(issue.path) || 'body'}: ${issue.message}`);
-    if (issues.length > shown.length) {
-      shown.push(`and ${issues.length - shown.length} more`);
-    }
-    throw new InputError(`Invalid deployments: ${shown.join('; ')}`);
+    throw batchInputError('deployments', result.error.issues);
   }
   return result.data.deployments.map(d => ({
     source: d.source,

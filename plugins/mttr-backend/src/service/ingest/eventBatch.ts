@@ -104,6 +104,25 @@ export function pathText(path: Array<string | number>): string {
 }
 
 /**
+ * The error of a batch that fails its schema: the first ten problems, each
+ * with the index and field it is about (`events[2].type: ...`).
+ *
+ * @internal
+ */
+export function batchInputError(
+  what: string,
+  issues: z.ZodIssue[],
+): InputError {
+  const shown = issues
+    .slice(0, 10)
+    .map(issue => `${pathText(issue.path) || 'body'}: ${issue.message}`);
+  if (issues.length > shown.length) {
+    shown.push(`and ${issues.length - shown.length} more`);
+  }
+  return new InputError(`Invalid ${what}: ${shown.join('; ')}`);
+}
+
+/**
  * Validates a request body `{ events: [...] }` and turns its events into the
  * stored form (times in epoch ms): every string storable on every engine
  * and within its column, every time a real instant within the plausible
@@ -119,14 +138,7 @@ export function parseEventBatch(
 ): StoredEvent[] {
   const result = batchSchema(times).safeParse(body);
   if (!result.success) {
-    const issues = result.error.issues;
-    const shown = issues
-      .slice(0, 10)
-      .map(issue => `${pathText(issue.path) || 'body'}: ${issue.message}`);
-    if (issues.length > shown.length) {
-      shown.push(`and ${issues.length - shown.length} more`);
-    }
-    throw new InputError(`Invalid events: ${shown.join('; ')}`);
+    throw batchInputError('events', result.error.issues);
   }
   return result.data.events.map(event => ({
     source: event.source,
