@@ -71,52 +71,54 @@ export interface EntityMttrContentProps {
   incidentActions?: IncidentAction[];
 }
 
-async function readIncidents(
-  api: MttrApi,
-  entityRef: string,
-  window: MetricsWindow,
-): Promise<{ items: Incident[]; totalCount: number }> {
-  const items: Incident[] = [];
+/**
+ * Pages of a list, `pageSize` at a time, until all of it or `max` items are
+ * read (or a page comes back empty).
+ */
+async function readPages<T>(
+  readPage: (page: {
+    limit: number;
+    offset: number;
+  }) => Promise<{ items: T[]; totalCount: number }>,
+  pageSize: number,
+  max: number,
+): Promise<{ items: T[]; totalCount: number }> {
+  const items: T[] = [];
   let totalCount = 0;
   do {
-    const page = await api.getIncidents({
-      entityRef,
-      ...window,
-      limit: PAGE,
-      offset: items.length,
-    });
+    const page = await readPage({ limit: pageSize, offset: items.length });
     totalCount = page.totalCount;
     items.push(...page.items);
     if (page.items.length === 0) {
       break;
     }
-  } while (items.length < Math.min(totalCount, MAX_INCIDENTS));
+  } while (items.length < Math.min(totalCount, max));
   return { items, totalCount };
 }
 
-async function readDeployments(
+function readIncidents(
+  api: MttrApi,
+  entityRef: string,
+  window: MetricsWindow,
+): Promise<{ items: Incident[]; totalCount: number }> {
+  return readPages(
+    page => api.getIncidents({ entityRef, ...window, ...page }),
+    PAGE,
+    MAX_INCIDENTS,
+  );
+}
+
+function readDeployments(
   api: MttrApi,
   entityRef: string,
   definition: string,
   window: MetricsWindow,
 ): Promise<{ items: Deployment[]; totalCount: number }> {
-  const items: Deployment[] = [];
-  let totalCount = 0;
-  do {
-    const page = await api.getDeployments({
-      entityRef,
-      definition,
-      ...window,
-      limit: DEPLOYMENT_PAGE,
-      offset: items.length,
-    });
-    totalCount = page.totalCount;
-    items.push(...page.items);
-    if (page.items.length === 0) {
-      break;
-    }
-  } while (items.length < Math.min(totalCount, MAX_DEPLOYMENTS));
-  return { items, totalCount };
+  return readPages(
+    page => api.getDeployments({ entityRef, definition, ...window, ...page }),
+    DEPLOYMENT_PAGE,
+    MAX_DEPLOYMENTS,
+  );
 }
 
 /** What the charts say about the deployments they draw, when not all of them. */
