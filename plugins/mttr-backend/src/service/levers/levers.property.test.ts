@@ -1,17 +1,11 @@
 import fc from 'fast-check';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { engineUnits } from '../../__testUtils__/engineUnits';
 import {
   IncidentEvent,
   RecoveryDefinition,
 } from '@mttr-backstage/plugin-mttr-common';
 import { LeverUnit } from '../../database/IncidentStore';
 import { publishedMsOf } from '../../database/units/unitRows';
-import {
-  DerivedIncident,
-  deriveIncident,
-  deriveUnits,
-  groupKeyOf,
-} from '../recovery';
 import { referenceLevers } from '../../__testUtils__/referenceRecovery';
 import {
   HISTORY_START,
@@ -38,41 +32,8 @@ function engineLevers(
   from: Date,
   to: Date,
 ) {
-  const seen = new Set<string>();
-  const byIncident = new Map<string, IncidentEvent[]>();
-  for (const e of batches.flat()) {
-    if (seen.has(`${e.source}/${e.eventId}`)) continue;
-    seen.add(`${e.source}/${e.eventId}`);
-    const key = `${e.source}/${e.incidentId}`;
-    byIncident.set(key, [...(byIncident.get(key) ?? []), e]);
-  }
-  const groups = new Map<string, DerivedIncident[]>();
-  for (const list of byIncident.values()) {
-    const incident = deriveIncident(
-      list[0].source,
-      list[0].incidentId,
-      list.map(e => ({
-        eventId: e.eventId,
-        type: e.type,
-        atMs: Date.parse(e.at),
-        incident: e.incident,
-      })),
-    );
-    const entities = incident.entityRefs.map(r =>
-      stringifyEntityRef(
-        parseEntityRef(r, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        }),
-      ).toLocaleLowerCase('en-US'),
-    );
-    if (!entities.includes(entityRef)) continue;
-    const key = groupKeyOf(definition, incident);
-    groups.set(key, [...(groups.get(key) ?? []), incident]);
-  }
-  const units: LeverUnit[] = [...groups.values()]
-    .flatMap(g => deriveUnits(definition, entityRef, g))
-    .map(u => ({
+  const units: LeverUnit[] = engineUnits(batches, definition, entityRef).map(
+    u => ({
       entityRef: u.entityRef,
       startMs: u.startMs,
       endMs: u.endMs,
@@ -80,7 +41,8 @@ function engineLevers(
       outcome: u.outcome,
       severity: u.severity,
       levers: JSON.parse(JSON.stringify(u.levers)),
-    }));
+    }),
+  );
   const fromMs = from.getTime();
   const toMs = to.getTime();
   const starting = units.filter(u => u.startMs >= fromMs && u.startMs < toMs);

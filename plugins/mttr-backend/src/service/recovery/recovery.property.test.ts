@@ -1,18 +1,10 @@
 import fc from 'fast-check';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { engineUnits } from '../../__testUtils__/engineUnits';
 import {
   IncidentEvent,
   RecoveryDefinition,
 } from '@mttr-backstage/plugin-mttr-common';
-import {
-  DerivedIncident,
-  aggregateUnits,
-  changeOf,
-  deriveIncident,
-  digestOf,
-  deriveUnits,
-  groupKeyOf,
-} from '.';
+import { aggregateUnits, changeOf, digestOf } from '.';
 import { referenceMetrics } from '../../__testUtils__/referenceRecovery';
 import {
   HISTORY_START,
@@ -33,41 +25,7 @@ function engineMetrics(
   from: Date,
   to: Date,
 ) {
-  const seen = new Set<string>();
-  const byIncident = new Map<string, IncidentEvent[]>();
-  for (const e of batches.flat()) {
-    if (seen.has(`${e.source}/${e.eventId}`)) continue;
-    seen.add(`${e.source}/${e.eventId}`);
-    const key = `${e.source}/${e.incidentId}`;
-    byIncident.set(key, [...(byIncident.get(key) ?? []), e]);
-  }
-  const groups = new Map<string, DerivedIncident[]>();
-  for (const list of byIncident.values()) {
-    const incident = deriveIncident(
-      list[0].source,
-      list[0].incidentId,
-      list.map(e => ({
-        eventId: e.eventId,
-        type: e.type,
-        atMs: Date.parse(e.at),
-        incident: e.incident,
-      })),
-    );
-    const entities = incident.entityRefs.map(r =>
-      stringifyEntityRef(
-        parseEntityRef(r, {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        }),
-      ).toLocaleLowerCase('en-US'),
-    );
-    if (!entities.includes(entityRef)) continue;
-    const key = groupKeyOf(definition, incident);
-    groups.set(key, [...(groups.get(key) ?? []), incident]);
-  }
-  const all = [...groups.values()].flatMap(g =>
-    deriveUnits(definition, entityRef, g),
-  );
+  const all = engineUnits(batches, definition, entityRef);
   const within = (fromMs: number, toMs: number) =>
     all.filter(
       u => u.outcome !== 'filtered' && u.startMs >= fromMs && u.startMs < toMs,
