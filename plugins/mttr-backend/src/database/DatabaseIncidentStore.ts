@@ -185,6 +185,13 @@ export class DatabaseIncidentStore implements IncidentStore {
     return this.units.readLinkUnitsOfGroups(groups);
   }
 
+  readLinkUnitsStartingIn(options: {
+    definitionId: string;
+    ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>;
+  }): Promise<LinkUnit[]> {
+    return this.units.readLinkUnitsStartingIn(options);
+  }
+
   readUnits(options: {
     definitionId: string;
     fromMs: number;

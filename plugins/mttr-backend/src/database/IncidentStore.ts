@@ -255,6 +255,17 @@ export interface IncidentStore {
   readLinkUnitsOfGroups(groups: UnitGroup[]): Promise<LinkUnit[]>;
 
   /**
+   * The units of a definition, not filtered out, of each range's entity
+   * starting in its [fromMs, toMs), as the change failure rules read them
+   * (the units after deployments that may link to them). Ranges may
+   * overlap; each unit is answered once.
+   */
+  readLinkUnitsStartingIn(options: {
+    definitionId: string;
+    ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>;
+  }): Promise<LinkUnit[]>;
+
+  /**
    * Units of a definition starting in [fromMs, toMs), not filtered out by
    * the definition; of the entities when given.
    */

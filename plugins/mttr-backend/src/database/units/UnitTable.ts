@@ -57,7 +57,52 @@ export class UnitTable {
 
   async readLinkUnitsOfGroups(groups: UnitGroup[]): Promise<LinkUnit[]> {
     const units: LinkUnit[] = [];
-    const columns = [
+    const hashes = [...new Set(groups.map(groupHash))];
+    for (const chunk of chunks(hashes, IN_CHUNK)) {
+      const rows = await this.dialect.selectRows(
+        this.db('mttr_units')
+          .select(this.linkUnitColumns())
+          .whereIn('group_hash', chunk),
+        LINK_UNIT_READER,
+      );
+      for (const unit of rows) units.push(unit);
+    }
+    return units;
+  }
+
+  async readLinkUnitsStartingIn(options: {
+    definitionId: string;
+    ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>;
+  }): Promise<LinkUnit[]> {
+    const units: LinkUnit[] = [];
+    // Each term (definition, entity, start range) is served by the entity
+    // index on its own; the engines answer the OR of a chunk of them as a
+    // union of index ranges.
+    for (const chunk of chunks(mergedRanges(options.ranges), RANGES_PER_READ)) {
+      const rows = await this.dialect.selectRows(
+        this.db('mttr_units')
+          .select(this.linkUnitColumns())
+          .where(q => {
+            for (const range of chunk) {
+              q.orWhere(r =>
+                r
+                  .where('definition_id', options.definitionId)
+                  .andWhere('entity_ref', range.entityRef)
+                  .andWhere('start_ms', '>=', range.fromMs)
+                  .andWhere('start_ms', '<', range.toMs),
+              );
+            }
+          })
+          .andWhereNot('outcome', 'filtered'),
+        LINK_UNIT_READER,
+      );
+      for (const unit of rows) units.push(unit);
+    }
+    return units;
+  }
+
+  private linkUnitColumns() {
+    return [
       'entity_ref',
       this.dialect.epochMsColumn('start_ms'),
       this.dialect.epochMsColumn('end_ms'),
@@ -65,33 +110,6 @@ export class UnitTable {
       'severity',
       'incident_keys',
     ];
-    const read = {
-      fromArray: (r: unknown[]): LinkUnit => ({
-        entityRef: r[0] as string,
-        startMs: r[1] as number,
-        endMs: r[2] as number | null,
-        outcome: r[3] as UnitOutcome,
-        severity: (r[4] as Severity | null) ?? undefined,
-        incidentKeys: JSON.parse(r[5] as string),
-      }),
-      fromObject: (row: Record<string, unknown>): LinkUnit => ({
-        entityRef: row.entity_ref as string,
-        startMs: num(row.start_ms),
-        endMs: numOrNull(row.end_ms),
-        outcome: row.outcome as UnitOutcome,
-        severity: (row.severity as Severity | null) ?? undefined,
-        incidentKeys: JSON.parse(row.incident_keys as string),
-      }),
-    };
-    const hashes = [...new Set(groups.map(groupHash))];
-    for (const chunk of chunks(hashes, IN_CHUNK)) {
-      const rows = await this.dialect.selectRows(
-        this.db('mttr_units').select(columns).whereIn('group_hash', chunk),
-        read,
-      );
-      for (const unit of rows) units.push(unit);
-    }
-    return units;
   }
 
   async readUnits(options: {
@@ -312,4 +330,56 @@ export class UnitTable {
     }
     return digests;
   }
+}
+
+/** Ranges of units read by one statement. */
+const RANGES_PER_READ = 100;
+
+/** A unit as the change failure rules read it, from the link unit columns. */
+const LINK_UNIT_READER = {
+  fromArray: (r: unknown[]): LinkUnit => ({
+    entityRef: r[0] as string,
+    startMs: r[1] as number,
+    endMs: r[2] as number | null,
+    outcome: r[3] as UnitOutcome,
+    severity: (r[4] as Severity | null) ?? undefined,
+    incidentKeys: JSON.parse(r[5] as string),
+  }),
+  fromObject: (row: Record<string, unknown>): LinkUnit => ({
+    entityRef: row.entity_ref as string,
+    startMs: num(row.start_ms),
+    endMs: numOrNull(row.end_ms),
+    outcome: row.outcome as UnitOutcome,
+    severity: (row.severity as Severity | null) ?? undefined,
+    incidentKeys: JSON.parse(row.incident_keys as string),
+  }),
+};
+
+/**
+ * The ranges of each entity, overlapping ones merged, so that no unit is in
+ * two of them.
+ */
+function mergedRanges(
+  ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>,
+): Array<{ entityRef: string; fromMs: number; toMs: number }> {
+  const sorted = ranges
+    .filter(r => r.fromMs < r.toMs)
+    .sort((a, b) =>
+      a.entityRef === b.entityRef
+        ? a.fromMs - b.fromMs
+        : a.entityRef < b.entityRef
+          ? -1
+          : 1,
+    );
+  const merged: Array<{ entityRef: string; fromMs: number; toMs: number }> =
+    [];
+  for (const range of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && last.entityRef === range.entityRef && range.fromMs <= last.toMs) {
+      last.toMs = Math.max(last.toMs, range.toMs);
+    } else {
+      merged.push({ ...range });
+    }
+  }
+  return merged;
 }

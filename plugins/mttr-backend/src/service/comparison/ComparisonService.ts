@@ -14,6 +14,7 @@ import { figuresWithChange, previousWindowOf } from '../recovery';
 import {
   ComparisonFilters,
   ComparisonRow,
+  STABILITY_SORT_FIELDS,
   SortField,
   choicesOf,
   changeFailureBandMatcher,
@@ -24,7 +25,7 @@ import {
   searchMatcher,
   sortRows,
 } from './comparisonRows';
-import { ComparisonSnapshots } from './ComparisonSnapshots';
+import { ComparisonSnapshots, Snapshot } from './ComparisonSnapshots';
 import { UnitChangeFeed } from './UnitChangeFeed';
 import { Stability, emptyStabilityFigures } from '../stability/Stability';
 
@@ -45,6 +46,8 @@ export interface ComparisonRows {
   common: { definition: string; from: string; to: string };
   /** The entities the caller may see in the window, before filters. */
   visible: Map<string, EntityInfo>;
+  /** The snapshot the rows are of. */
+  snapshot: Snapshot;
 }
 
 /**
@@ -84,8 +87,17 @@ export class ComparisonService {
     });
   }
 
-  /** The rows of the query that pass its filters and search, sorted. */
-  async rows(query: ComparisonQuery): Promise<ComparisonRows> {
+  /**
+   * The rows of the query that pass its filters and search, sorted. With
+   * `allFigures`, or when the query sorts or filters by a deployment figure
+   * or a lever, every row carries those; otherwise only the rows read so far
+   * do, and {@link ComparisonService.withStability} reads them for the rows
+   * shown.
+   */
+  async rows(
+    query: ComparisonQuery,
+    allFigures = false,
+  ): Promise<ComparisonRows> {
     const { definition, window } = query;
     const common = {
       definition: definition.id,
@@ -98,9 +110,16 @@ export class ComparisonService {
       toMs: window.to.getTime(),
       severities: query.severities,
     });
+    if (
+      allFigures ||
+      STABILITY_SORT_FIELDS.has(query.sort) ||
+      (query.changeFailureBand?.length ?? 0) > 0
+    ) {
+      await this.snapshots.complete(snapshot);
+    }
     // The snapshot is everyone's; what this caller may see is decided here,
     // row by row, before anything of a row is used.
-    const figures = snapshot.rows;
+    const figures = this.snapshots.figuresOf(snapshot);
     const visible = await this.options.visibleEntities.getVisible(
       [...figures.keys()],
       query.credentials,
@@ -125,7 +144,28 @@ export class ComparisonService {
       query.sort,
       query.order,
     );
-    return { rows, common, visible };
+    return { rows, common, visible, snapshot };
+  }
+
+  /**
+   * The rows with their deployment figures and levers, read for those of
+   * entities (not owners) whose figures the snapshot does not hold yet.
+   */
+  private async withStability(
+    rows: ComparisonRow[],
+    snapshot: Snapshot,
+  ): Promise<ComparisonRow[]> {
+    if (this.snapshots.isComplete(snapshot)) return rows;
+    const refs = rows
+      .filter(row => row.entityCount === undefined)
+      .map(row => row.entityRef);
+    if (refs.length === 0) return rows;
+    const stability = await this.snapshots.fill(snapshot, refs);
+    return rows.map(row => {
+      const figures =
+        row.entityCount === undefined ? stability.get(row.entityRef) : undefined;
+      return figures ? { ...row, figures: { ...row.figures, ...figures } } : row;
+    });
   }
 
   /** `GET /metrics/comparison`. */
@@ -136,11 +176,13 @@ export class ComparisonService {
       include: { choices: boolean; points: boolean };
     },
   ): Promise<ComparisonResponse> {
-    const { rows, common, visible } = await this.rows(query);
+    const { rows, common, visible, snapshot } = await this.rows(query);
+    const page = await this.withStability(
+      rows.slice(query.offset, query.offset + query.limit),
+      snapshot,
+    );
     return {
-      items: rows
-        .slice(query.offset, query.offset + query.limit)
-        .map(row => rowOf(row, common)),
+      items: page.map(row => rowOf(row, common)),
       totalCount: rows.length,
       fleetMedianMs: fleetMedianOf(rows),
       ...(query.include.choices
@@ -154,11 +196,13 @@ export class ComparisonService {
   async getByEntity(
     query: ComparisonQuery & { offset: number; limit: number },
   ): Promise<ByEntityResponse> {
-    const { rows, common } = await this.rows(query);
+    const { rows, common, snapshot } = await this.rows(query);
+    const page = await this.withStability(
+      rows.slice(query.offset, query.offset + query.limit),
+      snapshot,
+    );
     return {
-      items: rows
-        .slice(query.offset, query.offset + query.limit)
-        .map(row => rowOf(row, common)),
+      items: page.map(row => rowOf(row, common)),
       totalCount: rows.length,
     };
   }
@@ -167,7 +211,7 @@ export class ComparisonService {
   async *allRows(
     query: ComparisonQuery,
   ): AsyncGenerator<EntityRecoveryMetrics> {
-    const { rows, common } = await this.rows(query);
+    const { rows, common } = await this.rows(query, true);
     for (const row of rows) {
       yield rowOf(row, common);
     }

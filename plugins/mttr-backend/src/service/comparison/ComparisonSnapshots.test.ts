@@ -5,12 +5,20 @@ import {
 } from '@backstage/backend-test-utils';
 import {
   DEFAULT_RECOVERY_DEFINITION,
+  DeploymentFigures,
   IncidentEvent,
+  emptyDeploymentFigures,
 } from '@mttr-backstage/plugin-mttr-common';
 import { DatabaseIncidentStore } from '../../database/DatabaseIncidentStore';
 import { IncidentStore } from '../../database/IncidentStore';
 import { RecoveryDerivation } from '../derivation/RecoveryDerivation';
 import { IncidentIngestion } from '../ingest/IncidentIngestion';
+import {
+  Stability,
+  StabilityQuery,
+  StabilityReader,
+  StabilityScope,
+} from '../stability/Stability';
 import { ComparisonSnapshots } from './ComparisonSnapshots';
 import { UnitChangeFeed, trackUnitChanges } from './UnitChangeFeed';
 
@@ -18,7 +26,8 @@ import { UnitChangeFeed, trackUnitChanges } from './UnitChangeFeed';
  * A kept comparison never shows half a batch: a batch that commits while
  * the window is read a page of entities at a time (the first page read
  * before it, the second after) is read again, entirely, before the
- * comparison is served.
+ * comparison is served. The deployment figures and levers of its rows are
+ * read when an answer needs them, and show the batches the rows show.
  */
 
 const MIN = 60_000;
@@ -54,6 +63,53 @@ function deferred() {
     resolve = r;
   });
   return { promise, resolve };
+}
+
+
+/**
+ * A deployments reader whose `count` is the entity's units in the window,
+ * read from the store: it shows a batch exactly when the rows do. It
+ * records what it was asked.
+ */
+function unitCountingReader(store: IncidentStore) {
+  const calls = { read: [] as string[][], readAll: 0 };
+  const countsOf = async (query: StabilityQuery, refs?: string[]) => {
+    const units = await store.readUnits({
+      definitionId: query.definition.id,
+      fromMs: query.window.from.getTime(),
+      toMs: query.window.to.getTime(),
+      entityRefs: refs,
+    });
+    const counts = new Map<string, number>();
+    for (const unit of units) {
+      counts.set(unit.entityRef, (counts.get(unit.entityRef) ?? 0) + 1);
+    }
+    return counts;
+  };
+  const figures = (count: number): DeploymentFigures => ({
+    ...emptyDeploymentFigures(),
+    count,
+  });
+  const reader: StabilityReader<DeploymentFigures> = {
+    async read(query: StabilityQuery, scopes: StabilityScope[]) {
+      calls.read.push(scopes.map(s => s.key));
+      const counts = await countsOf(
+        query,
+        scopes.flatMap(s => s.entityRefs),
+      );
+      return new Map(
+        scopes.map(s => [s.key, figures(counts.get(s.key) ?? 0)] as const),
+      );
+    },
+    async readAll(query: StabilityQuery) {
+      calls.readAll += 1;
+      const counts = await countsOf(query);
+      return new Map([...counts].map(([ref, c]) => [ref, figures(c)] as const));
+    },
+    // No entity has deployments without units.
+    entitiesWith: async () => new Set<string>(),
+  };
+  return { reader, calls };
 }
 
 const databases = TestDatabases.create({
@@ -170,6 +226,114 @@ describe.each(databases.eachSupportedId())(
       expect(
         (await snapshots.get(key)).rows.get('component:default/z')!.count,
       ).toBe(2);
+    });
+
+    it('reads the stability figures of the rows shown, and of every row only when asked', async () => {
+      const { feed, store } = await setup();
+      const { reader, calls } = unitCountingReader(store);
+      const snapshots = new ComparisonSnapshots({
+        store,
+        feed,
+        heavy: read => read(),
+        maxAgeMs: 60_000,
+        stability: new Stability({ deployments: reader }),
+        definitionOf: () => DEFAULT_RECOVERY_DEFINITION,
+      });
+      const snapshot = await snapshots.get(key);
+      expect(snapshots.isComplete(snapshot)).toBe(false);
+      expect(calls).toEqual({ read: [], readAll: 0 });
+      expect(
+        snapshots.figuresOf(snapshot).get('component:default/a')!.deployments
+          .count,
+      ).toBe(0);
+
+      const page = await snapshots.fill(snapshot, [
+        'component:default/a',
+        'component:default/z',
+      ]);
+      expect(page.get('component:default/a')!.deployments.count).toBe(1);
+      expect(calls.read).toEqual([
+        ['component:default/a', 'component:default/z'],
+      ]);
+      // Read once: a second answer of the page reads nothing.
+      await snapshots.fill(snapshot, ['component:default/a']);
+      expect(calls.read).toHaveLength(1);
+      expect(
+        snapshots.figuresOf(snapshot).get('component:default/z')!.deployments
+          .count,
+      ).toBe(1);
+
+      await Promise.all([
+        snapshots.complete(snapshot),
+        snapshots.complete(snapshot),
+      ]);
+      expect(calls.readAll).toBe(1);
+      expect(snapshots.isComplete(snapshot)).toBe(true);
+      const figures = snapshots.figuresOf(snapshot);
+      expect(figures.size).toBe(102);
+      expect(
+        [...figures.values()].every(f => f.deployments.count === 1),
+      ).toBe(true);
+    });
+
+    it('reads the stability figures of a page only once the rows show every batch', async () => {
+      const { feed, store, ingestion } = await setup();
+      const { reader } = unitCountingReader(store);
+      const snapshots = new ComparisonSnapshots({
+        store,
+        feed,
+        heavy: read => read(),
+        maxAgeMs: 60_000,
+        stability: new Stability({ deployments: reader }),
+        definitionOf: () => DEFAULT_RECOVERY_DEFINITION,
+      });
+      const snapshot = await snapshots.get(key);
+      // A batch after the snapshot was served, before its page is shown.
+      await ingestion.ingest(incident('z', FROM + 2 * DAY));
+      expect(snapshot.rows.get('component:default/z')!.count).toBe(1);
+      const page = await snapshots.fill(snapshot, ['component:default/z']);
+      expect(page.get('component:default/z')!.deployments.count).toBe(2);
+      expect(snapshot.rows.get('component:default/z')!.count).toBe(2);
+      expect(snapshot.seq).toBe(feed.seq);
+    });
+
+    it('reads again the stability figures of entities a batch touched while every row was read', async () => {
+      const { feed, store, ingestion } = await setup();
+      const { reader } = unitCountingReader(store);
+      const pause = deferred();
+      const paused = deferred();
+      const held: StabilityReader<DeploymentFigures> = {
+        ...reader,
+        async readAll(query) {
+          const all = await reader.readAll(query);
+          paused.resolve();
+          await pause.promise;
+          return all;
+        },
+      };
+      const snapshots = new ComparisonSnapshots({
+        store,
+        feed,
+        heavy: read => read(),
+        maxAgeMs: 60_000,
+        stability: new Stability({ deployments: held }),
+        definitionOf: () => DEFAULT_RECOVERY_DEFINITION,
+      });
+      const snapshot = await snapshots.get(key);
+      const completing = snapshots.complete(snapshot);
+      await paused.promise;
+      await ingestion.ingest([
+        ...incident('a', FROM + 2 * DAY),
+        ...incident('z', FROM + 2 * DAY),
+      ]);
+      pause.resolve();
+      await completing;
+      const figures = snapshots.figuresOf(snapshot);
+      for (const ref of ['component:default/a', 'component:default/z']) {
+        expect(figures.get(ref)!.count).toBe(2);
+        expect(figures.get(ref)!.deployments.count).toBe(2);
+      }
+      expect(figures.get('component:default/b000')!.deployments.count).toBe(1);
     });
   },
 );

@@ -32,6 +32,13 @@ import { UnitChangeFeed } from './UnitChangeFeed';
  * of `maxAgeMs` old, and is not served older than `maxAgeMs` (it waits for
  * that read then; a snapshot not asked for in five times `maxAgeMs` is read
  * again before it is served).
+ *
+ * The deployment figures and levers of the rows are read when an answer
+ * needs them: those of the rows it shows (a page), or, for a sort or filter
+ * by one of them or for the CSV, those of every row, once per snapshot. A
+ * first screen is the recovery figures of every entity and the others of
+ * one page. Both are read while no batch is written and only when the
+ * snapshot is up to date, so that they show the batches its rows show.
  */
 
 /** What a snapshot is of. */
@@ -45,8 +52,16 @@ export interface SnapshotKey {
 /** @internal */
 export interface Snapshot {
   readonly key: SnapshotKey;
-  /** Figures per entity with units in the window; replaced, never changed. */
+  /**
+   * Figures per entity with units (or counted deployments) in the window;
+   * replaced, never changed. Their deployment figures and levers are those
+   * read: of every row once `stabilityComplete`, else of the rows in
+   * `stabilityRead` (empty ones for the others).
+   */
   rows: ReadonlyMap<string, RowFigures>;
+  stabilityComplete: boolean;
+  /** The rows whose deployment figures and levers were read. */
+  stabilityRead: ReadonlySet<string>;
   /** The feed's sequence number the rows are consistent with. */
   seq: number;
   builtAt: number;
@@ -59,6 +74,7 @@ interface Entry {
   lastUsed: number;
 }
 
+
 /**
  * Beyond this many times `maxAgeMs`, a snapshot is read again before it is
  * served (one that was not asked for in a while); below it, a read in the
@@ -69,9 +85,13 @@ const STALE_LIMIT = 5;
 /** Refs per read of changed entities (readUnitDigests takes at most 500). */
 const REFS_PER_READ = 500;
 
+/** Reads of some rows' stability figures tried before one is read anyway. */
+const FILL_ATTEMPTS = 3;
+
 /** @internal */
 export class ComparisonSnapshots {
   private readonly entries = new Map<string, Entry>();
+  private readonly completing = new WeakMap<Snapshot, Promise<void>>();
 
   constructor(
     private readonly options: {
@@ -123,14 +143,165 @@ export class ComparisonSnapshots {
     return entry.snapshot ?? current;
   }
 
+  /**
+   * Every row's figures, with the deployment figures and levers read so
+   * far (empty ones for the rest until {@link ComparisonSnapshots.complete}
+   * or {@link ComparisonSnapshots.fill} has read them).
+   */
+  figuresOf(snapshot: Snapshot): ReadonlyMap<string, RowFigures> {
+    return snapshot.rows;
+  }
+
+  /** Whether the snapshot holds the stability figures of every row. */
+  isComplete(snapshot: Snapshot): boolean {
+    return snapshot.stabilityComplete;
+  }
+
+  /**
+   * Reads the deployment figures and levers of every row of the snapshot
+   * (once; later calls wait for the same read).
+   */
+  async complete(snapshot: Snapshot): Promise<void> {
+    if (snapshot.stabilityComplete) return;
+    let completing = this.completing.get(snapshot);
+    if (!completing) {
+      completing = this.readComplete(snapshot).finally(() =>
+        this.completing.delete(snapshot),
+      );
+      this.completing.set(snapshot, completing);
+    }
+    await completing;
+  }
+
+  private async readComplete(snapshot: Snapshot): Promise<void> {
+    const { feed, stability } = this.options;
+    const query = this.stabilityQuery(snapshot.key);
+    if (!stability || !query) {
+      snapshot.stabilityComplete = true;
+      return;
+    }
+    const seq = feed.seq;
+    const all = await this.options.heavy(async () =>
+      (await stability.readAll(query)).figures,
+    );
+    // The read is many statements: entities that batches touched meanwhile
+    // are read again, while no batch is written, once the rows show those
+    // batches too.
+    await this.whenCurrent(snapshot, async () => {
+      const changed = feed.changedSince(snapshot.key.definitionId, seq);
+      const refs = changed === 'all' ? [...snapshot.rows.keys()] : [...changed];
+      const fresh = refs.length
+        ? await stability.read(
+            query,
+            refs.map(ref => ({ key: ref, entityRefs: [ref] })),
+          )
+        : new Map<string, StabilityFigures>();
+      const rows = new Map<string, RowFigures>();
+      for (const [ref, row] of snapshot.rows) {
+        rows.set(ref, {
+          ...row,
+          ...(fresh.get(ref) ?? all.get(ref) ?? EMPTY_STABILITY),
+        });
+      }
+      snapshot.rows = rows;
+      snapshot.stabilityComplete = true;
+      snapshot.stabilityRead = new Set();
+    });
+  }
+
+  /**
+   * The deployment figures and levers of some rows of the snapshot (a
+   * page), read now for those it does not hold yet.
+   */
+  async fill(
+    snapshot: Snapshot,
+    entityRefs: string[],
+  ): Promise<Map<string, StabilityFigures>> {
+    const result = new Map<string, StabilityFigures>();
+    const missing = () =>
+      entityRefs.filter(
+        ref => snapshot.rows.has(ref) && !snapshot.stabilityRead.has(ref),
+      );
+    const query = this.stabilityQuery(snapshot.key);
+    if (!snapshot.stabilityComplete && query && missing().length > 0) {
+      await this.whenCurrent(snapshot, async () => {
+        const refs = missing();
+        if (refs.length === 0) return;
+        const read = await this.options.stability!.read(
+          query,
+          refs.map(ref => ({ key: ref, entityRefs: [ref] })),
+        );
+        const rows = new Map(snapshot.rows);
+        const stabilityRead = new Set(snapshot.stabilityRead);
+        for (const ref of refs) {
+          const row = rows.get(ref);
+          if (!row) continue;
+          rows.set(ref, { ...row, ...(read.get(ref) ?? EMPTY_STABILITY) });
+          stabilityRead.add(ref);
+        }
+        snapshot.rows = rows;
+        snapshot.stabilityRead = stabilityRead;
+      });
+    }
+    for (const ref of entityRefs) {
+      const row = snapshot.rows.get(ref);
+      result.set(
+        ref,
+        row ? { deployments: row.deployments, levers: row.levers } : EMPTY_STABILITY,
+      );
+    }
+    return result;
+  }
+
+  /**
+   * Runs a short read while no batch is written and the snapshot shows
+   * every committed one (bringing it up to date first), so that what it
+   * reads shows the batches the rows show. After a few tries (batches
+   * arriving back to back), reads once the snapshot is patched, a batch
+   * ahead at most.
+   */
+  private async whenCurrent(
+    snapshot: Snapshot,
+    read: () => Promise<void>,
+  ): Promise<void> {
+    const { feed } = this.options;
+    const entry = this.entries.get(keyId(snapshot.key));
+    for (let attempt = 1; ; attempt++) {
+      const done = await feed.readQuietly(async () => {
+        if (feed.seq !== snapshot.seq && attempt < FILL_ATTEMPTS) return false;
+        await read();
+        return true;
+      });
+      if (done) return;
+      if (entry) await this.patch(entry, snapshot, true);
+      else {
+        // An evicted snapshot is not patched: read it as it is.
+        await feed.readQuietly(read);
+        return;
+      }
+    }
+  }
+
   /** Reads the whole window again; the entry's snapshot once consistent. */
   private build(entry: Entry, key: SnapshotKey): Promise<Snapshot> {
     if (!entry.building) {
+      // A snapshot whose stability figures were all read is read again
+      // with them (an answer asked for them).
+      const withStability = Boolean(entry.snapshot?.stabilityComplete);
       entry.building = (async () => {
         const { feed } = this.options;
         const seq = feed.seq;
-        const rows = await this.options.heavy(() => this.readAll(key));
-        const snapshot: Snapshot = { key, rows, seq, builtAt: this.now() };
+        const read = await this.options.heavy(() =>
+          this.readAll(key, withStability),
+        );
+        const snapshot: Snapshot = {
+          key,
+          rows: read,
+          stabilityComplete: withStability || !this.options.stability,
+          stabilityRead: new Set(),
+          seq,
+          builtAt: this.now(),
+        };
         // Batches may have committed while the window was read, a page of
         // entities at a time, so that some pages show a batch that others
         // do not: what they touched is read again, while no batch is
@@ -178,8 +349,10 @@ export class ComparisonSnapshots {
         // Every unit of the definition may have changed: all again.
         const seq = feed.seq;
         const started = feed.started;
-        const rows = await this.options.heavy(() => this.readAll(snapshot.key));
-        snapshot.rows = rows;
+        snapshot.rows = await this.options.heavy(() =>
+          this.readAll(snapshot.key, snapshot.stabilityComplete),
+        );
+        snapshot.stabilityRead = new Set();
         snapshot.seq = seq;
         if (feed.started !== started) {
           await this.patch(entry, snapshot, true);
@@ -192,14 +365,24 @@ export class ComparisonSnapshots {
         const seq = feed.seq;
         const refs = feed.changedSince(snapshot.key.definitionId, snapshot.seq);
         if (refs === 'all') return;
+        if (refs.size === 0) {
+          snapshot.seq = seq;
+          return;
+        }
         const read = await this.readSome(snapshot.key, [...refs]);
         const rows = new Map(snapshot.rows);
+        const stabilityRead = new Set(snapshot.stabilityRead);
         for (const ref of refs) {
           const figures = read.get(ref);
-          if (figures) rows.set(ref, figures);
-          else rows.delete(ref);
+          if (figures) {
+            rows.set(ref, figures);
+            stabilityRead.add(ref);
+          } else {
+            rows.delete(ref);
+          }
         }
         snapshot.rows = rows;
+        snapshot.stabilityRead = stabilityRead;
         snapshot.seq = seq;
       });
     })();
@@ -211,13 +394,32 @@ export class ComparisonSnapshots {
     }
   }
 
-  private async readAll(key: SnapshotKey): Promise<Map<string, RowFigures>> {
+  /**
+   * Every entity's figures; their deployment figures and levers only with
+   * `withStability` (empty ones otherwise).
+   */
+  private async readAll(
+    key: SnapshotKey,
+    withStability: boolean,
+  ): Promise<Map<string, RowFigures>> {
     const digests = await readUnitDigestsByEntityPage(this.options.store, {
       ...this.readOf(key),
     });
-    return this.figuresOf(key, digests, undefined);
+    const { stability } = this.options;
+    const query = this.stabilityQuery(key);
+    let figures = new Map<string, StabilityFigures>();
+    let withDeployments = new Set<string>();
+    if (stability && query) {
+      if (withStability) {
+        ({ figures, withDeployments } = await stability.readAll(query));
+      } else {
+        withDeployments = await stability.entitiesWithDeployments(query);
+      }
+    }
+    return this.rowsOf(key, digests, figures, withDeployments);
   }
 
+  /** Some entities' figures, with their deployment figures and levers. */
   private async readSome(
     key: SnapshotKey,
     entityRefs: string[],
@@ -230,7 +432,20 @@ export class ComparisonSnapshots {
       });
       page.forEach((digest, ref) => digests.set(ref, digest));
     }
-    return this.figuresOf(key, digests, entityRefs);
+    const { stability } = this.options;
+    const query = this.stabilityQuery(key);
+    let figures = new Map<string, StabilityFigures>();
+    const withDeployments = new Set<string>();
+    if (stability && query) {
+      figures = await stability.read(
+        query,
+        entityRefs.map(ref => ({ key: ref, entityRefs: [ref] })),
+      );
+      for (const [ref, f] of figures) {
+        if (f.deployments.count > 0) withDeployments.add(ref);
+      }
+    }
+    return this.rowsOf(key, digests, figures, withDeployments);
   }
 
   private readOf(key: SnapshotKey) {
@@ -243,45 +458,35 @@ export class ComparisonSnapshots {
     };
   }
 
+  private stabilityQuery(key: SnapshotKey) {
+    const { stability, definitionOf } = this.options;
+    if (!stability || !definitionOf) return undefined;
+    return {
+      definition: definitionOf(key.definitionId),
+      window: { from: new Date(key.fromMs), to: new Date(key.toMs) },
+      severities: key.severities,
+    };
+  }
+
   /**
-   * The rows of the digests, with their deployment figures and levers (of
-   * the entities given, else of all), and a row for each entity with
-   * counted deployments but no units in the window.
+   * The rows of the digests with the stability figures read (empty ones
+   * where none were), and a row for each entity with counted deployments
+   * but no units in the window.
    */
-  private async figuresOf(
+  private async rowsOf(
     key: SnapshotKey,
     digests: Map<string, UnitDigest>,
-    entityRefs: string[] | undefined,
+    stability: Map<string, StabilityFigures>,
+    withDeployments: Set<string>,
   ): Promise<Map<string, RowFigures>> {
     const window = { from: new Date(key.fromMs), to: new Date(key.toMs) };
-    const { stability, definitionOf } = this.options;
-    let extra = new Map<string, StabilityFigures>();
-    let withDeployments = new Set<string>();
-    if (stability && definitionOf) {
-      const query = {
-        definition: definitionOf(key.definitionId),
-        window,
-        severities: key.severities,
-      };
-      if (entityRefs) {
-        extra = await stability.read(
-          query,
-          entityRefs.map(ref => ({ key: ref, entityRefs: [ref] })),
-        );
-        for (const [ref, figures] of extra) {
-          if (figures.deployments.count > 0) withDeployments.add(ref);
-        }
-      } else {
-        ({ figures: extra, withDeployments } = await stability.readAll(query));
-      }
-    }
     const rows = new Map<string, RowFigures>();
     const budget = new EventLoopBudget();
     const rowOf = async (ref: string, digest: UnitDigest) => {
       await budget.pause();
       rows.set(ref, {
         ...figuresWithChangeOfDigest(digest, window),
-        ...(extra.get(ref) ?? emptyStabilityFigures()),
+        ...(stability.get(ref) ?? EMPTY_STABILITY),
       });
     };
     for (const [ref, digest] of digests) {
@@ -304,6 +509,9 @@ export class ComparisonSnapshots {
     }
   }
 }
+
+/** The stability figures of a row not read yet (and of one without any). */
+const EMPTY_STABILITY: StabilityFigures = emptyStabilityFigures();
 
 function keyId(key: SnapshotKey): string {
   const severities = [...(key.severities ?? [])].sort().join(',');

@@ -62,14 +62,32 @@ export const SORT_FIELDS = [
 export type SortField = (typeof SORT_FIELDS)[number] &
   ComparisonSortFieldOrOlder;
 
+/**
+ * The sort fields read from a row's deployment figures and levers: sorting
+ * by them needs those of every row (see ComparisonSnapshots).
+ *
+ * @internal
+ */
+export const STABILITY_SORT_FIELDS: ReadonlySet<SortField> = new Set<SortField>([
+  'changeFailureRate',
+  'deploymentFrequencyPer30d',
+  'failedDeploymentRecoveryMs',
+  'reviewCoverage',
+  'openActionItems',
+  'medianTimeToAccessMs',
+]);
+
 /** Fails to compile when a column of the page is not a sort field. */
 type ComparisonSortFieldOrOlder =
   ComparisonSortField extends (typeof SORT_FIELDS)[number] ? string : never;
 
-/** The figures of a row with its change against the previous window. */
-export type RowFigures = UnitFigures & {
+/** The recovery figures of a row with their change against the previous window. */
+export type RecoveryRowFigures = UnitFigures & {
   change: RecoveryChange;
-} & StabilityFigures;
+};
+
+/** The figures of a row: recovery, change, deployments and levers. */
+export type RowFigures = RecoveryRowFigures & StabilityFigures;
 
 /**
  * A row before it is shown: its figures, and what the catalog says of its

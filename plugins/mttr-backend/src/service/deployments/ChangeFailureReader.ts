@@ -107,6 +107,21 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
     return result;
   }
 
+  /** The entities with counted (live) deployments finished in the window. */
+  async entitiesWith(query: StabilityQuery): Promise<Set<string>> {
+    const deployments = await this.options.deployments.readFinishedDeployments({
+      statuses: LIVE_STATUSES,
+      environments: this.rules.environments,
+      fromMs: query.window.from.getTime(),
+      toMs: query.window.to.getTime(),
+    });
+    const entities = new Set<string>();
+    for (const d of deployments) {
+      if (isLive(d, this.rules)) d.entityRefs.forEach(ref => entities.add(ref));
+    }
+    return entities;
+  }
+
   async readBuckets(
     query: Omit<StabilityQuery, 'window'>,
     entityRef: string,
@@ -203,10 +218,7 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
       this.options.incidents.findIncidentsCausedBy(refs),
       linkWindowMs === undefined
         ? Promise.resolve({ keys: [], unitsOf: new Map<string, LinkUnit[]>() })
-        : this.windowUnits(definition, entities, {
-            fromMs: firstMs,
-            toMs: lastMs + linkWindowMs,
-          }),
+        : this.windowUnits(definition, live, linkWindowMs),
     ]);
     const incidents = await this.linkableIncidents(
       [...explicitKeys, ...windowed.keys],
@@ -237,41 +249,40 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
   }
 
   /**
-   * The incidents with counted units of the entities starting in the span,
-   * and the units read (filtered ones aside), by incident key.
+   * The incidents with counted units of the deployments' entities starting
+   * within the link window after one of them (the only ones a window can
+   * link to them), and the units read (filtered ones aside), by incident
+   * key. Read by entity and range, not over the whole span: at fleet scale
+   * the span of a window's deployments holds every unit of the window.
    */
   private async windowUnits(
     definition: RecoveryDefinition,
-    entityRefs: string[],
-    span: { fromMs: number; toMs: number },
+    live: StoredDeployment[],
+    linkWindowMs: number,
   ): Promise<{ keys: IncidentKey[]; unitsOf: Map<string, LinkUnit[]> }> {
-    const units = await this.options.incidents.readUnits({
+    const ranges = live.flatMap(d =>
+      [...new Set(d.entityRefs)].map(entityRef => ({
+        entityRef,
+        fromMs: d.finishedAtMs!,
+        // The rules take an incident starting before finishedAt + window.
+        toMs: d.finishedAtMs! + linkWindowMs,
+      })),
+    );
+    const units = await this.options.incidents.readLinkUnitsStartingIn({
       definitionId: definition.id,
-      fromMs: span.fromMs,
-      toMs: span.toMs,
-      entityRefs,
-      withIncidentKeys: true,
+      ranges,
     });
     const keys = new Set<string>();
     const unitsOf = new Map<string, LinkUnit[]>();
     for (const unit of units) {
-      const incidentKeys = unit.incidentKeys ?? [];
-      const linkUnit: LinkUnit = {
-        entityRef: unit.entityRef,
-        startMs: unit.startMs,
-        endMs: unit.endMs,
-        outcome: unit.outcome,
-        severity: unit.severity,
-        incidentKeys,
-      };
-      for (const key of incidentKeys) {
+      for (const key of unit.incidentKeys) {
         if (unit.outcome === 'counted') keys.add(key);
         let list = unitsOf.get(key);
         if (!list) {
           list = [];
           unitsOf.set(key, list);
         }
-        list.push(linkUnit);
+        list.push(unit);
       }
     }
     return {

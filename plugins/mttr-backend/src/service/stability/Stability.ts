@@ -66,6 +66,11 @@ export interface StabilityReader<T> {
    * (the comparison of all entities).
    */
   readAll(query: StabilityQuery): Promise<Map<string, T>>;
+  /**
+   * The entities with something to measure in the window, without
+   * measuring it (rows of the comparison before their figures are read).
+   */
+  entitiesWith?(query: StabilityQuery): Promise<Set<string>>;
   /** One entity's figures per window (the series' buckets), in order. */
   readBuckets?(
     query: Omit<StabilityQuery, 'window'>,
@@ -146,6 +151,21 @@ export class Stability {
       });
     }
     return { figures, withDeployments };
+  }
+
+  /**
+   * The entities with counted deployments in the window (each a row of the
+   * comparison, with units or not), without reading their figures.
+   */
+  async entitiesWithDeployments(query: StabilityQuery): Promise<Set<string>> {
+    const reader = this.readers.deployments;
+    if (!reader) return new Set();
+    if (reader.entitiesWith) return reader.entitiesWith(query);
+    const withDeployments = new Set<string>();
+    for (const [ref, figures] of await reader.readAll(query)) {
+      if (figures.count > 0) withDeployments.add(ref);
+    }
+    return withDeployments;
   }
 
   /** One entity's figures per window, in order. */
