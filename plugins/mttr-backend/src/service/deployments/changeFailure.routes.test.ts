@@ -547,6 +547,29 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it("answers each comparison page's deployment figures as the entity's own, before any sort by them", async () => {
+      // A window no earlier test asked the comparison for (a minute
+      // shorter): its rows' deployment figures are read page by page.
+      const to = at(29 * DAY_MIN - 1);
+      const page = async (offset: number) => {
+        const res = await backend.get(
+          `/metrics/comparison?from=${FROM}&to=${to}&limit=3&offset=${offset}&sort=name`,
+        );
+        expect(res.status).toBe(200);
+        return res.body.items as Array<Record<string, any>>;
+      };
+      const rows = [...(await page(0)), ...(await page(3)), ...(await page(0))];
+      expect(rows.some(r => r.deployments.count > 0)).toBe(true);
+      for (const row of rows) {
+        const own = await backend.get(
+          `/metrics?entityRef=${row.entityRef}&from=${FROM}&to=${to}`,
+        );
+        expect(own.status).toBe(200);
+        expect(row.deployments).toEqual(own.body.deployments);
+        expect(row.levers).toEqual(own.body.levers);
+      }
+    });
+
     it('gives every entity with counted deployments a comparison row, and filters and sorts by the band', async () => {
       const rows = async (query: string) => {
         const res = await backend.get(
