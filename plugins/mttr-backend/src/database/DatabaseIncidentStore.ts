@@ -185,6 +185,10 @@ export class DatabaseIncidentStore implements IncidentStore {
     return this.units.readLinkUnitsOfGroups(groups);
   }
 
+  entityPageSize(): number {
+    return this.dialect.entityPage;
+  }
+
   readLinkUnitsStartingIn(options: {
     definitionId: string;
     ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>;

@@ -260,6 +260,12 @@ export interface IncidentStore {
    * (the units after deployments that may link to them). Ranges may
    * overlap; each unit is answered once.
    */
+  /**
+   * How many entities a read of every entity's units takes at a time on
+   * this database (see Dialect.entityPage).
+   */
+  entityPageSize(): number;
+
   readLinkUnitsStartingIn(options: {
     definitionId: string;
     ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>;

@@ -91,6 +91,14 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     return this.table.readFinishedDeployments(options);
   }
 
+  readEntitiesOfFinishedDeployments(
+    options: Parameters<
+      DeploymentStore['readEntitiesOfFinishedDeployments']
+    >[0],
+  ): Promise<string[]> {
+    return this.table.readEntitiesOfFinishedDeployments(options);
+  }
+
   readRollbacksOf(refs: DeploymentRef[]): Promise<StoredDeployment[]> {
     return this.table.readRollbacksOf(refs);
   }

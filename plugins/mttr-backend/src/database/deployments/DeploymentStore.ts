@@ -81,6 +81,18 @@ export interface DeploymentStore {
   writeDeployments(deployments: StoredDeployment[]): Promise<void>;
 
   /**
+   * The entities of the deployments {@link
+   * DeploymentStore.readFinishedDeployments} answers for all entities,
+   * without reading the deployments.
+   */
+  readEntitiesOfFinishedDeployments(options: {
+    statuses: string[];
+    environments: string[];
+    fromMs: number;
+    toMs: number;
+  }): Promise<string[]>;
+
+  /**
    * The deployments whose latest status is one of `statuses`, to one of
    * `environments`, finished in [fromMs, toMs); of any of `entityRefs` when
    * given.

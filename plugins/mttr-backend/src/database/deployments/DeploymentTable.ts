@@ -160,6 +160,30 @@ export class DeploymentTable implements Omit<DeploymentStore, 'transaction'> {
     return [...found.values()];
   }
 
+  async readEntitiesOfFinishedDeployments(options: {
+    statuses: string[];
+    environments: string[];
+    fromMs: number;
+    toMs: number;
+  }): Promise<string[]> {
+    const { statuses, environments, fromMs, toMs } = options;
+    if (environments.length === 0 || statuses.length === 0) return [];
+    const rows: Array<{ entity_ref: string }> = await this.db(
+      'mttr_deployments as d',
+    )
+      .join('mttr_deployment_entities as e', join =>
+        join
+          .on('e.source', 'd.source')
+          .andOn('e.deployment_id', 'd.deployment_id'),
+      )
+      .distinct('e.entity_ref')
+      .whereIn('d.status', statuses)
+      .whereIn('d.environment', environments)
+      .where('d.finished_ms', '>=', fromMs)
+      .where('d.finished_ms', '<', toMs);
+    return rows.map(row => row.entity_ref);
+  }
+
   async readRollbacksOf(refs: DeploymentRef[]): Promise<StoredDeployment[]> {
     const found: StoredDeployment[] = [];
     for (const [source, ids] of idsBySource(refs)) {

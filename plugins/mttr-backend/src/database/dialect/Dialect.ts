@@ -82,6 +82,15 @@ export interface Dialect {
 
   /** Runs a raw select and answers its rows. */
   selectRaw<Row>(sql: string, bindings: readonly Knex.Value[]): Promise<Row[]>;
+
+  /**
+   * Entities per statement when every entity's units are read a page of
+   * entities at a time (service/metrics/readBounds.ts): few where the
+   * engine answers in the backend's own thread (SQLite), so that other
+   * requests get their turn between pages; more where it answers in a
+   * server of its own, so that the statements are few.
+   */
+  readonly entityPage: number;
 }
 
 /**

@@ -94,6 +94,9 @@ export class PortableDialect implements Dialect {
     return rows.map(row => read.fromObject(row));
   }
 
+  // Units are digested in the backend (no integer lists in SQL here).
+  readonly entityPage: number = 100;
+
   /** The mysql2 driver answers `[rows, fields]`. */
   async selectRaw<Row>(
     sql: string,

@@ -84,6 +84,9 @@ export class PostgresDialect extends PortableDialect {
     return this.db.raw(`??::float8 as ??`, [column, column]);
   }
 
+  // The server reads while the backend decodes the previous page.
+  readonly entityPage: number = 1000;
+
   readonly integerList: IntegerListAggregate = (value, when) =>
     when
       ? `string_agg(CASE WHEN ${when} THEN (${value})::text END, ',')`

@@ -61,7 +61,7 @@ export async function readUnitDigestsInSql(
   const entityFilter = entityRefs
     ? ` AND entity_ref IN (${entityRefs.map(() => '?').join(', ')})`
     : '';
-  const rows = await dialect.selectRaw<WindowDigestRow>(
+  const windowRows = dialect.selectRaw<WindowDigestRow>(
     `SELECT entity_ref,
         COUNT(*) AS n_units,
         SUM(CASE WHEN ${counted} THEN 1 ELSE 0 END) AS n_counted,
@@ -80,30 +80,36 @@ export async function readUnitDigestsInSql(
       GROUP BY entity_ref`,
     [definitionId, fromMs, toMs, ...(severities ?? []), ...(entityRefs ?? [])],
   );
-  const digests = new Map<string, UnitDigest>();
-  for (const row of rows) {
-    digests.set(row.entity_ref, digestOfRow(row));
-  }
-  if (previousFromMs !== undefined) {
-    // The previous window's recovered durations, for the change test, in
-    // a statement of its own with one aggregate: half the time of adding
-    // them to the statement above, which would run all its aggregates
-    // over the previous window's units too.
-    const previousRows = await dialect.selectRaw<PreviousDurationsRow>(
-      `SELECT entity_ref, ${list('duration_ms')} AS durations
+  // The previous window's recovered durations, for the change test, in a
+  // statement of its own with one aggregate: half the time of adding them
+  // to the statement above, which would run all its aggregates over the
+  // previous window's units too. Both are sent at once: a database server
+  // of its own answers them side by side.
+  const previousRows =
+    previousFromMs === undefined
+      ? undefined
+      : dialect.selectRaw<PreviousDurationsRow>(
+          `SELECT entity_ref, ${list('duration_ms')} AS durations
         FROM mttr_units
         WHERE definition_id = ? AND start_ms >= ? AND start_ms < ?
           AND outcome = 'counted' AND end_ms IS NOT NULL${severityFilter}${entityFilter}
         GROUP BY entity_ref`,
-      [
-        definitionId,
-        previousFromMs,
-        fromMs,
-        ...(severities ?? []),
-        ...(entityRefs ?? []),
-      ],
-    );
-    for (const row of previousRows) {
+          [
+            definitionId,
+            previousFromMs,
+            fromMs,
+            ...(severities ?? []),
+            ...(entityRefs ?? []),
+          ],
+        );
+  // Awaited below; until then its failure is not unhandled.
+  previousRows?.catch(() => {});
+  const digests = new Map<string, UnitDigest>();
+  for (const row of await windowRows) {
+    digests.set(row.entity_ref, digestOfRow(row));
+  }
+  if (previousRows) {
+    for (const row of await previousRows) {
       const digest = digests.get(row.entity_ref);
       if (digest) {
         digest.previousDurations = integersOf(row.durations);

@@ -112,17 +112,15 @@ export class ChangeFailureReader implements StabilityReader<DeploymentFigures> {
 
   /** The entities with counted (live) deployments finished in the window. */
   async entitiesWith(query: StabilityQuery): Promise<Set<string>> {
-    const deployments = await this.options.deployments.readFinishedDeployments({
-      statuses: LIVE_STATUSES,
-      environments: this.rules.environments,
-      fromMs: query.window.from.getTime(),
-      toMs: query.window.to.getTime(),
-    });
-    const entities = new Set<string>();
-    for (const d of deployments) {
-      if (isLive(d, this.rules)) d.entityRefs.forEach(ref => entities.add(ref));
-    }
-    return entities;
+    // Live: of a live status, to a counted environment, finished (isLive).
+    return new Set(
+      await this.options.deployments.readEntitiesOfFinishedDeployments({
+        statuses: LIVE_STATUSES,
+        environments: this.rules.environments,
+        fromMs: query.window.from.getTime(),
+        toMs: query.window.to.getTime(),
+      }),
+    );
   }
 
   async readBuckets(

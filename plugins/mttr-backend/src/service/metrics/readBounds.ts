@@ -62,22 +62,23 @@ export class EventLoopBudget {
   }
 }
 
-/**
- * Reads of every entity's units are split into pages of this many entities:
- * SQLite answers a query without giving the event loop back, so one query
- * over a busy window held every other request for its whole length. Pages
- * of entities follow the covering index (definition, entity, start), which
- * each engine seeks into; at a million incidents a year a page holds about
- * 5,000 units per 90 days.
+/*
+ * Reads of every entity's units are split into pages of entities
+ * (IncidentStore.entityPageSize, from the dialect): SQLite answers a query
+ * without giving the event loop back, so one query over a busy window held
+ * every other request for its whole length (100 entities a page there);
+ * PostgreSQL answers in a server of its own, and fewer, larger statements
+ * cost less there. Pages of entities follow the covering index (definition,
+ * entity, start), which each engine seeks into; at a million incidents a
+ * year a page of 100 holds about 5,000 units per 90 days.
  */
-const ENTITY_PAGE = 100;
 
 /** Which units to read, a page of entities at a time. */
 interface PagedRead {
   definitionId: string;
   fromMs: number;
   toMs: number;
-  /** Entities per page; {@link ENTITY_PAGE} by default. */
+  /** Entities per page; the store's `entityPageSize()` by default. */
   pageSize?: number;
 }
 
@@ -86,25 +87,38 @@ async function forEachEntityPage(
   options: PagedRead,
   read: (entityRefs: string[]) => Promise<void>,
 ): Promise<void> {
-  const limit = options.pageSize ?? ENTITY_PAGE;
+  const limit = options.pageSize ?? store.entityPageSize();
   let afterEntityRef: string | undefined;
-  for (;;) {
-    const page = await store.readUnitEntityPage({
-      definitionId: options.definitionId,
-      fromMs: options.fromMs,
-      toMs: options.toMs,
-      afterEntityRef,
-      limit,
-    });
-    if (page.length === 0) {
-      return;
+  // The next page's entities are read while the page's units are (a
+  // database server of its own answers both at once).
+  let reading: Promise<void> | undefined;
+  try {
+    for (;;) {
+      const page = await store.readUnitEntityPage({
+        definitionId: options.definitionId,
+        fromMs: options.fromMs,
+        toMs: options.toMs,
+        afterEntityRef,
+        limit,
+      });
+      if (reading) {
+        await reading;
+        reading = undefined;
+      }
+      if (page.length === 0) {
+        return;
+      }
+      reading = read(page);
+      // Awaited below; until then its failure is not unhandled.
+      reading.catch(() => {});
+      await new Promise<void>(resolve => setImmediate(resolve));
+      if (page.length < limit) {
+        return;
+      }
+      afterEntityRef = page[page.length - 1];
     }
-    await read(page);
-    await new Promise<void>(resolve => setImmediate(resolve));
-    if (page.length < limit) {
-      return;
-    }
-    afterEntityRef = page[page.length - 1];
+  } finally {
+    if (reading) await reading;
   }
 }
 
