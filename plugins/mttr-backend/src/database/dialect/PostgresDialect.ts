@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import {
   ColumnRow,
+  EntityRange,
   Conflict,
   IntegerListAggregate,
   onConflictSql,
@@ -86,6 +87,17 @@ export class PostgresDialect extends PortableDialect {
 
   // The server reads while the backend decodes the previous page.
   readonly entityPage: number = 1000;
+
+  entityRangesTable(ranges: EntityRange[]): Knex.Raw {
+    return this.db.raw(
+      'unnest(?::text[], ?::bigint[], ?::bigint[]) as r(range_entity, range_from, range_to)',
+      [
+        ranges.map(r => r.entityRef),
+        ranges.map(r => r.fromMs),
+        ranges.map(r => r.toMs),
+      ],
+    );
+  }
 
   readonly integerList: IntegerListAggregate = (value, when) =>
     when

@@ -8,6 +8,7 @@ export type {
   ColumnRow,
   Conflict,
   Dialect,
+  EntityRange,
   IntegerListAggregate,
 } from './Dialect';
 export { num, numOrNull } from './Dialect';

@@ -75,10 +75,33 @@ export class UnitTable {
     ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>;
   }): Promise<LinkUnit[]> {
     const units: LinkUnit[] = [];
+    const ranges = mergedRanges(options.ranges);
+    const table = this.dialect.entityRangesTable?.bind(this.dialect);
+    if (table) {
+      // The ranges as a table, each row probing the entity index.
+      for (const chunk of chunks(ranges, RANGES_PER_JOIN)) {
+        const rows = await this.dialect.selectRows(
+          this.db
+            .from(table(chunk))
+            .join('mttr_units', join =>
+              join
+                .on('mttr_units.entity_ref', 'r.range_entity')
+                .andOn('mttr_units.start_ms', '>=', 'r.range_from')
+                .andOn('mttr_units.start_ms', '<', 'r.range_to'),
+            )
+            .select(this.linkUnitColumns())
+            .where('mttr_units.definition_id', options.definitionId)
+            .andWhereNot('mttr_units.outcome', 'filtered'),
+          LINK_UNIT_READER,
+        );
+        for (const unit of rows) units.push(unit);
+      }
+      return units;
+    }
     // Each term (definition, entity, start range) is served by the entity
     // index on its own; the engines answer the OR of a chunk of them as a
     // union of index ranges.
-    for (const chunk of chunks(mergedRanges(options.ranges), RANGES_PER_READ)) {
+    for (const chunk of chunks(ranges, RANGES_PER_READ)) {
       const rows = await this.dialect.selectRows(
         this.db('mttr_units')
           .select(this.linkUnitColumns())
@@ -332,8 +355,11 @@ export class UnitTable {
   }
 }
 
-/** Ranges of units read by one statement. */
+/** Ranges of units read by one statement of ORed ranges. */
 const RANGES_PER_READ = 100;
+
+/** Ranges of units read by one statement joining a table of them. */
+const RANGES_PER_JOIN = 1000;
 
 /** A unit as the change failure rules read it, from the link unit columns. */
 const LINK_UNIT_READER = {
