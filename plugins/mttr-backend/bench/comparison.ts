@@ -13,7 +13,8 @@
  *   once per kept comparison (a first screen reads those of its page only);
  * - the entity card's requests together (definitions, then the figures, the
  *   weekly series and the open incidents at once, then on-call);
- * - the same reads while events arrive at about 1,000 per second, checking
+ * - the same reads while events arrive at about 1,000 per second (batches
+ *   of 200), checking
  *   that no answer shows half a batch.
  *
  * Over 400 lines on purpose: each measurement is a few lines of set-up and
@@ -228,6 +229,13 @@ async function cardRound(
   return times;
 }
 
+/**
+ * The background ingest: batches of this many incidents (two events each)
+ * every this many ms, 1,000 events per second.
+ */
+const BATCH_INCIDENTS = 100;
+const BATCH_EVERY_MS = 200;
+
 /** Markers: every background batch adds one unit to each of these two. */
 const MARKER_A = 1;
 const MARKER_B_OFFSET = 1;
@@ -396,10 +404,11 @@ export async function measureComparison(
 }
 
 /**
- * Ingest in the background, about 1,000 events per second: batches of 100
- * events (50 incidents, triggered and resolved, in the last days), one due
- * every 100 ms (a batch that answers late is followed at once by the next,
- * so that the rate holds when the backend keeps up on average). Each batch also carries one incident of each of two marker
+ * Ingest in the background, about 1,000 events per second: batches of 200
+ * events (BATCH_INCIDENTS incidents, triggered and resolved, in the last
+ * days), one due every BATCH_EVERY_MS, up to two in flight (a batch that answers late does not
+ * hold the next one back, so that the rate holds when the backend keeps up
+ * on average). Each batch also carries one incident of each of two marker
  * entities in different pages of the comparison's read: an answer that
  * shows half a batch shows their counts apart by other than before.
  */
@@ -430,60 +439,75 @@ async function readsUnderIngest(
   let n = 0;
   const ingestStart = performance.now();
   let ingestError: unknown;
+  const sendBatch = async () => {
+    const batch: unknown[] = [];
+    const now = Date.now();
+    for (let i = 0; i < BATCH_INCIDENTS; i++) {
+      const id = `${tag}-${n++}`;
+      // The two markers, then any other entity (never a marker).
+      const markers = [MARKER_A, bench.entities - MARKER_B_OFFSET];
+      const entity =
+        i < 2 ? markers[i] : 2 + Math.floor(Math.random() * (bench.entities - 3));
+      const start = now - Math.floor(Math.random() * 5 * DAY) - DAY;
+      const incident = {
+        title: `Live incident ${id}`,
+        severity: 'sev3',
+        entityRefs: [`component:default/${entityName(entity)}`],
+      };
+      batch.push(
+        {
+          source: 'bench-live',
+          incidentId: id,
+          eventId: `${id}-t`,
+          type: 'triggered',
+          at: new Date(start).toISOString(),
+          incident,
+        },
+        {
+          source: 'bench-live',
+          incidentId: id,
+          eventId: `${id}-r`,
+          type: 'resolved',
+          at: new Date(start + 10 * 60_000).toISOString(),
+        },
+      );
+    }
+    const post = () =>
+      fetch(`${bench.base}/events`, {
+        method: 'POST',
+        headers: { ...bench.service, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ events: batch }),
+      });
+    // A batch is all or nothing and its repeats are duplicates: a batch
+    // whose connection broke is sent again.
+    const res = await post().catch(post);
+    if (res.status !== 200) {
+      throw new Error(`POST /events: ${res.status} ${await res.text()}`);
+    }
+    events += batch.length;
+  };
+  // A batch is due every BATCH_EVERY_MS; up to two are in flight, so that the
+  // rate holds while one waits for the database (as several sources
+  // sending at once would).
+  const inFlight = new Set<Promise<void>>();
   const ingest = (async () => {
-    for (let due = performance.now(); !stop; due += 100) {
-      const batch: unknown[] = [];
-      const now = Date.now();
-      for (let i = 0; i < 50; i++) {
-        const id = `${tag}-${n++}`;
-        // The two markers, then any other entity (never a marker).
-        const markers = [MARKER_A, bench.entities - MARKER_B_OFFSET];
-        const entity =
-          i < 2
-            ? markers[i]
-            : 2 + Math.floor(Math.random() * (bench.entities - 3));
-        const start = now - Math.floor(Math.random() * 5 * DAY) - DAY;
-        const incident = {
-          title: `Live incident ${id}`,
-          severity: 'sev3',
-          entityRefs: [`component:default/${entityName(entity)}`],
-        };
-        batch.push(
-          {
-            source: 'bench-live',
-            incidentId: id,
-            eventId: `${id}-t`,
-            type: 'triggered',
-            at: new Date(start).toISOString(),
-            incident,
-          },
-          {
-            source: 'bench-live',
-            incidentId: id,
-            eventId: `${id}-r`,
-            type: 'resolved',
-            at: new Date(start + 10 * 60_000).toISOString(),
-          },
-        );
-      }
-      const post = () =>
-        fetch(`${bench.base}/events`, {
-          method: 'POST',
-          headers: { ...bench.service, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ events: batch }),
-        });
-      // A batch is all or nothing and its repeats are duplicates: a batch
-      // whose connection broke is sent again.
-      const res = await post().catch(post);
-      if (res.status !== 200) {
-        throw new Error(`POST /events: ${res.status} ${await res.text()}`);
-      }
-      events += batch.length;
+    for (let due = performance.now(); !stop; due += BATCH_EVERY_MS) {
       // Behind by more than a second (a long pause): no burst to catch up.
       due = Math.max(due, performance.now() - 1000);
-      const wait = due + 100 - performance.now();
+      const wait = due - performance.now();
       if (wait > 0) await new Promise(r => setTimeout(r, wait));
+      if (inFlight.size >= 2) await Promise.race(inFlight);
+      if (stop) break;
+      const sending: Promise<void> = sendBatch().finally(() =>
+        inFlight.delete(sending),
+      );
+      inFlight.add(sending);
+      sending.catch(error => {
+        ingestError ??= error;
+        stop = true;
+      });
     }
+    await Promise.all(inFlight);
   })().catch(error => {
     ingestError = error;
   });

@@ -107,25 +107,30 @@ export function computeLevers(input: LeversInput): {
     : undefined;
   const ofRequest = (unit: LeverUnit) =>
     !wanted || (unit.severity !== undefined && wanted.has(unit.severity));
-  const starting = onceEach(input.starting.filter(ofRequest));
+  const starting = onceEach(
+    wanted ? input.starting.filter(ofRequest) : input.starting,
+  );
   const counted = starting.filter(u => u.outcome === 'counted');
 
   // The window's incidents: those of a counted unit starting in the
-  // window, once each, with the entities they were counted for.
+  // window, once each, with the entities they were counted for (one, but
+  // for a scope of several entities).
   const windowIncidents = new Map<
     string,
-    { incident: UnitLeverIncident; entities: Set<string> }
+    { incident: UnitLeverIncident; entities: string[] }
   >();
-  for (const unit of input.starting.filter(
-    u => u.outcome === 'counted' && ofRequest(u),
-  )) {
+  for (const unit of input.starting) {
+    if (unit.outcome !== 'counted' || !ofRequest(unit)) continue;
     for (const incident of unit.levers.incidents) {
-      let seen = windowIncidents.get(incident.key);
+      const seen = windowIncidents.get(incident.key);
       if (!seen) {
-        seen = { incident, entities: new Set() };
-        windowIncidents.set(incident.key, seen);
+        windowIncidents.set(incident.key, {
+          incident,
+          entities: [unit.entityRef],
+        });
+      } else if (!seen.entities.includes(unit.entityRef)) {
+        seen.entities.push(unit.entityRef);
       }
-      seen.entities.add(unit.entityRef);
     }
   }
 
@@ -188,20 +193,26 @@ export function computeLevers(input: LeversInput): {
     string,
     Array<{ key: string; startMs: number; publishedMs: number }>
   >();
-  for (const unit of [...input.reviewed, ...input.starting]) {
-    for (const incident of unit.levers.incidents) {
-      const publishedMs = publishedMsOf(incident.review);
-      if (publishedMs === undefined || !incident.fingerprint) continue;
-      const problem = `${unit.entityRef}\u0000${incident.fingerprint}`;
-      const list = reviewedByProblem.get(problem) ?? [];
-      list.push({ key: incident.key, startMs: incident.startMs, publishedMs });
-      reviewedByProblem.set(problem, list);
+  for (const units of [input.reviewed, input.starting]) {
+    for (const unit of units) {
+      for (const incident of unit.levers.incidents) {
+        if (!incident.review || !incident.fingerprint) continue;
+        const publishedMs = publishedMsOf(incident.review);
+        if (publishedMs === undefined) continue;
+        const problem = `${unit.entityRef}\u0000${incident.fingerprint}`;
+        const list = reviewedByProblem.get(problem) ?? [];
+        list.push({ key: incident.key, startMs: incident.startMs, publishedMs });
+        reviewedByProblem.set(problem, list);
+      }
     }
   }
   let repeatsAfterReview = 0;
-  for (const { incident, entities } of windowIncidents.values()) {
+  // Without a published review there is nothing to repeat after.
+  for (const { incident, entities } of reviewedByProblem.size > 0
+    ? windowIncidents.values()
+    : []) {
     if (!incident.fingerprint) continue;
-    const repeats = [...entities].some(entityRef =>
+    const repeats = entities.some(entityRef =>
       (
         reviewedByProblem.get(`${entityRef}\u0000${incident.fingerprint}`) ?? []
       ).some(
