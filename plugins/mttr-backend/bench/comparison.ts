@@ -447,7 +447,9 @@ async function readsUnderIngest(
       // The two markers, then any other entity (never a marker).
       const markers = [MARKER_A, bench.entities - MARKER_B_OFFSET];
       const entity =
-        i < 2 ? markers[i] : 2 + Math.floor(Math.random() * (bench.entities - 3));
+        i < 2
+          ? markers[i]
+          : 2 + Math.floor(Math.random() * (bench.entities - 3));
       const start = now - Math.floor(Math.random() * 5 * DAY) - DAY;
       const incident = {
         title: `Live incident ${id}`,

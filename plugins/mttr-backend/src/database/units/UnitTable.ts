@@ -397,11 +397,14 @@ function mergedRanges(
           ? -1
           : 1,
     );
-  const merged: Array<{ entityRef: string; fromMs: number; toMs: number }> =
-    [];
+  const merged: Array<{ entityRef: string; fromMs: number; toMs: number }> = [];
   for (const range of sorted) {
     const last = merged[merged.length - 1];
-    if (last && last.entityRef === range.entityRef && range.fromMs <= last.toMs) {
+    if (
+      last &&
+      last.entityRef === range.entityRef &&
+      range.fromMs <= last.toMs
+    ) {
       last.toMs = Math.max(last.toMs, range.toMs);
     } else {
       merged.push({ ...range });

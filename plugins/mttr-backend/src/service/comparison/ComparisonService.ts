@@ -163,8 +163,12 @@ export class ComparisonService {
     const stability = await this.snapshots.fill(snapshot, refs);
     return rows.map(row => {
       const figures =
-        row.entityCount === undefined ? stability.get(row.entityRef) : undefined;
-      return figures ? { ...row, figures: { ...row.figures, ...figures } } : row;
+        row.entityCount === undefined
+          ? stability.get(row.entityRef)
+          : undefined;
+      return figures
+        ? { ...row, figures: { ...row.figures, ...figures } }
+        : row;
     });
   }
 

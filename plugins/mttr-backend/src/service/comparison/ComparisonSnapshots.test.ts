@@ -65,7 +65,6 @@ function deferred() {
   return { promise, resolve };
 }
 
-
 /**
  * A deployments reader whose `count` is the entity's units in the window,
  * read from the store: it shows a batch exactly when the rows do. It
@@ -145,6 +144,21 @@ describe.each(databases.eachSupportedId())(
     }
 
     const key = { definitionId: 'resolved', fromMs: FROM, toMs: TO };
+
+    /** The kept comparison, its stability figures from one reader. */
+    const withStability = (
+      store: IncidentStore,
+      feed: UnitChangeFeed,
+      deployments: StabilityReader<DeploymentFigures>,
+    ) =>
+      new ComparisonSnapshots({
+        store,
+        feed,
+        heavy: read => read(),
+        maxAgeMs: 60_000,
+        stability: new Stability({ deployments }),
+        definitionOf: () => DEFAULT_RECOVERY_DEFINITION,
+      });
 
     it('reads a batch that committed between two pages of the read again before serving', async () => {
       const { feed, store, ingestion } = await setup();
@@ -231,14 +245,7 @@ describe.each(databases.eachSupportedId())(
     it('reads the stability figures of the rows shown, and of every row only when asked', async () => {
       const { feed, store } = await setup();
       const { reader, calls } = unitCountingReader(store);
-      const snapshots = new ComparisonSnapshots({
-        store,
-        feed,
-        heavy: read => read(),
-        maxAgeMs: 60_000,
-        stability: new Stability({ deployments: reader }),
-        definitionOf: () => DEFAULT_RECOVERY_DEFINITION,
-      });
+      const snapshots = withStability(store, feed, reader);
       const snapshot = await snapshots.get(key);
       expect(snapshots.isComplete(snapshot)).toBe(false);
       expect(calls).toEqual({ read: [], readAll: 0 });
@@ -271,22 +278,15 @@ describe.each(databases.eachSupportedId())(
       expect(snapshots.isComplete(snapshot)).toBe(true);
       const figures = snapshots.figuresOf(snapshot);
       expect(figures.size).toBe(102);
-      expect(
-        [...figures.values()].every(f => f.deployments.count === 1),
-      ).toBe(true);
+      expect([...figures.values()].every(f => f.deployments.count === 1)).toBe(
+        true,
+      );
     });
 
     it('reads the stability figures of a page only once the rows show every batch', async () => {
       const { feed, store, ingestion } = await setup();
       const { reader } = unitCountingReader(store);
-      const snapshots = new ComparisonSnapshots({
-        store,
-        feed,
-        heavy: read => read(),
-        maxAgeMs: 60_000,
-        stability: new Stability({ deployments: reader }),
-        definitionOf: () => DEFAULT_RECOVERY_DEFINITION,
-      });
+      const snapshots = withStability(store, feed, reader);
       const snapshot = await snapshots.get(key);
       // A batch after the snapshot was served, before its page is shown.
       await ingestion.ingest(incident('z', FROM + 2 * DAY));
@@ -311,14 +311,7 @@ describe.each(databases.eachSupportedId())(
           return all;
         },
       };
-      const snapshots = new ComparisonSnapshots({
-        store,
-        feed,
-        heavy: read => read(),
-        maxAgeMs: 60_000,
-        stability: new Stability({ deployments: held }),
-        definitionOf: () => DEFAULT_RECOVERY_DEFINITION,
-      });
+      const snapshots = withStability(store, feed, held);
       const snapshot = await snapshots.get(key);
       const completing = snapshots.complete(snapshot);
       await paused.promise;

@@ -74,7 +74,6 @@ interface Entry {
   lastUsed: number;
 }
 
-
 /**
  * Beyond this many times `maxAgeMs`, a snapshot is read again before it is
  * served (one that was not asked for in a while); below it, a read in the
@@ -181,8 +180,8 @@ export class ComparisonSnapshots {
       return;
     }
     const seq = feed.seq;
-    const all = await this.options.heavy(async () =>
-      (await stability.readAll(query)).figures,
+    const all = await this.options.heavy(
+      async () => (await stability.readAll(query)).figures,
     );
     // The read is many statements: entities that batches touched meanwhile
     // are read again, while no batch is written, once the rows show those
@@ -247,7 +246,9 @@ export class ComparisonSnapshots {
       const row = snapshot.rows.get(ref);
       result.set(
         ref,
-        row ? { deployments: row.deployments, levers: row.levers } : EMPTY_STABILITY,
+        row
+          ? { deployments: row.deployments, levers: row.levers }
+          : EMPTY_STABILITY,
       );
     }
     return result;

@@ -19,6 +19,16 @@ import { UnitFigures } from '../recovery';
  * keep their figures and their catalog facts apart until a row is shown.
  */
 
+/** The sort fields read from a row's deployment figures and levers. */
+const STABILITY_FIELDS = [
+  'changeFailureRate',
+  'deploymentFrequencyPer30d',
+  'failedDeploymentRecoveryMs',
+  'reviewCoverage',
+  'openActionItems',
+  'medianTimeToAccessMs',
+] as const;
+
 /**
  * Every field the comparison sorts by: the page's columns
  * ({@link ComparisonSortField}) and the older fields of `/metrics/by-entity`.
@@ -46,12 +56,7 @@ export const SORT_FIELDS = [
   'entityCount',
   'entityRef',
   'title',
-  'changeFailureRate',
-  'deploymentFrequencyPer30d',
-  'failedDeploymentRecoveryMs',
-  'reviewCoverage',
-  'openActionItems',
-  'medianTimeToAccessMs',
+  ...STABILITY_FIELDS,
 ] as const;
 
 /**
@@ -68,14 +73,9 @@ export type SortField = (typeof SORT_FIELDS)[number] &
  *
  * @internal
  */
-export const STABILITY_SORT_FIELDS: ReadonlySet<SortField> = new Set<SortField>([
-  'changeFailureRate',
-  'deploymentFrequencyPer30d',
-  'failedDeploymentRecoveryMs',
-  'reviewCoverage',
-  'openActionItems',
-  'medianTimeToAccessMs',
-]);
+export const STABILITY_SORT_FIELDS: ReadonlySet<SortField> = new Set<SortField>(
+  STABILITY_FIELDS,
+);
 
 /** Fails to compile when a column of the page is not a sort field. */
 type ComparisonSortFieldOrOlder =

@@ -201,7 +201,11 @@ export function computeLevers(input: LeversInput): {
         if (publishedMs === undefined) continue;
         const problem = `${unit.entityRef}\u0000${incident.fingerprint}`;
         const list = reviewedByProblem.get(problem) ?? [];
-        list.push({ key: incident.key, startMs: incident.startMs, publishedMs });
+        list.push({
+          key: incident.key,
+          startMs: incident.startMs,
+          publishedMs,
+        });
         reviewedByProblem.set(problem, list);
       }
     }
