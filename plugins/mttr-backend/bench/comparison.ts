@@ -492,6 +492,10 @@ async function readsUnderIngest(
   // rate holds while one waits for the database (as several sources
   // sending at once would).
   const inFlight = new Set<Promise<void>>();
+  const failed = (error: unknown) => {
+    ingestError ??= error;
+    stop = true;
+  };
   const ingest = (async () => {
     for (let due = performance.now(); !stop; due += BATCH_EVERY_MS) {
       // Behind by more than a second (a long pause): no burst to catch up.
@@ -504,10 +508,7 @@ async function readsUnderIngest(
         inFlight.delete(sending),
       );
       inFlight.add(sending);
-      sending.catch(error => {
-        ingestError ??= error;
-        stop = true;
-      });
+      sending.catch(failed);
     }
     await Promise.all(inFlight);
   })().catch(error => {

@@ -17,6 +17,32 @@ import {
   unitRowOf,
 } from './unitRows';
 
+/** Ranges of units read by one statement of ORed ranges. */
+const RANGES_PER_READ = 100;
+
+/** Ranges of units read by one statement joining a table of them. */
+const RANGES_PER_JOIN = 1000;
+
+/** A unit as the change failure rules read it, from the link unit columns. */
+const LINK_UNIT_READER = {
+  fromArray: (r: unknown[]): LinkUnit => ({
+    entityRef: r[0] as string,
+    startMs: r[1] as number,
+    endMs: r[2] as number | null,
+    outcome: r[3] as UnitOutcome,
+    severity: (r[4] as Severity | null) ?? undefined,
+    incidentKeys: JSON.parse(r[5] as string),
+  }),
+  fromObject: (row: Record<string, unknown>): LinkUnit => ({
+    entityRef: row.entity_ref as string,
+    startMs: num(row.start_ms),
+    endMs: numOrNull(row.end_ms),
+    outcome: row.outcome as UnitOutcome,
+    severity: (row.severity as Severity | null) ?? undefined,
+    incidentKeys: JSON.parse(row.incident_keys as string),
+  }),
+};
+
 /**
  * The recovery units (mttr_units): what each definition derives from the
  * incidents, per entity and group of incidents; what the figures are
@@ -355,32 +381,6 @@ export class UnitTable {
   }
 }
 
-/** Ranges of units read by one statement of ORed ranges. */
-const RANGES_PER_READ = 100;
-
-/** Ranges of units read by one statement joining a table of them. */
-const RANGES_PER_JOIN = 1000;
-
-/** A unit as the change failure rules read it, from the link unit columns. */
-const LINK_UNIT_READER = {
-  fromArray: (r: unknown[]): LinkUnit => ({
-    entityRef: r[0] as string,
-    startMs: r[1] as number,
-    endMs: r[2] as number | null,
-    outcome: r[3] as UnitOutcome,
-    severity: (r[4] as Severity | null) ?? undefined,
-    incidentKeys: JSON.parse(r[5] as string),
-  }),
-  fromObject: (row: Record<string, unknown>): LinkUnit => ({
-    entityRef: row.entity_ref as string,
-    startMs: num(row.start_ms),
-    endMs: numOrNull(row.end_ms),
-    outcome: row.outcome as UnitOutcome,
-    severity: (row.severity as Severity | null) ?? undefined,
-    incidentKeys: JSON.parse(row.incident_keys as string),
-  }),
-};
-
 /**
  * The ranges of each entity, overlapping ones merged, so that no unit is in
  * two of them.
@@ -390,13 +390,11 @@ function mergedRanges(
 ): Array<{ entityRef: string; fromMs: number; toMs: number }> {
   const sorted = ranges
     .filter(r => r.fromMs < r.toMs)
-    .sort((a, b) =>
-      a.entityRef === b.entityRef
-        ? a.fromMs - b.fromMs
-        : a.entityRef < b.entityRef
-          ? -1
-          : 1,
-    );
+    .sort((a, b) => {
+      if (a.entityRef !== b.entityRef)
+        return a.entityRef < b.entityRef ? -1 : 1;
+      return a.fromMs - b.fromMs;
+    });
   const merged: Array<{ entityRef: string; fromMs: number; toMs: number }> = [];
   for (const range of sorted) {
     const last = merged[merged.length - 1];

@@ -41,6 +41,9 @@ import { UnitChangeFeed } from './UnitChangeFeed';
  * snapshot is up to date, so that they show the batches its rows show.
  */
 
+/** The stability figures of a row not read yet (and of one without any). */
+const EMPTY_STABILITY: StabilityFigures = emptyStabilityFigures();
+
 /** What a snapshot is of. */
 export interface SnapshotKey {
   definitionId: string;
@@ -510,9 +513,6 @@ export class ComparisonSnapshots {
     }
   }
 }
-
-/** The stability figures of a row not read yet (and of one without any). */
-const EMPTY_STABILITY: StabilityFigures = emptyStabilityFigures();
 
 function keyId(key: SnapshotKey): string {
   const severities = [...(key.severities ?? [])].sort().join(',');
