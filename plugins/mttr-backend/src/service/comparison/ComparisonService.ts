@@ -14,7 +14,8 @@ import { figuresWithChange, previousWindowOf } from '../recovery';
 import {
   ComparisonFilters,
   ComparisonRow,
-  STABILITY_SORT_FIELDS,
+  DEPLOYMENT_SORT_FIELDS,
+  LEVER_SORT_FIELDS,
   SortField,
   choicesOf,
   changeFailureBandMatcher,
@@ -27,7 +28,12 @@ import {
 } from './comparisonRows';
 import { ComparisonSnapshots, Snapshot } from './ComparisonSnapshots';
 import { UnitChangeFeed } from './UnitChangeFeed';
-import { Stability, emptyStabilityFigures } from '../stability/Stability';
+import {
+  STABILITY_PARTS,
+  Stability,
+  StabilityPart,
+  emptyStabilityFigures,
+} from '../stability/Stability';
 
 /** @internal */
 export interface ComparisonQuery extends ComparisonFilters {
@@ -89,10 +95,10 @@ export class ComparisonService {
 
   /**
    * The rows of the query that pass its filters and search, sorted. With
-   * `allFigures`, or when the query sorts or filters by a deployment figure
-   * or a lever, every row carries those; otherwise only the rows read so far
-   * do, and {@link ComparisonService.withStability} reads them for the rows
-   * shown.
+   * `allFigures` every row carries its deployment figures and levers; when
+   * the query sorts or filters by one of them, every row carries that part;
+   * otherwise only the rows read so far do, and
+   * {@link ComparisonService.withStability} reads them for the rows shown.
    */
   async rows(
     query: ComparisonQuery,
@@ -110,12 +116,9 @@ export class ComparisonService {
       toMs: window.to.getTime(),
       severities: query.severities,
     });
-    if (
-      allFigures ||
-      STABILITY_SORT_FIELDS.has(query.sort) ||
-      (query.changeFailureBand?.length ?? 0) > 0
-    ) {
-      await this.snapshots.complete(snapshot);
+    const parts = partsOfEveryRow(query, allFigures);
+    if (parts.length > 0) {
+      await this.snapshots.complete(snapshot, parts);
     }
     // The snapshot is everyone's; what this caller may see is decided here,
     // row by row, before anything of a row is used.
@@ -374,6 +377,27 @@ export class ComparisonService {
     }
     return rows;
   }
+}
+
+/**
+ * The parts of the stability figures that every row of the answer needs: a
+ * sort or filter by a deployment figure needs those, a sort by a lever the
+ * levers, the CSV (`allFigures`) both; a page alone, none.
+ */
+function partsOfEveryRow(
+  query: ComparisonQuery,
+  allFigures: boolean,
+): StabilityPart[] {
+  if (allFigures) return [...STABILITY_PARTS];
+  const parts: StabilityPart[] = [];
+  if (
+    DEPLOYMENT_SORT_FIELDS.has(query.sort) ||
+    (query.changeFailureBand?.length ?? 0) > 0
+  ) {
+    parts.push('deployments');
+  }
+  if (LEVER_SORT_FIELDS.has(query.sort)) parts.push('levers');
+  return parts;
 }
 
 function recoversLater(a: MetricUnit, b: MetricUnit): boolean {

@@ -7,7 +7,9 @@ import {
   DEFAULT_RECOVERY_DEFINITION,
   DeploymentFigures,
   IncidentEvent,
+  RecoveryLevers,
   emptyDeploymentFigures,
+  emptyLevers,
 } from '@mttr-backstage/plugin-mttr-common';
 import { DatabaseIncidentStore } from '../../database/DatabaseIncidentStore';
 import { IncidentStore } from '../../database/IncidentStore';
@@ -280,6 +282,43 @@ describe.each(databases.eachSupportedId())(
       expect(figures.size).toBe(102);
       expect([...figures.values()].every(f => f.deployments.count === 1)).toBe(
         true,
+      );
+    });
+
+    it("reads every row's deployment figures for a sort by them, and their levers only when asked", async () => {
+      const { feed, store } = await setup();
+      const { reader, calls } = unitCountingReader(store);
+      let leverReads = 0;
+      const levers: StabilityReader<RecoveryLevers> = {
+        read: async (_query, scopes) =>
+          new Map(scopes.map(s => [s.key, emptyLevers()] as const)),
+        readAll: async () => {
+          leverReads += 1;
+          return new Map();
+        },
+      };
+      const snapshots = new ComparisonSnapshots({
+        store,
+        feed,
+        heavy: read => read(),
+        maxAgeMs: 60_000,
+        stability: new Stability({ deployments: reader, levers }),
+        definitionOf: () => DEFAULT_RECOVERY_DEFINITION,
+      });
+      const snapshot = await snapshots.get(key);
+      await snapshots.complete(snapshot, ['deployments']);
+      expect(calls.readAll).toBe(1);
+      expect(leverReads).toBe(0);
+      expect(snapshots.isComplete(snapshot)).toBe(false);
+      expect(snapshot.rows.get('component:default/z')!.deployments.count).toBe(
+        1,
+      );
+      await snapshots.complete(snapshot, ['deployments', 'levers']);
+      expect(calls.readAll).toBe(1);
+      expect(leverReads).toBe(1);
+      expect(snapshots.isComplete(snapshot)).toBe(true);
+      expect(snapshot.rows.get('component:default/z')!.deployments.count).toBe(
+        1,
       );
     });
 

@@ -13,7 +13,12 @@ import {
   emptyDigest,
   figuresWithChangeOfDigest,
 } from '../recovery';
-import { Stability, emptyStabilityFigures } from '../stability/Stability';
+import {
+  STABILITY_PARTS,
+  Stability,
+  StabilityPart,
+  emptyStabilityFigures,
+} from '../stability/Stability';
 import { RowFigures } from './comparisonRows';
 import { UnitChangeFeed } from './UnitChangeFeed';
 
@@ -58,11 +63,11 @@ export interface Snapshot {
   /**
    * Figures per entity with units (or counted deployments) in the window;
    * replaced, never changed. Their deployment figures and levers are those
-   * read: of every row once `stabilityComplete`, else of the rows in
-   * `stabilityRead` (empty ones for the others).
+   * read: those of every row for the parts in `completeParts`, else of the
+   * rows in `stabilityRead` (empty ones for the others).
    */
   rows: ReadonlyMap<string, RowFigures>;
-  stabilityComplete: boolean;
+  completeParts: ReadonlySet<StabilityPart>;
   /** The rows whose deployment figures and levers were read. */
   stabilityRead: ReadonlySet<string>;
   /** The feed's sequence number the rows are consistent with. */
@@ -93,7 +98,10 @@ const FILL_ATTEMPTS = 3;
 /** @internal */
 export class ComparisonSnapshots {
   private readonly entries = new Map<string, Entry>();
-  private readonly completing = new WeakMap<Snapshot, Promise<void>>();
+  private readonly completing = new WeakMap<
+    Snapshot,
+    Map<StabilityPart, Promise<void>>
+  >();
 
   constructor(
     private readonly options: {
@@ -154,41 +162,56 @@ export class ComparisonSnapshots {
     return snapshot.rows;
   }
 
-  /** Whether the snapshot holds the stability figures of every row. */
+  /** Whether every row of the snapshot carries both stability parts. */
   isComplete(snapshot: Snapshot): boolean {
-    return snapshot.stabilityComplete;
+    return STABILITY_PARTS.every(part => snapshot.completeParts.has(part));
   }
 
   /**
-   * Reads the deployment figures and levers of every row of the snapshot
-   * (once; later calls wait for the same read).
+   * Reads the parts of the stability figures (both by default) of every row
+   * of the snapshot, once each; later calls wait for the same read.
    */
-  async complete(snapshot: Snapshot): Promise<void> {
-    if (snapshot.stabilityComplete) return;
-    let completing = this.completing.get(snapshot);
-    if (!completing) {
-      completing = this.readComplete(snapshot).finally(() =>
-        this.completing.delete(snapshot),
-      );
-      this.completing.set(snapshot, completing);
+  async complete(
+    snapshot: Snapshot,
+    parts: readonly StabilityPart[] = STABILITY_PARTS,
+  ): Promise<void> {
+    let reads = this.completing.get(snapshot);
+    if (!reads) {
+      reads = new Map();
+      this.completing.set(snapshot, reads);
     }
-    await completing;
+    const waits: Array<Promise<void>> = [];
+    for (const part of parts) {
+      if (snapshot.completeParts.has(part)) continue;
+      let read = reads.get(part);
+      if (!read) {
+        read = this.readComplete(snapshot, part).finally(() =>
+          reads!.delete(part),
+        );
+        reads.set(part, read);
+      }
+      waits.push(read);
+    }
+    await Promise.all(waits);
   }
 
-  private async readComplete(snapshot: Snapshot): Promise<void> {
+  private async readComplete(
+    snapshot: Snapshot,
+    part: StabilityPart,
+  ): Promise<void> {
     const { feed, stability } = this.options;
     const query = this.stabilityQuery(snapshot.key);
     if (!stability || !query) {
-      snapshot.stabilityComplete = true;
+      snapshot.completeParts = new Set(STABILITY_PARTS);
       return;
     }
     const seq = feed.seq;
     const all = await this.options.heavy(
-      async () => (await stability.readAll(query)).figures,
+      async () => (await stability.readAll(query, [part])).figures,
     );
     // The read is many statements: entities that batches touched meanwhile
-    // are read again, while no batch is written, once the rows show those
-    // batches too.
+    // are read again (both parts), while no batch is written, once the rows
+    // show those batches too.
     await this.whenCurrent(snapshot, async () => {
       const changed = feed.changedSince(snapshot.key.definitionId, seq);
       const refs = changed === 'all' ? [...snapshot.rows.keys()] : [...changed];
@@ -200,14 +223,16 @@ export class ComparisonSnapshots {
         : new Map<string, StabilityFigures>();
       const rows = new Map<string, RowFigures>();
       for (const [ref, row] of snapshot.rows) {
-        rows.set(ref, {
-          ...row,
-          ...(fresh.get(ref) ?? all.get(ref) ?? EMPTY_STABILITY),
-        });
+        const figures = fresh.get(ref);
+        rows.set(
+          ref,
+          figures
+            ? { ...row, ...figures }
+            : { ...row, [part]: (all.get(ref) ?? EMPTY_STABILITY)[part] },
+        );
       }
       snapshot.rows = rows;
-      snapshot.stabilityComplete = true;
-      snapshot.stabilityRead = new Set();
+      snapshot.completeParts = new Set([...snapshot.completeParts, part]);
     });
   }
 
@@ -225,7 +250,7 @@ export class ComparisonSnapshots {
         ref => snapshot.rows.has(ref) && !snapshot.stabilityRead.has(ref),
       );
     const query = this.stabilityQuery(snapshot.key);
-    if (!snapshot.stabilityComplete && query && missing().length > 0) {
+    if (!this.isComplete(snapshot) && query && missing().length > 0) {
       await this.whenCurrent(snapshot, async () => {
         const refs = missing();
         if (refs.length === 0) return;
@@ -289,19 +314,19 @@ export class ComparisonSnapshots {
   /** Reads the whole window again; the entry's snapshot once consistent. */
   private build(entry: Entry, key: SnapshotKey): Promise<Snapshot> {
     if (!entry.building) {
-      // A snapshot whose stability figures were all read is read again
-      // with them (an answer asked for them).
-      const withStability = Boolean(entry.snapshot?.stabilityComplete);
+      // The parts of the stability figures every row of the snapshot it
+      // replaces carries are read again with it (an answer asked for them).
+      const parts = [...(entry.snapshot?.completeParts ?? [])];
       entry.building = (async () => {
         const { feed } = this.options;
         const seq = feed.seq;
-        const read = await this.options.heavy(() =>
-          this.readAll(key, withStability),
-        );
+        const read = await this.options.heavy(() => this.readAll(key, parts));
         const snapshot: Snapshot = {
           key,
           rows: read,
-          stabilityComplete: withStability || !this.options.stability,
+          completeParts: new Set(
+            this.options.stability ? parts : STABILITY_PARTS,
+          ),
           stabilityRead: new Set(),
           seq,
           builtAt: this.now(),
@@ -354,7 +379,7 @@ export class ComparisonSnapshots {
         const seq = feed.seq;
         const started = feed.started;
         snapshot.rows = await this.options.heavy(() =>
-          this.readAll(snapshot.key, snapshot.stabilityComplete),
+          this.readAll(snapshot.key, [...snapshot.completeParts]),
         );
         snapshot.stabilityRead = new Set();
         snapshot.seq = seq;
@@ -399,12 +424,12 @@ export class ComparisonSnapshots {
   }
 
   /**
-   * Every entity's figures; their deployment figures and levers only with
-   * `withStability` (empty ones otherwise).
+   * Every entity's figures, with the parts of their stability figures
+   * asked for (empty ones for the others).
    */
   private async readAll(
     key: SnapshotKey,
-    withStability: boolean,
+    parts: readonly StabilityPart[],
   ): Promise<Map<string, RowFigures>> {
     const digests = await readUnitDigestsByEntityPage(this.options.store, {
       ...this.readOf(key),
@@ -414,9 +439,10 @@ export class ComparisonSnapshots {
     let figures = new Map<string, StabilityFigures>();
     let withDeployments = new Set<string>();
     if (stability && query) {
-      if (withStability) {
-        ({ figures, withDeployments } = await stability.readAll(query));
-      } else {
+      if (parts.length > 0) {
+        ({ figures, withDeployments } = await stability.readAll(query, parts));
+      }
+      if (!parts.includes('deployments')) {
         withDeployments = await stability.entitiesWithDeployments(query);
       }
     }

@@ -19,11 +19,15 @@ import { UnitFigures } from '../recovery';
  * keep their figures and their catalog facts apart until a row is shown.
  */
 
-/** The sort fields read from a row's deployment figures and levers. */
-const STABILITY_FIELDS = [
+/** The sort fields read from a row's deployment figures. */
+const DEPLOYMENT_FIELDS = [
   'changeFailureRate',
   'deploymentFrequencyPer30d',
   'failedDeploymentRecoveryMs',
+] as const;
+
+/** The sort fields read from a row's levers. */
+const LEVER_FIELDS = [
   'reviewCoverage',
   'openActionItems',
   'medianTimeToAccessMs',
@@ -56,7 +60,8 @@ export const SORT_FIELDS = [
   'entityCount',
   'entityRef',
   'title',
-  ...STABILITY_FIELDS,
+  ...DEPLOYMENT_FIELDS,
+  ...LEVER_FIELDS,
 ] as const;
 
 /**
@@ -68,13 +73,17 @@ export type SortField = (typeof SORT_FIELDS)[number] &
   ComparisonSortFieldOrOlder;
 
 /**
- * The sort fields read from a row's deployment figures and levers: sorting
- * by them needs those of every row (see ComparisonSnapshots).
+ * The sort fields read from a row's deployment figures, and from its
+ * levers: sorting by them needs those of every row (see
+ * ComparisonSnapshots).
  *
  * @internal
  */
-export const STABILITY_SORT_FIELDS: ReadonlySet<SortField> = new Set<SortField>(
-  STABILITY_FIELDS,
+export const DEPLOYMENT_SORT_FIELDS: ReadonlySet<SortField> =
+  new Set<SortField>(DEPLOYMENT_FIELDS);
+/** @internal */
+export const LEVER_SORT_FIELDS: ReadonlySet<SortField> = new Set<SortField>(
+  LEVER_FIELDS,
 );
 
 /** Fails to compile when a column of the page is not a sort field. */

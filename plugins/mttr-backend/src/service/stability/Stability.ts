@@ -18,6 +18,19 @@ import {
  */
 
 /**
+ * The two parts of the stability figures, each from a reader of its own.
+ *
+ * @internal
+ */
+export type StabilityPart = keyof StabilityFigures;
+
+/** Both parts. */
+export const STABILITY_PARTS: readonly StabilityPart[] = [
+  'deployments',
+  'levers',
+];
+
+/**
  * The figures of a scope with no deployments and nothing for the levers.
  *
  * @internal
@@ -123,18 +136,24 @@ export class Stability {
   }
 
   /**
-   * Per entity, for every entity with something to measure. `withFigures`
-   * are the entities that have units in the window: a row of the
-   * comparison needs them too, and they are read in the same pass.
+   * Per entity, for every entity with something to measure: the parts
+   * asked for (both by default; the others empty).
    */
-  async readAll(query: StabilityQuery): Promise<{
+  async readAll(
+    query: StabilityQuery,
+    parts: readonly StabilityPart[] = STABILITY_PARTS,
+  ): Promise<{
     figures: Map<string, StabilityFigures>;
     /** Entities with counted deployments in the window (a row each). */
     withDeployments: Set<string>;
   }> {
     const [deployments, levers] = await Promise.all([
-      this.readers.deployments?.readAll(query),
-      this.readers.levers?.readAll(query),
+      parts.includes('deployments')
+        ? this.readers.deployments?.readAll(query)
+        : undefined,
+      parts.includes('levers')
+        ? this.readers.levers?.readAll(query)
+        : undefined,
     ]);
     const figures = new Map<string, StabilityFigures>();
     const withDeployments = new Set<string>();
