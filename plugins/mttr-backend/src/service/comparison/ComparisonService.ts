@@ -122,7 +122,7 @@ export class ComparisonService {
     }
     // The snapshot is everyone's; what this caller may see is decided here,
     // row by row, before anything of a row is used.
-    const figures = this.snapshots.figuresOf(snapshot);
+    const figures = snapshot.rows;
     const visible = await this.options.visibleEntities.getVisible(
       [...figures.keys()],
       query.credentials,

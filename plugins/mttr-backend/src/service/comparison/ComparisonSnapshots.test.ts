@@ -251,10 +251,9 @@ describe.each(databases.eachSupportedId())(
       const snapshot = await snapshots.get(key);
       expect(snapshots.isComplete(snapshot)).toBe(false);
       expect(calls).toEqual({ read: [], readAll: 0 });
-      expect(
-        snapshots.figuresOf(snapshot).get('component:default/a')!.deployments
-          .count,
-      ).toBe(0);
+      expect(snapshot.rows.get('component:default/a')!.deployments.count).toBe(
+        0,
+      );
 
       const page = await snapshots.fill(snapshot, [
         'component:default/a',
@@ -267,10 +266,9 @@ describe.each(databases.eachSupportedId())(
       // Read once: a second answer of the page reads nothing.
       await snapshots.fill(snapshot, ['component:default/a']);
       expect(calls.read).toHaveLength(1);
-      expect(
-        snapshots.figuresOf(snapshot).get('component:default/z')!.deployments
-          .count,
-      ).toBe(1);
+      expect(snapshot.rows.get('component:default/z')!.deployments.count).toBe(
+        1,
+      );
 
       await Promise.all([
         snapshots.complete(snapshot),
@@ -278,7 +276,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(calls.readAll).toBe(1);
       expect(snapshots.isComplete(snapshot)).toBe(true);
-      const figures = snapshots.figuresOf(snapshot);
+      const figures = snapshot.rows;
       expect(figures.size).toBe(102);
       expect([...figures.values()].every(f => f.deployments.count === 1)).toBe(
         true,
@@ -360,7 +358,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       pause.resolve();
       await completing;
-      const figures = snapshots.figuresOf(snapshot);
+      const figures = snapshot.rows;
       for (const ref of ['component:default/a', 'component:default/z']) {
         expect(figures.get(ref)!.count).toBe(2);
         expect(figures.get(ref)!.deployments.count).toBe(2);

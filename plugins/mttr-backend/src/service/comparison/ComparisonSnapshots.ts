@@ -153,15 +153,6 @@ export class ComparisonSnapshots {
     return entry.snapshot ?? current;
   }
 
-  /**
-   * Every row's figures, with the deployment figures and levers read so
-   * far (empty ones for the rest until {@link ComparisonSnapshots.complete}
-   * or {@link ComparisonSnapshots.fill} has read them).
-   */
-  figuresOf(snapshot: Snapshot): ReadonlyMap<string, RowFigures> {
-    return snapshot.rows;
-  }
-
   /** Whether every row of the snapshot carries both stability parts. */
   isComplete(snapshot: Snapshot): boolean {
     return STABILITY_PARTS.every(part => snapshot.completeParts.has(part));
