@@ -8,7 +8,7 @@ import {
   Severity,
 } from '@mttr-backstage/plugin-mttr-common';
 import { Knex } from 'knex';
-import { EngineEvent, RecoveryUnit, UnitDigest } from '../domain';
+import { EngineEvent, EntityRange, RecoveryUnit, UnitDigest } from '../domain';
 import {
   EntityMapping,
   IncidentKey,
@@ -191,7 +191,7 @@ export class DatabaseIncidentStore implements IncidentStore {
 
   readLinkUnitsStartingIn(options: {
     definitionId: string;
-    ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>;
+    ranges: EntityRange[];
   }): Promise<LinkUnit[]> {
     return this.units.readLinkUnitsStartingIn(options);
   }

@@ -8,6 +8,7 @@ import {
 import {
   DerivedIncident,
   EngineEvent,
+  EntityRange,
   RecoveryUnit,
   UnitDigest,
   UnitLevers,
@@ -268,7 +269,7 @@ export interface IncidentStore {
 
   readLinkUnitsStartingIn(options: {
     definitionId: string;
-    ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>;
+    ranges: EntityRange[];
   }): Promise<LinkUnit[]>;
 
   /**

@@ -96,7 +96,12 @@ describe('the mttr migrations', () => {
       const knex = await databases.init(databaseId);
       const config = { directory: migrationsDir, loadExtensions: ['.js'] };
       await knex.migrate.latest(config);
-      // Back to before 202612011500_unit_levers, with units derived then.
+      // Back to before 202612011500_unit_levers (and the later migration
+      // that indexes its column), with units derived then.
+      await knex.migrate.down({
+        ...config,
+        name: '202612011600_units_entity_window_review.js',
+      });
       await knex.migrate.down({
         ...config,
         name: '202612011500_unit_levers.js',

@@ -10,3 +10,4 @@ export type {
 } from './recoveryUnit';
 export type { AggregatableUnit, UnitDigest } from './unitDigest';
 export { addToDigest, digestOf, emptyDigest } from './unitDigest';
+export type { EntityRange } from './entityRange';

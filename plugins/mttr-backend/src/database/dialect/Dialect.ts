@@ -1,3 +1,4 @@
+import type { EntityRange } from '../../domain';
 import { Knex } from 'knex';
 
 /**
@@ -98,13 +99,6 @@ export interface Dialect {
    * than an OR of the ranges; undefined where it has none.
    */
   entityRangesTable?(ranges: EntityRange[]): Knex.Raw;
-}
-
-/** An entity and a span of time [fromMs, toMs). */
-export interface EntityRange {
-  entityRef: string;
-  fromMs: number;
-  toMs: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
+import type { EntityRange } from '../../domain';
 import {
   ColumnRow,
-  EntityRange,
   Conflict,
   IntegerListAggregate,
   onConflictSql,

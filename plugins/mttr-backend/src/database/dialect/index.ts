@@ -8,7 +8,6 @@ export type {
   ColumnRow,
   Conflict,
   Dialect,
-  EntityRange,
   IntegerListAggregate,
 } from './Dialect';
 export { num, numOrNull } from './Dialect';

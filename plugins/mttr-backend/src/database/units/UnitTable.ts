@@ -1,6 +1,12 @@
 import { Severity } from '@mttr-backstage/plugin-mttr-common';
 import { Knex } from 'knex';
-import { RecoveryUnit, UnitDigest, UnitOutcome, digestOf } from '../../domain';
+import {
+  EntityRange,
+  RecoveryUnit,
+  UnitDigest,
+  UnitOutcome,
+  digestOf,
+} from '../../domain';
 import { LeverUnit, LinkUnit, MetricUnit, UnitGroup } from '../IncidentStore';
 import { IN_CHUNK, chunks } from '../batches';
 import { Dialect, num, numOrNull } from '../dialect';
@@ -98,7 +104,7 @@ export class UnitTable {
 
   async readLinkUnitsStartingIn(options: {
     definitionId: string;
-    ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>;
+    ranges: EntityRange[];
   }): Promise<LinkUnit[]> {
     const units: LinkUnit[] = [];
     const ranges = mergedRanges(options.ranges);
@@ -254,7 +260,9 @@ export class UnitTable {
     // index, and keep the planner off the (definition, end) and
     // (definition, review) indexes, which would walk the units of every
     // entity (SQLite chose them, and a card's levers took 40 ms instead of
-    // a tenth of one). `column + 0` is the same value, but no index serves it.
+    // a tenth of one). `column + 0` is the same value, but no index serves it
+    // as a range: the entity index holds both columns, and the engine checks
+    // them there, looking up only the units that match.
     const perEntity = entityRefs !== undefined;
     const range = (
       q: Knex.QueryBuilder,
@@ -385,9 +393,7 @@ export class UnitTable {
  * The ranges of each entity, overlapping ones merged, so that no unit is in
  * two of them.
  */
-function mergedRanges(
-  ranges: Array<{ entityRef: string; fromMs: number; toMs: number }>,
-): Array<{ entityRef: string; fromMs: number; toMs: number }> {
+function mergedRanges(ranges: EntityRange[]): EntityRange[] {
   const sorted = ranges
     .filter(r => r.fromMs < r.toMs)
     .sort((a, b) => {
@@ -395,7 +401,7 @@ function mergedRanges(
         return a.entityRef < b.entityRef ? -1 : 1;
       return a.fromMs - b.fromMs;
     });
-  const merged: Array<{ entityRef: string; fromMs: number; toMs: number }> = [];
+  const merged: EntityRange[] = [];
   for (const range of sorted) {
     const last = merged[merged.length - 1];
     if (

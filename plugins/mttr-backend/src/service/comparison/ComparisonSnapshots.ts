@@ -245,16 +245,25 @@ export class ComparisonSnapshots {
       await this.whenCurrent(snapshot, async () => {
         const refs = missing();
         if (refs.length === 0) return;
+        // The parts every row carries already are not read again.
+        const parts = STABILITY_PARTS.filter(
+          part => !snapshot.completeParts.has(part),
+        );
         const read = await this.options.stability!.read(
           query,
           refs.map(ref => ({ key: ref, entityRefs: [ref] })),
+          parts,
         );
         const rows = new Map(snapshot.rows);
         const stabilityRead = new Set(snapshot.stabilityRead);
         for (const ref of refs) {
           const row = rows.get(ref);
           if (!row) continue;
-          rows.set(ref, { ...row, ...(read.get(ref) ?? EMPTY_STABILITY) });
+          const figures = read.get(ref) ?? EMPTY_STABILITY;
+          rows.set(ref, {
+            ...row,
+            ...Object.fromEntries(parts.map(part => [part, figures[part]])),
+          });
           stabilityRead.add(ref);
         }
         snapshot.rows = rows;

@@ -105,14 +105,22 @@ export class Stability {
     } = {},
   ) {}
 
-  /** Every scope's figures (empty ones where there is nothing). */
+  /**
+   * Every scope's figures (empty ones where there is nothing): the parts
+   * asked for, both by default (the others empty).
+   */
   async read(
     query: StabilityQuery,
     scopes: StabilityScope[],
+    parts: readonly StabilityPart[] = STABILITY_PARTS,
   ): Promise<Map<string, StabilityFigures>> {
     const [deployments, levers] = await Promise.all([
-      this.readers.deployments?.read(query, scopes),
-      this.readers.levers?.read(query, scopes),
+      parts.includes('deployments')
+        ? this.readers.deployments?.read(query, scopes)
+        : undefined,
+      parts.includes('levers')
+        ? this.readers.levers?.read(query, scopes)
+        : undefined,
     ]);
     const figures = new Map<string, StabilityFigures>();
     for (const scope of scopes) {

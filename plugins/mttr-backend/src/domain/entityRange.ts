@@ -1,0 +1,6 @@
+/** An entity and a span of time, [fromMs, toMs). */
+export interface EntityRange {
+  entityRef: string;
+  fromMs: number;
+  toMs: number;
+}
