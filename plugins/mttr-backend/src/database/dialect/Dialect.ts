@@ -89,9 +89,18 @@ export interface Dialect {
    * entities at a time (service/metrics/readBounds.ts): few where the
    * engine answers in the backend's own thread (SQLite), so that other
    * requests get their turn between pages; more where it answers in a
-   * server of its own, so that the statements are few.
+   * server of its own, so that the statements are few (`Infinity`: every
+   * entity in one statement).
    */
   readonly entityPage: number;
+
+  /**
+   * An expression of a column (`sql`, say `??`) with its value, that the
+   * planner does not serve by an index of that column's own: where it would
+   * pick such an index over a better one (SQLite, MySQL: `?? + 0`), else the
+   * column itself (PostgreSQL, which then checks it in the index it scans).
+   */
+  withoutOwnIndex(sql: string): string;
 
   /**
    * A table of entity ranges, columns (range_entity, range_from,

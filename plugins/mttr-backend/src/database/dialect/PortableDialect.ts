@@ -94,6 +94,10 @@ export class PortableDialect implements Dialect {
     return rows.map(row => read.fromObject(row));
   }
 
+  withoutOwnIndex(sql: string): string {
+    return `${sql} + 0`;
+  }
+
   // Units are digested in the backend (no integer lists in SQL here).
   readonly entityPage: number = 100;
 

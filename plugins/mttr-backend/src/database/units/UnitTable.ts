@@ -260,9 +260,9 @@ export class UnitTable {
     // index, and keep the planner off the (definition, end) and
     // (definition, review) indexes, which would walk the units of every
     // entity (SQLite chose them, and a card's levers took 40 ms instead of
-    // a tenth of one). `column + 0` is the same value, but no index serves it
-    // as a range: the entity index holds both columns, and the engine checks
-    // them there, looking up only the units that match.
+    // a tenth of one): the dialect compares such columns so that no index of
+    // their own serves them; the entity index holds both columns, and the
+    // engine checks them there, looking up only the units that match.
     const perEntity = entityRefs !== undefined;
     const range = (
       q: Knex.QueryBuilder,
@@ -271,7 +271,10 @@ export class UnitTable {
       value: number,
     ) =>
       perEntity
-        ? q.andWhereRaw(`?? + 0 ${op} ?`, [column, value])
+        ? q.andWhereRaw(`${this.dialect.withoutOwnIndex('??')} ${op} ?`, [
+            column,
+            value,
+          ])
         : q.andWhere(column, op, value);
     const [inWindow, recoveredInWindow, reviewed] = await Promise.all([
       starting

@@ -67,8 +67,9 @@ export class EventLoopBudget {
  * (IncidentStore.entityPageSize, from the dialect): SQLite answers a query
  * without giving the event loop back, so one query over a busy window held
  * every other request for its whole length (100 entities a page there);
- * PostgreSQL answers in a server of its own, and fewer, larger statements
- * cost less there. Pages of entities follow the covering index (definition,
+ * PostgreSQL answers in a server of its own, and one statement for every
+ * entity costs less there than pages (whose entities are found by a walk of
+ * the entity index each). Pages of entities follow the covering index (definition,
  * entity, start), which each engine seeks into; at a million incidents a
  * year a page of 100 holds about 5,000 units per 90 days.
  */
@@ -85,9 +86,14 @@ interface PagedRead {
 async function forEachEntityPage(
   store: IncidentStore,
   options: PagedRead,
-  read: (entityRefs: string[]) => Promise<void>,
+  read: (entityRefs: string[] | undefined) => Promise<void>,
 ): Promise<void> {
   const limit = options.pageSize ?? store.entityPageSize();
+  if (limit === Infinity) {
+    // Every entity in one read.
+    await read(undefined);
+    return;
+  }
   let afterEntityRef: string | undefined;
   // The next page's entities are read while the page's units are (a
   // database server of its own answers both at once).
