@@ -68,10 +68,10 @@ export class EventLoopBudget {
  * without giving the event loop back, so one query over a busy window held
  * every other request for its whole length (100 entities a page there);
  * PostgreSQL answers in a server of its own, and one statement for every
- * entity costs less there than pages (whose entities are found by a walk of
- * the entity index each). Pages of entities follow the covering index (definition,
- * entity, start), which each engine seeks into; at a million incidents a
- * year a page of 100 holds about 5,000 units per 90 days.
+ * entity costs less there than pages (whose entities are found by a walk
+ * of the entity index each). Pages of entities follow the covering index
+ * (definition, entity, start), which each engine seeks into; at a million
+ * incidents a year a page of 100 holds about 5,000 units per 90 days.
  */
 
 /** Which units to read, a page of entities at a time. */
